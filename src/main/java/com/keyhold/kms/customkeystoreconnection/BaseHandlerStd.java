@@ -1,0 +1,208 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
+import com.keyhold.kms.customkeystoreconnection.aws.SsmOwnership;
+import com.keyhold.kms.customkeystoreconnection.core.Attempt;
+import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
+import com.keyhold.kms.customkeystoreconnection.core.Failure;
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.Observation;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
+import com.keyhold.kms.customkeystoreconnection.core.StepResult;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.cloudformation.proxy.AmazonWebServicesClientProxy;
+import software.amazon.cloudformation.proxy.HandlerErrorCode;
+import software.amazon.cloudformation.proxy.Logger;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ProxyClient;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/** What every action shares: input checks, the AWS adapters, driving a key store, error reporting. */
+public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
+    private static final ErrorTranslator ERRORS = new ErrorTranslator();
+
+    protected final HandlerConfig config;
+
+    protected BaseHandlerStd(final HandlerConfig config) {
+        this.config = config;
+    }
+
+    /** One invocation's view of the request and the adapters built for it. */
+    protected static final class Session {
+        final AmazonWebServicesClientProxy proxy;
+        final ResourceHandlerRequest<ResourceModel> request;
+        final ResourceModel model;
+        final CallbackContext context;
+        final Logger logger;
+        final ProxyClient<KmsClient> kmsProxy;
+        final KeyStorePort keyStores;
+        final OwnershipPort ownership;
+
+        Session(final AmazonWebServicesClientProxy proxy, final ResourceHandlerRequest<ResourceModel> request,
+                final ResourceModel model, final CallbackContext context, final Logger logger,
+                final ProxyClient<KmsClient> kmsProxy, final ProxyClient<SsmClient> ssmProxy) {
+            this.proxy = proxy;
+            this.request = request;
+            this.model = model;
+            this.context = context;
+            this.logger = logger;
+            this.kmsProxy = kmsProxy;
+            this.keyStores = new KmsKeyStores(kmsProxy.client(), kmsProxy::injectCredentialsAndInvokeV2);
+            this.ownership = new SsmOwnership(ssmProxy.client(), ssmProxy::injectCredentialsAndInvokeV2);
+        }
+
+        String id() {
+            return model.getCustomKeyStoreId();
+        }
+
+        String region() {
+            return request.getRegion();
+        }
+    }
+
+    @Override
+    public final ProgressEvent<ResourceModel, CallbackContext> handleRequest(
+        final AmazonWebServicesClientProxy proxy,
+        final ResourceHandlerRequest<ResourceModel> request,
+        final CallbackContext callbackContext,
+        final Logger logger) {
+        final CallbackContext context = callbackContext == null ? new CallbackContext() : callbackContext;
+        final ResourceModel model = request.getDesiredResourceState();
+        try {
+            if (model == null && requiresModel()) {
+                throw new KeyholdFailureException(FailureKind.InvalidRequest,
+                    "The request carries no resource properties; CustomKeyStoreId is required.");
+            }
+            final List<String> problems = validate(model, request);
+            if (!problems.isEmpty()) {
+                throw new KeyholdFailureException(FailureKind.InvalidRequest, String.join(" ", problems));
+            }
+            if (proxy == null) {
+                throw new KeyholdFailureException(FailureKind.InternalFailure, "The request carries no caller "
+                    + "credentials, so the handler cannot call AWS. CloudFormation always sends them; a local runner "
+                    + "must put callerCredentials in requestData.");
+            }
+            final KmsClient kms = config.clients().kms(request.getRegion());
+            final SsmClient ssm = config.clients().ssm(request.getRegion());
+            final Session session = new Session(proxy, request, model, context, logger,
+                proxy.newProxy(() -> kms), proxy.newProxy(() -> ssm));
+            return handle(session);
+        } catch (KeyholdFailureException e) {
+            return failed(model, context, e.failure());
+        }
+    }
+
+    /** LIST is the one action CloudFormation may send without resource properties. */
+    protected boolean requiresModel() {
+        return true;
+    }
+
+    /** Input problems, each naming the property and what is allowed; empty when the request may proceed. */
+    protected abstract List<String> validate(ResourceModel model, ResourceHandlerRequest<ResourceModel> request);
+
+    protected abstract ProgressEvent<ResourceModel, CallbackContext> handle(Session session);
+
+    /**
+     * Drives the key store to {@code target}: a poll-only call chain whose stabilize step runs one
+     * {@link com.keyhold.kms.customkeystoreconnection.core.Transition} step per invocation (describe, decide, at most
+     * one Connect or Disconnect) and calls back after the poll schedule's delay. On success the model carries what
+     * KMS reported.
+     */
+    protected ProgressEvent<ResourceModel, CallbackContext> driveTo(final Session session, final TargetState target) {
+        final CallbackContext context = session.context;
+        if (context.getProgress() == null || context.getProgress().getTarget() != target) {
+            context.setProgress(Progress.start(target, config.clock().instant()));
+        }
+        final ProgressEvent<ResourceModel, CallbackContext> event = session.proxy
+            .initiate("keyhold-kms::drive-to-" + target, session.kmsProxy, session.model, context)
+            .translateToServiceRequest(Function.identity())
+            .backoffDelay(attempt -> Duration.ofSeconds(context.getNextPollSeconds()))
+            .makeServiceCall((model, client) -> model)
+            .stabilize((model, response, client, m, ctx) -> stabilized(session, ctx))
+            .handleError((model, error, client, m, ctx) -> failed(m, ctx, asFailure(error)))
+            .progress();
+        if (event.isInProgressCallbackDelay()) {
+            event.setMessage(context.getStatusMessage());
+        }
+        return event;
+    }
+
+    private boolean stabilized(final Session session, final CallbackContext context) {
+        final StepResult step = config.transition().step(session.keyStores, session.id(), session.region(),
+            context.getProgress());
+        switch (step.kind()) {
+            case DONE:
+                reportObserved(session.model, step.observation());
+                return true;
+            case POLL:
+                context.setNextPollSeconds(step.delaySeconds());
+                context.setStatusMessage(step.message());
+                session.logger.log(step.message());
+                return false;
+            default:
+                throw new KeyholdFailureException(step.failure());
+        }
+    }
+
+    /** Describes the key store once; every error is terminal (READ and the one-time checks cannot call back). */
+    protected Observation describeOnce(final Session session) {
+        return callOnce(() -> session.keyStores.describe(session.id()),
+            new Attempt("DescribeCustomKeyStores", session.id(), session.region()));
+    }
+
+    /** Runs one AWS call, turning any error into the operator's failure text. */
+    protected static <T> T callOnce(final Supplier<T> call, final Attempt attempt) {
+        try {
+            return call.get();
+        } catch (KeyholdFailureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new KeyholdFailureException(ERRORS.translate(e, attempt).failure());
+        }
+    }
+
+    protected static OwnershipRecord requireRecord(final Session session) {
+        return callOnce(() -> session.ownership.find(session.id()),
+            new Attempt("GetParameter", session.id(), session.region()))
+            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound, String.format(
+                "%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never created by a "
+                    + "stack, or its resource was deleted.", session.id(), session.region(),
+                OwnershipRecord.parameterName(session.id()))));
+    }
+
+    protected OwnershipRecord recordFor(final Session session) {
+        final ResourceHandlerRequest<ResourceModel> request = session.request;
+        return new OwnershipRecord(session.id(), session.model.getConnectionState(),
+            session.model.getConnectionStateOnDelete(), request.getStackId(), request.getLogicalResourceIdentifier(),
+            request.getClientRequestToken(), config.clock().instant().toString());
+    }
+
+    protected static void reportObserved(final ResourceModel model, final Observation observed) {
+        model.setCustomKeyStoreName(observed.customKeyStoreName());
+        model.setCustomKeyStoreType(observed.customKeyStoreType());
+        model.setObservedConnectionState(observed.rawState());
+        model.setConnectionErrorCode(observed.connectionErrorCode());
+    }
+
+    private static Failure asFailure(final Exception error) {
+        return error instanceof KeyholdFailureException ? ((KeyholdFailureException) error).failure()
+            : new Failure(FailureKind.InternalFailure, "Keyhold failed unexpectedly: " + error
+                + ". This is a Keyhold defect; report it with the stack events.");
+    }
+
+    protected static ProgressEvent<ResourceModel, CallbackContext> failed(final ResourceModel model,
+                                                                         final CallbackContext context,
+                                                                         final Failure failure) {
+        return ProgressEvent.failed(model, context, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
+    }
+}

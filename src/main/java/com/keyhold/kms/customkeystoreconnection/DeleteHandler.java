@@ -1,0 +1,70 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.core.Attempt;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
+import com.keyhold.kms.customkeystoreconnection.core.OnDelete;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.cloudformation.proxy.HandlerErrorCode;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/** Applies ConnectionStateOnDelete, then removes the ownership record (last, so a failed delete keeps it). */
+public class DeleteHandler extends BaseHandlerStd {
+
+    public DeleteHandler() {
+        this(HandlerConfig.defaults());
+    }
+
+    public DeleteHandler(final HandlerConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
+        final List<String> problems = ModelRules.checkIdentifier(model.getCustomKeyStoreId());
+        if (problems.isEmpty() && model.getConnectionStateOnDelete() != null) {
+            problems.addAll(ModelRules.check(model.getCustomKeyStoreId(), "CONNECTED",
+                model.getConnectionStateOnDelete()));
+        }
+        return problems;
+    }
+
+    @Override
+    protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
+        final CallbackContext context = session.context;
+        return ProgressEvent.progress(session.model, context)
+            .then(progress -> {
+                if (!context.isPreconditionsChecked()) {
+                    final OwnershipRecord record = requireRecord(session);
+                    // The template's value wins; the record covers a delete request that omits the property.
+                    if (session.model.getConnectionStateOnDelete() == null) {
+                        session.model.setConnectionStateOnDelete(record.connectionStateOnDelete());
+                    }
+                    context.setPreconditionsChecked(true);
+                }
+                return progress;
+            })
+            .then(progress -> OnDelete.fromProperty(session.model.getConnectionStateOnDelete()).target()
+                .map(target -> toleratingMissingKeyStore(session, driveTo(session, target)))
+                .orElse(progress))
+            .then(progress -> {
+                callOnce(() -> {
+                    session.ownership.release(session.id());
+                    return Optional.empty();
+                }, new Attempt("DeleteParameter", session.id(), session.region()));
+                return ProgressEvent.defaultSuccessHandler(null);
+            });
+    }
+
+    /** A key store deleted out of band has no state left to apply: the delete still releases the record. */
+    private static ProgressEvent<ResourceModel, CallbackContext> toleratingMissingKeyStore(
+        final Session session, final ProgressEvent<ResourceModel, CallbackContext> driven) {
+        if (driven.isFailed() && driven.getErrorCode() == HandlerErrorCode.NotFound) {
+            session.logger.log(session.id() + ": key store no longer exists; releasing the ownership record only.");
+            return ProgressEvent.progress(session.model, session.context);
+        }
+        return driven;
+    }
+}

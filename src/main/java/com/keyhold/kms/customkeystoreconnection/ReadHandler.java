@@ -1,0 +1,43 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
+import com.keyhold.kms.customkeystoreconnection.core.Observation;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.util.List;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/**
+ * Reports reality: ConnectionState is CONNECTED only when KMS says CONNECTED, so drift detection finds a
+ * key store that is disconnecting, failed or disconnected out of band.
+ */
+public class ReadHandler extends BaseHandlerStd {
+
+    public ReadHandler() {
+        this(HandlerConfig.defaults());
+    }
+
+    public ReadHandler(final HandlerConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
+        return ModelRules.checkIdentifier(model.getCustomKeyStoreId());
+    }
+
+    @Override
+    protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
+        final OwnershipRecord record = requireRecord(session);
+        final Observation observed = describeOnce(session);
+        final ResourceModel model = ResourceModel.builder()
+            .customKeyStoreId(session.id())
+            .connectionState(TargetState.reported(observed.state()).name())
+            .connectionStateOnDelete(record.connectionStateOnDelete())
+            .build();
+        reportObserved(model, observed);
+        return ProgressEvent.defaultSuccessHandler(model);
+    }
+
+}

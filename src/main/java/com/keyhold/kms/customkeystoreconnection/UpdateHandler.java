@@ -1,0 +1,55 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.core.Attempt;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/** Drives the key store to the new ConnectionState, then rewrites the ownership record. */
+public class UpdateHandler extends BaseHandlerStd {
+
+    public UpdateHandler() {
+        this(HandlerConfig.defaults());
+    }
+
+    public UpdateHandler(final HandlerConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
+        final List<String> problems = ModelRules.check(model.getCustomKeyStoreId(), model.getConnectionState(),
+            model.getConnectionStateOnDelete());
+        final ResourceModel previous = request.getPreviousResourceState();
+        if (previous != null && !Objects.equals(previous.getCustomKeyStoreId(), model.getCustomKeyStoreId())) {
+            problems.add(String.format("CustomKeyStoreId cannot change in place (from %s to %s): it is create-only, so "
+                + "CloudFormation replaces the resource instead.", previous.getCustomKeyStoreId(),
+                model.getCustomKeyStoreId()));
+        }
+        return problems;
+    }
+
+    @Override
+    protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
+        final CallbackContext context = session.context;
+        return ProgressEvent.progress(session.model, context)
+            .then(progress -> {
+                if (!context.isPreconditionsChecked()) {
+                    requireRecord(session);
+                    context.setPreconditionsChecked(true);
+                }
+                return progress;
+            })
+            .then(progress -> driveTo(session, TargetState.valueOf(session.model.getConnectionState())))
+            .then(progress -> {
+                callOnce(() -> {
+                    session.ownership.save(recordFor(session));
+                    return null;
+                }, new Attempt("PutParameter", session.id(), session.region()));
+                return ProgressEvent.defaultSuccessHandler(session.model);
+            });
+    }
+}

@@ -1,0 +1,49 @@
+package com.keyhold.kms.customkeystoreconnection.aws;
+
+import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
+import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
+import com.keyhold.kms.customkeystoreconnection.core.Observation;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.ConnectCustomKeyStoreRequest;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresRequest;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresResponse;
+import software.amazon.awssdk.services.kms.model.DisconnectCustomKeyStoreRequest;
+
+/** {@link KeyStorePort} over the AWS SDK's KMS client. */
+public final class KmsKeyStores implements KeyStorePort {
+    private final KmsClient kms;
+    private final AwsInvoker invoker;
+
+    public KmsKeyStores(final KmsClient kms, final AwsInvoker invoker) {
+        this.kms = kms;
+        this.invoker = invoker;
+    }
+
+    @Override
+    public Observation describe(final String customKeyStoreId) {
+        final DescribeCustomKeyStoresResponse response = invoker.invoke(
+            DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+            kms::describeCustomKeyStores);
+        // KMS answers an unknown id with CustomKeyStoreNotFoundException; an empty list means the same.
+        final CustomKeyStoresListEntry entry = response.customKeyStores().stream().findFirst()
+            .orElseThrow(() -> CustomKeyStoreNotFoundException.builder()
+                .message("DescribeCustomKeyStores returned no entry for " + customKeyStoreId).build());
+        return new Observation(entry.customKeyStoreId(), entry.customKeyStoreName(), entry.customKeyStoreTypeAsString(),
+            KmsConnectionState.fromKms(entry.connectionStateAsString()), entry.connectionStateAsString(),
+            entry.connectionErrorCodeAsString(), entry.cloudHsmClusterId());
+    }
+
+    @Override
+    public void connect(final String customKeyStoreId) {
+        invoker.invoke(ConnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+            kms::connectCustomKeyStore);
+    }
+
+    @Override
+    public void disconnect(final String customKeyStoreId) {
+        invoker.invoke(DisconnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+            kms::disconnectCustomKeyStore);
+    }
+}

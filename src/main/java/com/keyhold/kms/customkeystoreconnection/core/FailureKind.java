@@ -1,0 +1,19 @@
+package com.keyhold.kms.customkeystoreconnection.core;
+
+/**
+ * Why an operation failed, named exactly as CloudFormation's HandlerErrorCode so that an entry
+ * point can translate by name without the core depending on the plugin.
+ */
+public enum FailureKind {
+    InvalidRequest,
+    NotFound,
+    AlreadyExists,
+    NotStabilized,
+    AccessDenied,
+    Throttling,
+    ServiceInternalError,
+    NetworkFailure,
+    ResourceConflict,
+    GeneralServiceException,
+    InternalFailure
+}

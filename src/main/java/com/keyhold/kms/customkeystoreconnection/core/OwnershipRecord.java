@@ -1,0 +1,36 @@
+package com.keyhold.kms.customkeystoreconnection.core;
+
+/**
+ * The trace that a stack manages a key store: an SSM parameter per key store. KMS keeps none, yet
+ * CloudFormation's contract needs one (AlreadyExists on a second create, NotFound after delete).
+ *
+ * @param connectionStateOnDelete as the template gave it; null when omitted (UNCHANGED)
+ * @param clientRequestToken      of the create that claimed it, so a retried create recognises its own claim
+ */
+public record OwnershipRecord(String customKeyStoreId,
+                              String connectionState,
+                              String connectionStateOnDelete,
+                              String stackId,
+                              String logicalResourceId,
+                              String clientRequestToken,
+                              String updatedAt) {
+
+    public static final String PATH = "/keyhold/kms/custom-key-store-connection";
+
+    public static String parameterName(final String customKeyStoreId) {
+        return PATH + "/" + customKeyStoreId;
+    }
+
+    public boolean claimedBy(final String otherStackId, final String otherLogicalId, final String otherToken) {
+        return clientRequestToken != null && clientRequestToken.equals(otherToken)
+            || stackId != null && stackId.equals(otherStackId) && logicalResourceId != null
+                && logicalResourceId.equals(otherLogicalId);
+    }
+
+    public String alreadyOwnedMessage() {
+        return String.format("%s is already managed by stack %s (logical id %s). One key store can have only one "
+            + "Keyhold owner. Remove the resource from that stack (or delete that stack); if that stack no longer "
+            + "exists, release the key store with 'aws ssm delete-parameter --name %s'.",
+            customKeyStoreId, stackId, logicalResourceId, parameterName(customKeyStoreId));
+    }
+}

@@ -1,0 +1,121 @@
+package com.keyhold.kms.customkeystoreconnection.core;
+
+import com.keyhold.kms.customkeystoreconnection.core.Decision.Action;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The state table: given what KMS reports, what Keyhold has already done and the time, the next step
+ * toward the target. Pure: no I/O, no clock of its own.
+ *
+ * <pre>
+ * observed       to CONNECTED                       to DISCONNECTED
+ * CONNECTED      done                               Disconnect, wait
+ * CONNECTING     wait                               Disconnect, wait
+ * DISCONNECTED   Connect, wait                      done
+ * DISCONNECTING  wait for DISCONNECTED, Connect     wait
+ * FAILED         recover once: Disconnect, Connect  Disconnect, wait
+ * </pre>
+ */
+public final class TransitionPlanner {
+    private final PollSchedule schedule;
+    private final Duration describeLagGrace;
+    private final Duration budget;
+
+    /**
+     * @param describeLagGrace how long a describe may still show the state from before Keyhold's call
+     * @param budget           total time for one transition before it fails with NotStabilized
+     */
+    public TransitionPlanner(final PollSchedule schedule, final Duration describeLagGrace, final Duration budget) {
+        this.schedule = schedule;
+        this.describeLagGrace = describeLagGrace;
+        this.budget = budget;
+    }
+
+    public Decision decide(final Progress progress, final Observation observed, final Instant now) {
+        final KmsConnectionState state = observed.state();
+        final TargetState target = progress.getTarget();
+        if (state == target.asKmsState()) {
+            return Decision.done();
+        }
+        if (progress.elapsed(now).compareTo(budget) > 0) {
+            return Decision.fail(FailureKind.NotStabilized, String.format(
+                "%s: still %s after %s (target %s), beyond Keyhold's %s budget. Check the key store in the KMS console "
+                    + "or with 'aws kms describe-custom-key-stores --custom-key-store-id %s', then run the stack "
+                    + "operation again.",
+                observed.customKeyStoreId(), state, Durations.human(progress.elapsed(now)), target,
+                Durations.human(budget), observed.customKeyStoreId()));
+        }
+        return target == TargetState.CONNECTED ? towardConnected(progress, observed, now)
+            : towardDisconnected(progress, observed, now);
+    }
+
+    private Decision towardConnected(final Progress progress, final Observation observed, final Instant now) {
+        switch (observed.state()) {
+            case CONNECTING:
+            case DISCONNECTING:
+                return keepPolling(progress, now);
+            case DISCONNECTED:
+                return callUnlessLagging(Action.CONNECT, progress, observed, now);
+            case FAILED:
+                if (progress.lastCallWas(Action.CONNECT)) {
+                    return Decision.fail(FailureKind.NotStabilized, failedAfterConnect(observed));
+                }
+                return progress.lastCallWas(Action.DISCONNECT)
+                    ? callUnlessLagging(Action.DISCONNECT, progress, observed, now)
+                    : Decision.call(Action.DISCONNECT, schedule.firstDelaySeconds(), false, true);
+            default:
+                throw new IllegalStateException("unreachable: " + observed.state());
+        }
+    }
+
+    private Decision towardDisconnected(final Progress progress, final Observation observed, final Instant now) {
+        return observed.state() == KmsConnectionState.DISCONNECTING ? keepPolling(progress, now)
+            : callUnlessLagging(Action.DISCONNECT, progress, observed, now);
+    }
+
+    /**
+     * Calls {@code action}, unless Keyhold already made that call for this step: then a describe that still shows
+     * the old state is describe lag for a grace period, and after it the call is re-issued once; a second miss
+     * means someone else is changing the key store.
+     */
+    private Decision callUnlessLagging(final Action action,
+                                       final Progress progress,
+                                       final Observation observed,
+                                       final Instant now) {
+        if (!progress.lastCallWas(action)) {
+            return Decision.call(action, schedule.firstDelaySeconds(), false, false);
+        }
+        final Duration sinceCall = progress.sinceLastCall(now);
+        if (!progress.isMovedSinceLastCall() && sinceCall.compareTo(describeLagGrace) < 0) {
+            return Decision.waitFor(schedule.firstDelaySeconds());
+        }
+        if (!progress.isReissued()) {
+            return Decision.call(action, schedule.firstDelaySeconds(), true, false);
+        }
+        return Decision.fail(FailureKind.ResourceConflict, String.format(
+            "%s: still %s %s after Keyhold's second %s (target %s). Another caller appears to be changing this key "
+                + "store: check CloudTrail for ConnectCustomKeyStore and DisconnectCustomKeyStore calls on it, stop "
+                + "them, then run the stack operation again.",
+            observed.customKeyStoreId(), observed.state(), Durations.human(sinceCall),
+            action == Action.CONNECT ? "ConnectCustomKeyStore" : "DisconnectCustomKeyStore", progress.getTarget()));
+    }
+
+    private Decision keepPolling(final Progress progress, final Instant now) {
+        return Decision.waitFor(schedule.nextDelaySeconds(progress.sinceLastCall(now)));
+    }
+
+    private static String failedAfterConnect(final Observation observed) {
+        final String code = observed.connectionErrorCode() == null ? "none reported" : observed.connectionErrorCode();
+        return String.format("%s: KMS reports FAILED after ConnectCustomKeyStore, ConnectionErrorCode %s (%s key store). %s"
+                + " Then run the stack operation again; the key store is left FAILED.",
+            observed.customKeyStoreId(), code, observed.isExternal() ? "external" : "CloudHSM",
+            ConnectionErrorGuide.explain(observed.connectionErrorCode(), observed.isExternal()));
+    }
+
+    /** The line CloudFormation shows in stack events while Keyhold waits. */
+    public static String statusLine(final String customKeyStoreId, final Progress progress, final Instant now) {
+        return String.format("%s: %s for %s (target %s)", customKeyStoreId, progress.getObservedState(),
+            Durations.human(progress.observedFor(now)), progress.getTarget());
+    }
+}
