@@ -1,0 +1,118 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
+import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
+import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Plays CloudFormation: sends the current protocol's request JSON through {@link HandlerWrapper}, and while the
+ * answer is IN_PROGRESS re-invokes it with the returned callbackContext after callbackDelaySeconds on a virtual
+ * clock. Every request and response passes through JSON, as it does between CloudFormation and Lambda.
+ */
+public final class WrapperDriver {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String STACK_ID =
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-test/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
+    /** Guards the machine's temporary directory for every wrapper a test makes. */
+    private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
+
+    private final MutableClock clock;
+    private final HandlerWrapper wrapper;
+    private final List<JsonNode> responses = new ArrayList<>();
+    private String stackId = STACK_ID;
+    private String logicalId = "KeyStoreConnection";
+
+    public WrapperDriver(final MutableClock clock, final ClientFactory clients) {
+        this(clock, new HandlerConfig(clock, clients, PollSchedule.DEFAULT, RetryPolicy.DEFAULT));
+    }
+
+    public WrapperDriver(final MutableClock clock, final HandlerConfig config) {
+        this.clock = clock;
+        this.wrapper = new HandlerWrapper(config, TMP);
+    }
+
+    public WrapperDriver as(final String stackId, final String logicalId) {
+        this.stackId = stackId;
+        this.logicalId = logicalId;
+        return this;
+    }
+
+    /** The request CloudFormation sends (protocol 2.0.0). */
+    public ObjectNode request(final String action, final Map<String, ?> properties, final Map<String, ?> previous) {
+        final ObjectNode request = JSON.createObjectNode();
+        request.put("awsAccountId", "123456789012");
+        request.put("bearerToken", UUID.randomUUID().toString());
+        request.put("region", "us-east-1");
+        request.put("action", action);
+        request.put("resourceType", ResourceModel.TYPE_NAME);
+        request.put("resourceTypeVersion", "00000001");
+        request.put("stackId", stackId);
+        final ObjectNode data = request.putObject("requestData");
+        final ObjectNode credentials = data.putObject("callerCredentials");
+        credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        credentials.put("secretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        credentials.put("sessionToken", "session-token");
+        data.put("logicalResourceId", logicalId);
+        if (properties != null) {
+            data.set("resourceProperties", JSON.valueToTree(properties));
+        }
+        if (previous != null) {
+            data.set("previousResourceProperties", JSON.valueToTree(previous));
+        }
+        request.putNull("callbackContext");
+        return request;
+    }
+
+    /** One invocation. */
+    public JsonNode invoke(final JsonNode request) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            wrapper.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(request)), out,
+                new StandardErrContext());
+            final JsonNode response = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+            responses.add(response);
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Invokes until the answer is no longer IN_PROGRESS, honouring callbackDelaySeconds on the virtual clock. */
+    public JsonNode run(final String action, final Map<String, ?> properties, final Map<String, ?> previous) {
+        return resume(request(action, properties, previous), Integer.MAX_VALUE);
+    }
+
+    /** Continues a request for at most {@code invocations} invocations; returns the last response. */
+    public JsonNode resume(final ObjectNode request, final int invocations) {
+        JsonNode response = null;
+        for (int i = 0; i < invocations; i++) {
+            response = invoke(request);
+            if (!"IN_PROGRESS".equals(response.path("status").asText())) {
+                return response;
+            }
+            clock.advanceSeconds(response.path("callbackDelaySeconds").asLong());
+            request.set("callbackContext", response.get("callbackContext"));
+            if (i > 10_000) {
+                throw new IllegalStateException("no end after 10000 invocations");
+            }
+        }
+        return response;
+    }
+
+    public List<JsonNode> responses() {
+        return responses;
+    }
+}
