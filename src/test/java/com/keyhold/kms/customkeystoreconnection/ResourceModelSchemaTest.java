@@ -1,0 +1,129 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
+import com.keyhold.kms.customkeystoreconnection.core.OnDelete;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+import software.amazon.cloudformation.resource.Validator;
+
+/** ResourceModel is written by hand, so this test is what keeps it and schema.json saying the same thing. */
+class ResourceModelSchemaTest {
+    private static JSONObject schema() throws IOException {
+        return new JSONObject(Files.readString(Path.of("schema.json")));
+    }
+
+    private static String resolvedType(final JSONObject schema, final JSONObject property) {
+        if (property.has("$ref")) {
+            final String name = property.getString("$ref").replace("#/definitions/", "");
+            return schema.getJSONObject("definitions").getJSONObject(name).getString("type");
+        }
+        return property.getString("type");
+    }
+
+    @Test
+    void schemaPassesTheProviderMetaSchema() throws IOException {
+        final JSONObject schema = schema();
+        assertThatCode(() -> new Validator().validateResourceDefinition(schema)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void modelAndSchemaNameTheSamePropertiesWithTheSameTypes() throws IOException {
+        final JSONObject schema = schema();
+        final JSONObject properties = schema.getJSONObject("properties");
+        final Map<String, String> fromSchema = new TreeMap<>();
+        for (String name : properties.keySet()) {
+            fromSchema.put(name, resolvedType(schema, properties.getJSONObject(name)));
+        }
+        final Map<String, String> fromModel = Arrays.stream(ResourceModel.class.getDeclaredFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers()))
+            .collect(Collectors.toMap(f -> f.getAnnotation(JsonProperty.class).value(), ResourceModelSchemaTest::jsonType,
+                (a, b) -> a, TreeMap::new));
+        assertThat(fromModel).isEqualTo(fromSchema);
+    }
+
+    private static String jsonType(final Field field) {
+        assertThat(field.getType()).as(field.getName()).isEqualTo(String.class);
+        return "string";
+    }
+
+    @Test
+    void identifiersAndPropertyRolesMatchTheSpec() throws IOException {
+        final JSONObject schema = schema();
+        assertThat(schema.getString("typeName")).isEqualTo(ResourceModel.TYPE_NAME);
+        assertThat(strings(schema.getJSONArray("primaryIdentifier"))).containsExactly(
+            ResourceModel.IDENTIFIER_KEY_CUSTOMKEYSTOREID);
+        assertThat(strings(schema.getJSONArray("createOnlyProperties"))).containsExactly("/properties/CustomKeyStoreId");
+        assertThat(strings(schema.getJSONArray("readOnlyProperties"))).containsExactlyInAnyOrder(
+            "/properties/CustomKeyStoreName", "/properties/CustomKeyStoreType", "/properties/ConnectionErrorCode",
+            "/properties/ObservedConnectionState");
+        assertThat(strings(schema.getJSONArray("required"))).containsExactlyInAnyOrder("CustomKeyStoreId",
+            "ConnectionState");
+        assertThat(schema.getBoolean("additionalProperties")).isFalse();
+        assertThat(schema.getJSONObject("tagging").getBoolean("taggable")).isFalse();
+        for (String action : new String[] {"create", "update", "delete"}) {
+            assertThat(schema.getJSONObject("handlers").getJSONObject(action).getInt("timeoutInMinutes"))
+                .as(action).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void theJavaRulesRestateTheSchemaRules() throws IOException {
+        final JSONObject schema = schema();
+        final JSONObject id = schema.getJSONObject("properties").getJSONObject("CustomKeyStoreId");
+        assertThat(id.getString("pattern")).isEqualTo(ModelRules.ID_PATTERN.pattern());
+        assertThat(id.getInt("maxLength")).isEqualTo(ModelRules.ID_MAX_LENGTH);
+        assertThat(strings(schema.getJSONObject("definitions").getJSONObject("DesiredConnectionState")
+            .getJSONArray("enum"))).containsExactly(names(TargetState.values()));
+        assertThat(strings(schema.getJSONObject("properties").getJSONObject("ConnectionStateOnDelete")
+            .getJSONArray("enum"))).containsExactly(names(OnDelete.values()));
+    }
+
+    @Test
+    void permissionsAreExactAndHaveNoWildcards() throws IOException {
+        final JSONObject handlers = schema().getJSONObject("handlers");
+        for (String action : handlers.keySet()) {
+            assertThat(strings(handlers.getJSONObject(action).getJSONArray("permissions")))
+                .allSatisfy(p -> assertThat(p).doesNotContain("*"));
+        }
+        assertThat(strings(handlers.getJSONObject("read").getJSONArray("permissions")))
+            .containsExactlyInAnyOrder("kms:DescribeCustomKeyStores", "ssm:GetParameter");
+        assertThat(strings(handlers.getJSONObject("list").getJSONArray("permissions")))
+            .containsExactly("ssm:GetParametersByPath");
+    }
+
+    @Test
+    void theCliFileNameIsALinkToTheSchema() throws IOException {
+        final Path link = Path.of("keyhold-kms-customkeystoreconnection.json");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(link)).isEqualTo(Files.readString(Path.of("schema.json")));
+    }
+
+    @Test
+    void theJarCarriesTheSchemaTheWrapperValidatesWith() throws IOException {
+        assertThat(new Configuration().resourceSchemaJSONObject().similar(schema())).isTrue();
+    }
+
+    private static String[] strings(final JSONArray array) {
+        return StreamSupport.stream(array.spliterator(), false).map(Object::toString).toArray(String[]::new);
+    }
+
+    private static String[] names(final Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).toArray(String[]::new);
+    }
+}
