@@ -2,6 +2,7 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
@@ -21,6 +22,7 @@ import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import software.amazon.cloudformation.resource.Validator;
+import software.amazon.cloudformation.resource.exceptions.ValidationException;
 
 /** ResourceModel is written by hand, so this test is what keeps it and schema.json saying the same thing. */
 class ResourceModelSchemaTest {
@@ -39,7 +41,15 @@ class ResourceModelSchemaTest {
     @Test
     void schemaPassesTheProviderMetaSchema() throws IOException {
         final JSONObject schema = schema();
-        assertThatCode(() -> new Validator().validateResourceDefinition(schema)).doesNotThrowAnyException();
+        assertThatCode(() -> new Validator().loadResourceDefinitionSchema(schema)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theMetaSchemaCheckWouldCatchAMistake() throws IOException {
+        final JSONObject broken = schema();
+        broken.getJSONObject("handlers").getJSONObject("create").put("timeoutInMinutes", 1);
+        assertThatThrownBy(() -> new Validator().loadResourceDefinitionSchema(broken))
+            .isInstanceOf(ValidationException.class);
     }
 
     @Test
