@@ -4,6 +4,7 @@ import com.keyhold.kms.customkeystoreconnection.core.Attempt;
 import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.OnDelete;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.cloudformation.proxy.HandlerErrorCode;
@@ -39,16 +40,17 @@ public class DeleteHandler extends BaseHandlerStd {
                 if (!context.isPreconditionsChecked()) {
                     final OwnershipRecord record = requireRecord(session);
                     // The template's value wins; the record covers a delete request that omits the property.
-                    if (session.model.getConnectionStateOnDelete() == null) {
-                        session.model.setConnectionStateOnDelete(record.connectionStateOnDelete());
-                    }
+                    final String onDelete = session.model.getConnectionStateOnDelete() != null
+                        ? session.model.getConnectionStateOnDelete() : record.connectionStateOnDelete();
+                    // Later invocations find the target in the progress, whatever the request carries.
+                    OnDelete.fromProperty(onDelete).target()
+                        .ifPresent(target -> context.setProgress(Progress.start(target, config.clock().instant())));
                     context.setPreconditionsChecked(true);
                 }
                 return progress;
             })
-            .then(progress -> OnDelete.fromProperty(session.model.getConnectionStateOnDelete()).target()
-                .map(target -> toleratingMissingKeyStore(session, driveTo(session, target)))
-                .orElse(progress))
+            .then(progress -> context.getProgress() == null ? progress
+                : toleratingMissingKeyStore(session, driveTo(session, context.getProgress().getTarget())))
             .then(progress -> {
                 callOnce(() -> {
                     session.ownership.release(session.id());

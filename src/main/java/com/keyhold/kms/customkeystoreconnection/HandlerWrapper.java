@@ -2,6 +2,7 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +57,24 @@ public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext
         handlers.put(Action.UPDATE, new UpdateHandler(config));
         handlers.put(Action.DELETE, new DeleteHandler(config));
         handlers.put(Action.LIST, new ListHandler(config));
+    }
+
+    /**
+     * Checks the resource properties with Keyhold's own rules before the plugin's schema validation, whose messages
+     * name the property but not what is allowed, and answers a mutating request without properties InvalidRequest
+     * (the plugin would call it an InternalFailure).
+     */
+    @Override
+    public void handleRequest(final InputStream inputStream, final OutputStream outputStream, final Context context)
+        throws IOException {
+        final byte[] input = inputStream == null ? null : IOUtils.toByteArray(inputStream);
+        final String problem = input == null ? null : InputCheck.problem(input);
+        if (problem != null) {
+            writeResponse(outputStream, ProgressEvent.failed(null, null, HandlerErrorCode.InvalidRequest, problem));
+            outputStream.close();
+            return;
+        }
+        super.handleRequest(input == null ? null : new ByteArrayInputStream(input), outputStream, context);
     }
 
     @Override

@@ -1,0 +1,291 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
+import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
+import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
+import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.kms.model.ConnectionStateType;
+
+/**
+ * CloudFormation's request JSON in, the response JSON CloudFormation expects out, for every action; and the
+ * resource contract (AlreadyExists, NotFound after delete, list) on in-memory KMS and SSM.
+ */
+class HandlerWrapperTest {
+    static final String HSM = "cks-1234567890abcdef0";
+    static final String XKS = "cks-0fedcba0987654321";
+    private final MutableClock clock = new MutableClock();
+    private final FakeKms kms = new FakeKms(clock)
+        .store(HSM, "AWS_CLOUDHSM", ConnectionStateType.DISCONNECTED)
+        .store(XKS, "EXTERNAL_KEY_STORE", ConnectionStateType.CONNECTED);
+    private final FakeSsm ssm = new FakeSsm();
+    private final WrapperDriver driver = new WrapperDriver(clock, new FixedClients(kms, ssm));
+
+    static Map<String, Object> props(final String id, final String state) {
+        final Map<String, Object> props = new HashMap<>();
+        props.put("CustomKeyStoreId", id);
+        props.put("ConnectionState", state);
+        return props;
+    }
+
+    @Test
+    void createAnswersInProgressWithContextThenSuccessWithReadOnlyProperties() {
+        final ObjectNode request = driver.request("CREATE", props(HSM, "CONNECTED"), null);
+        final JsonNode first = driver.invoke(request);
+        assertThat(first.path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(first.path("callbackDelaySeconds").asInt()).isEqualTo(5);
+        assertThat(first.path("callbackContext").isObject()).isTrue();
+        assertThat(first.path("message").asText())
+            .isEqualTo(HSM + ": ConnectCustomKeyStore accepted while DISCONNECTED (target CONNECTED)");
+        assertThat(first.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(HSM);
+
+        final JsonNode last = driver.resume(request, Integer.MAX_VALUE);
+        assertThat(last.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(last.has("errorCode")).isFalse();
+        assertThat(last.path("resourceModel")).isEqualTo(WrapperDriver.JSON.valueToTree(Map.of(
+            "CustomKeyStoreId", HSM, "ConnectionState", "CONNECTED", "CustomKeyStoreName", "name-" + HSM,
+            "CustomKeyStoreType", "AWS_CLOUDHSM", "ObservedConnectionState", "CONNECTED")));
+        assertThat(kms.state(HSM)).isEqualTo(ConnectionStateType.CONNECTED);
+        assertThat(kms.count(FakeKms.Op.CONNECT)).isEqualTo(1);
+        assertThat(driver.responses()).extracting(r -> r.path("message").asText())
+            .contains(HSM + ": CONNECTING for 25s (target CONNECTED)");
+    }
+
+    @Test
+    void createWritesAnOwnershipRecordNamingTheStack() throws Exception {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        final JsonNode record = WrapperDriver.JSON.readTree(ssm.parameters().get(OwnershipRecord.parameterName(XKS)));
+        assertThat(record.path("stackId").asText()).isEqualTo(WrapperDriver.STACK_ID);
+        assertThat(record.path("logicalResourceId").asText()).isEqualTo("KeyStoreConnection");
+        assertThat(record.path("connectionState").asText()).isEqualTo("CONNECTED");
+        assertThat(kms.count(FakeKms.Op.CONNECT)).as("already connected: no Connect").isZero();
+    }
+
+    @Test
+    void fullLifecycleForBothKeyStoreTypes() {
+        for (String id : List.of(HSM, XKS)) {
+            assertThat(driver.run("CREATE", props(id, "CONNECTED"), null).path("status").asText()).isEqualTo("SUCCESS");
+            assertThat(driver.run("READ", Map.of("CustomKeyStoreId", id), null).path("resourceModel")
+                .path("ConnectionState").asText()).isEqualTo("CONNECTED");
+            final JsonNode updated = driver.run("UPDATE", props(id, "DISCONNECTED"), props(id, "CONNECTED"));
+            assertThat(updated.path("status").asText()).isEqualTo("SUCCESS");
+            assertThat(updated.path("resourceModel").path("ObservedConnectionState").asText()).isEqualTo("DISCONNECTED");
+            assertThat(kms.state(id)).isEqualTo(ConnectionStateType.DISCONNECTED);
+            assertThat(driver.run("UPDATE", props(id, "CONNECTED"), props(id, "DISCONNECTED")).path("status").asText())
+                .isEqualTo("SUCCESS");
+            assertThat(kms.state(id)).isEqualTo(ConnectionStateType.CONNECTED);
+            final JsonNode deleted = driver.run("DELETE", props(id, "CONNECTED"), null);
+            assertThat(deleted.path("status").asText()).isEqualTo("SUCCESS");
+            assertThat(deleted.has("resourceModel")).isFalse();
+            assertThat(kms.state(id)).as("UNCHANGED by default").isEqualTo(ConnectionStateType.CONNECTED);
+        }
+        assertThat(ssm.parameters()).isEmpty();
+    }
+
+    @Test
+    void readReportsDriftWhenTheKeyStoreIsNotConnected() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        kms.outOfBand(XKS, ConnectionStateType.DISCONNECTING);
+        final JsonNode read = driver.run("READ", Map.of("CustomKeyStoreId", XKS), null);
+        assertThat(read.path("resourceModel").path("ConnectionState").asText()).isEqualTo("DISCONNECTED");
+        assertThat(read.path("resourceModel").path("ObservedConnectionState").asText()).isEqualTo("DISCONNECTING");
+    }
+
+    @Test
+    void readShowsTheErrorCodeOfAFailedKeyStore() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        kms.failed(XKS, "EXTERNAL_KEY_STORE", "XKS_PROXY_TIMED_OUT");
+        final JsonNode model = driver.run("READ", Map.of("CustomKeyStoreId", XKS), null).path("resourceModel");
+        assertThat(model.path("ConnectionState").asText()).isEqualTo("DISCONNECTED");
+        assertThat(model.path("ConnectionErrorCode").asText()).isEqualTo("XKS_PROXY_TIMED_OUT");
+    }
+
+    @Test
+    void secondCreateOfTheSameKeyStoreFailsAlreadyExistsNamingTheOwner() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        final String otherStack = "arn:aws:cloudformation:us-east-1:123456789012:stack/other/1111";
+        final JsonNode second = driver.as(otherStack, "Other").run("CREATE", props(XKS, "DISCONNECTED"), null);
+        assertThat(second.path("status").asText()).isEqualTo("FAILED");
+        assertThat(second.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(second.path("message").asText()).contains(XKS, WrapperDriver.STACK_ID, "KeyStoreConnection",
+            "aws ssm delete-parameter --name " + OwnershipRecord.parameterName(XKS));
+        assertThat(kms.state(XKS)).as("the loser changes nothing").isEqualTo(ConnectionStateType.CONNECTED);
+        assertThat(kms.count(FakeKms.Op.DISCONNECT)).isZero();
+    }
+
+    @Test
+    void afterDeleteEveryActionFailsNotFound() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        driver.run("DELETE", props(XKS, "CONNECTED"), null);
+        for (String action : List.of("READ", "UPDATE", "DELETE")) {
+            final JsonNode response = driver.run(action, props(XKS, "DISCONNECTED"), props(XKS, "CONNECTED"));
+            assertThat(response.path("errorCode").asText()).as(action).isEqualTo("NotFound");
+            assertThat(response.path("message").asText()).as(action).contains(XKS, "us-east-1");
+        }
+        assertThat(kms.count(FakeKms.Op.DISCONNECT)).isZero();
+    }
+
+    @Test
+    void createOfAMissingKeyStoreFailsNotFoundAndClaimsNothing() {
+        final JsonNode response = driver.run("CREATE", props("cks-0000000000000000a", "CONNECTED"), null);
+        assertThat(response.path("errorCode").asText()).isEqualTo("NotFound");
+        assertThat(response.path("message").asText()).contains("cks-0000000000000000a", "us-east-1", "not its name");
+        assertThat(ssm.parameters()).isEmpty();
+    }
+
+    @Test
+    void readOfAManagedKeyStoreDeletedOutOfBandIsNotFound() {
+        final FakeKms other = new FakeKms(clock);
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        final JsonNode read = new WrapperDriver(clock, new FixedClients(other, ssm))
+            .run("READ", Map.of("CustomKeyStoreId", XKS), null);
+        assertThat(read.path("errorCode").asText()).isEqualTo("NotFound");
+    }
+
+    @Test
+    void listPagesThroughEveryManagedKeyStore() {
+        for (int i = 0; i < 12; i++) {
+            final String id = String.format("cks-%017x", i);
+            kms.store(id, "EXTERNAL_KEY_STORE", ConnectionStateType.CONNECTED);
+            driver.run("CREATE", props(id, "CONNECTED"), null);
+        }
+        driver.run("DELETE", props("cks-00000000000000003", "CONNECTED"), null);
+        final ObjectNode request = driver.request("LIST", null, null);
+        final JsonNode first = driver.invoke(request);
+        assertThat(first.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(first.path("resourceModels")).hasSize(10);
+        request.put("nextToken", first.path("nextToken").asText());
+        final JsonNode second = driver.invoke(request);
+        assertThat(second.path("resourceModels")).hasSize(1);
+        assertThat(second.has("nextToken")).isFalse();
+        final List<String> ids = Stream.concat(first.path("resourceModels").findValuesAsText("CustomKeyStoreId").stream(),
+            second.path("resourceModels").findValuesAsText("CustomKeyStoreId").stream()).toList();
+        assertThat(ids).hasSize(11).doesNotContain("cks-00000000000000003").contains("cks-0000000000000000b");
+    }
+
+    @Test
+    void connectionStateOnDeleteIsAppliedBeforeTheRecordGoes() {
+        final Map<String, Object> props = props(XKS, "CONNECTED");
+        props.put("ConnectionStateOnDelete", "DISCONNECTED");
+        driver.run("CREATE", props, null);
+        final JsonNode deleted = driver.run("DELETE", props, null);
+        assertThat(deleted.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.DISCONNECTED);
+        assertThat(ssm.parameters()).isEmpty();
+    }
+
+    @Test
+    void deleteUsesTheRecordedOnDeleteWhenTheRequestOmitsIt() {
+        final Map<String, Object> props = props(XKS, "CONNECTED");
+        props.put("ConnectionStateOnDelete", "DISCONNECTED");
+        driver.run("CREATE", props, null);
+        driver.run("DELETE", Map.of("CustomKeyStoreId", XKS), null);
+        assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.DISCONNECTED);
+    }
+
+    @Test
+    void deleteOfAKeyStoreRemovedOutOfBandStillReleasesTheRecord() {
+        final Map<String, Object> props = props(XKS, "CONNECTED");
+        props.put("ConnectionStateOnDelete", "DISCONNECTED");
+        driver.run("CREATE", props, null);
+        final JsonNode deleted = new WrapperDriver(clock, new FixedClients(new FakeKms(clock), ssm))
+            .run("DELETE", props, null);
+        assertThat(deleted.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(ssm.parameters()).isEmpty();
+    }
+
+    @Test
+    void rollbackIsAnUpdateBackToThePreviousState() {
+        driver.run("CREATE", props(HSM, "CONNECTED"), null);
+        kms.failNextConnect(HSM, "INSUFFICIENT_CLOUDHSM_HSMS");
+        driver.run("UPDATE", props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED"));
+        final JsonNode failed = driver.run("UPDATE", props(HSM, "CONNECTED"), props(HSM, "DISCONNECTED"));
+        assertThat(failed.path("errorCode").asText()).isEqualTo("NotStabilized");
+        // CloudFormation rolls back: update to the previous properties.
+        final JsonNode rolledBack = driver.run("UPDATE", props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED"));
+        assertThat(rolledBack.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(kms.state(HSM)).isEqualTo(ConnectionStateType.DISCONNECTED);
+    }
+
+    static Stream<Arguments> badInput() {
+        final Map<String, Object> extra = props(HSM, "CONNECTED");
+        extra.put("Color", "blue");
+        final Map<String, Object> badOnDelete = props(HSM, "CONNECTED");
+        badOnDelete.put("ConnectionStateOnDelete", "DELETED");
+        final Map<String, Object> noId = new HashMap<>(Map.of("ConnectionState", "CONNECTED"));
+        final Map<String, Object> noState = new HashMap<>(Map.of("CustomKeyStoreId", HSM));
+        return Stream.of(
+            Arguments.of("CREATE", props("my-key-store", "CONNECTED"), "CustomKeyStoreId"),
+            Arguments.of("CREATE", props("cks-" + "a".repeat(61), "CONNECTED"), "CustomKeyStoreId"),
+            Arguments.of("CREATE", noId, "CustomKeyStoreId"),
+            Arguments.of("CREATE", noState, "ConnectionState"),
+            Arguments.of("CREATE", props(HSM, "ONLINE"), "ONLINE"),
+            Arguments.of("CREATE", badOnDelete, "DELETED"),
+            Arguments.of("CREATE", extra, "Color"),
+            Arguments.of("UPDATE", props(HSM, "connected"), "connected"),
+            Arguments.of("READ", props("Production HSM store", "CONNECTED"), "CustomKeyStoreId"),
+            Arguments.of("DELETE", props("cks_bad", "CONNECTED"), "CustomKeyStoreId"),
+            Arguments.of("DELETE", badOnDelete, "UNCHANGED"));
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("badInput")
+    void badInputFailsInvalidRequestAndCallsNothing(final String action, final Map<String, Object> properties,
+                                                    final String mentioned) {
+        final JsonNode response = driver.run(action, properties, action.equals("UPDATE") ? properties : null);
+        assertThat(response.path("status").asText()).isEqualTo("FAILED");
+        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(response.path("message").asText()).contains(mentioned);
+        assertThat(kms.calls()).isEmpty();
+        assertThat(ssm.calls()).isEmpty();
+    }
+
+    @Test
+    void ourOwnChecksNameThePropertyAndWhatIsAllowed() {
+        // Re-invocations skip the wrapper's schema check, so the handler's own rules must hold too.
+        final ObjectNode request = driver.request("READ", props("alias/my-store", "CONNECTED"), null);
+        final JsonNode response = driver.invoke(request);
+        assertThat(response.path("message").asText()).contains("CustomKeyStoreId 'alias/my-store'", "^cks-[a-zA-Z0-9]+$",
+            "not accepted");
+    }
+
+    @Test
+    void nullModelFailsInvalidRequestAndCallsNothing() {
+        for (String action : List.of("READ", "DELETE")) {
+            final JsonNode response = driver.invoke(driver.request(action, null, null));
+            assertThat(response.path("errorCode").asText()).as(action).isEqualTo("InvalidRequest");
+            assertThat(response.path("message").asText()).contains("CustomKeyStoreId is required");
+        }
+        assertThat(kms.calls()).isEmpty();
+        assertThat(ssm.calls()).isEmpty();
+    }
+
+    @Test
+    void changingTheIdentifierInPlaceIsRefused() {
+        final JsonNode response = driver.run("UPDATE", props(HSM, "CONNECTED"), props(XKS, "CONNECTED"));
+        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(response.path("message").asText()).contains("create-only");
+        assertThat(kms.calls()).isEmpty();
+    }
+
+    @Test
+    void missingCallerCredentialsIsReportedNotCrashed() {
+        final ObjectNode request = driver.request("READ", Map.of("CustomKeyStoreId", HSM), null);
+        ((ObjectNode) request.get("requestData")).remove("callerCredentials");
+        final JsonNode response = driver.invoke(request);
+        assertThat(response.path("errorCode").asText()).isEqualTo("InternalFailure");
+        assertThat(response.path("message").asText()).contains("callerCredentials");
+    }
+}
