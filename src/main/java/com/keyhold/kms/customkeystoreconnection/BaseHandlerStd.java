@@ -120,9 +120,7 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
      */
     protected ProgressEvent<ResourceModel, CallbackContext> driveTo(final Session session, final TargetState target) {
         final CallbackContext context = session.context;
-        if (context.getProgress() == null || context.getProgress().getTarget() != target) {
-            context.setProgress(Progress.start(target, config.clock().instant()));
-        }
+        progressToward(context, target);
         final ProgressEvent<ResourceModel, CallbackContext> event = session.proxy
             .initiate("keyhold-kms::drive-to-" + target, session.kmsProxy, session.model, context)
             .translateToServiceRequest(Function.identity())
@@ -151,6 +149,40 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
                 return false;
             default:
                 throw new KeyholdFailureException(step.failure());
+        }
+    }
+
+    /** The transition's progress toward {@code target}, started now unless an earlier invocation started it. */
+    private Progress progressToward(final CallbackContext context, final TargetState target) {
+        if (context.getProgress() == null || context.getProgress().getTarget() != target) {
+            context.setProgress(Progress.start(target, config.clock().instant()));
+        }
+        return context.getProgress();
+    }
+
+    /**
+     * Checks once per operation that the key store exists, retrying throttling and other transient errors by
+     * calling back like the transition does.
+     */
+    protected ProgressEvent<ResourceModel, CallbackContext> requireKeyStore(final Session session,
+                                                                           final TargetState target) {
+        final CallbackContext context = session.context;
+        if (context.isPreconditionsChecked()) {
+            return ProgressEvent.progress(session.model, context);
+        }
+        final StepResult step = config.transition().observe(session.keyStores, session.id(), session.region(),
+            progressToward(context, target));
+        switch (step.kind()) {
+            case DONE:
+                context.setPreconditionsChecked(true);
+                return ProgressEvent.progress(session.model, context);
+            case POLL:
+                final ProgressEvent<ResourceModel, CallbackContext> retry = ProgressEvent.defaultInProgressHandler(context,
+                    step.delaySeconds(), session.model);
+                retry.setMessage(step.message());
+                return retry;
+            default:
+                return failed(session.model, context, step.failure());
         }
     }
 

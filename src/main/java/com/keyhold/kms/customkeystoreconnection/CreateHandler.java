@@ -31,14 +31,9 @@ public class CreateHandler extends BaseHandlerStd {
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final CallbackContext context = session.context;
+        final TargetState target = TargetState.valueOf(session.model.getConnectionState());
         return ProgressEvent.progress(session.model, context)
-            .then(progress -> {
-                if (!context.isPreconditionsChecked()) {
-                    describeOnce(session);
-                    context.setPreconditionsChecked(true);
-                }
-                return progress;
-            })
+            .then(progress -> requireKeyStore(session, target))
             .then(progress -> {
                 if (!context.isOwnershipClaimed()) {
                     claim(session);
@@ -46,7 +41,7 @@ public class CreateHandler extends BaseHandlerStd {
                 }
                 return progress;
             })
-            .then(progress -> driveTo(session, TargetState.valueOf(session.model.getConnectionState())))
+            .then(progress -> driveTo(session, target))
             .then(progress -> ProgressEvent.defaultSuccessHandler(session.model));
     }
 

@@ -24,16 +24,26 @@ public final class Transition {
         this.clock = clock;
     }
 
-    public StepResult step(final KeyStorePort keyStores, final String keyStoreId, final String region,
-                           final Progress progress) {
-        final Instant now = clock.instant();
-        final Observation observed;
+    /** Describes the key store: DONE with the observation, or POLL to retry a transient error, or FAILED. */
+    public StepResult observe(final KeyStorePort keyStores, final String keyStoreId, final String region,
+                              final Progress progress) {
         try {
-            observed = keyStores.describe(keyStoreId);
+            final Observation observed = keyStores.describe(keyStoreId);
+            progress.observe(observed.state(), clock.instant());
+            return StepResult.done(observed);
         } catch (RuntimeException e) {
             return retryOrFail(e, new Attempt("DescribeCustomKeyStores", keyStoreId, region), progress);
         }
-        progress.observe(observed.state(), now);
+    }
+
+    public StepResult step(final KeyStorePort keyStores, final String keyStoreId, final String region,
+                           final Progress progress) {
+        final StepResult observation = observe(keyStores, keyStoreId, region, progress);
+        if (observation.kind() != StepResult.Kind.DONE) {
+            return observation;
+        }
+        final Observation observed = observation.observation();
+        final Instant now = clock.instant();
         final Decision decision = planner.decide(progress, observed, now);
         switch (decision.action()) {
             case DONE:
