@@ -108,6 +108,8 @@ public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext
                 payload.getCredentials(), () -> (long) context.getRemainingTimeInMillis());
             response = invokeHandler(proxy, payload.getRequest(), payload.getAction(), payload.getCallbackContext(),
                 payload.getTypeConfiguration());
+        } catch (final IOException e) {
+            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InvalidRequest);
         } catch (final BaseHandlerException e) {
             response = ProgressEvent.defaultFailureHandler(e, e.getErrorCode());
         } catch (final AwsServiceException e) {
