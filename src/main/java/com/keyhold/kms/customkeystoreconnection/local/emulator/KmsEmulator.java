@@ -38,6 +38,14 @@ import java.util.regex.Pattern;
 public final class KmsEmulator implements AutoCloseable {
     private static final Pattern STORE_ID = Pattern.compile("cks-[a-zA-Z0-9]+");
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, every answer waits ~40 ms for the
+        // client's delayed ACK. Read once, when the JDK's server configuration first loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Object lock = new Object();
     private final Clock clock;
     private final Faults faults;
