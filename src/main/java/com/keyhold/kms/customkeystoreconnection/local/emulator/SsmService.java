@@ -99,7 +99,8 @@ final class SsmService {
                     + "together. To create a parameter with tags, please remove overwrite flag. To update tags for "
                     + "an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.");
         }
-        String effectiveTier = tier == null || tier.equals("Intelligent-Tiering")
+        // The account default tier is Standard; Intelligent-Tiering picks Advanced only when the value needs it.
+        String effectiveTier = tier == null ? "Standard" : tier.equals("Intelligent-Tiering")
                 ? (value.length() > STANDARD_MAX_VALUE ? "Advanced" : "Standard") : tier;
         if (effectiveTier.equals("Standard") && value.length() > STANDARD_MAX_VALUE) {
             throw ApiException.client("ValidationException", "Standard tier parameters support a maximum "
