@@ -1,0 +1,139 @@
+package com.keyhold.kms.customkeystoreconnection.local.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The AWS JSON 1.1 front door for both services: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
+ * (KMS) or {@code AmazonSSM.<Op>} (SSM). Order of checks: signature, operation, body syntax, injected faults
+ * (which may name the body's CustomKeyStoreId), then the operation with its member validation.
+ */
+final class AwsJsonEndpoint implements HttpHandler {
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final String KMS_PREFIX = "TrentService.";
+    private static final String SSM_PREFIX = "AmazonSSM.";
+
+    /** Where the operations run; called under the emulator's lock. */
+    interface Backend {
+        ObjectNode kms(String operation, JsonNode body);
+
+        ObjectNode ssm(String operation, JsonNode body, String region);
+
+        /** Called after a successful mutating operation, still under the lock. */
+        void changed();
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Object lock;
+    private final Backend backend;
+    private final SigV4Verifier verifier;
+    private final Faults faults;
+    private final RequestLog log;
+    private final Clock clock;
+
+    AwsJsonEndpoint(Object lock, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
+            Clock clock) {
+        this.lock = lock;
+        this.backend = backend;
+        this.verifier = verifier;
+        this.faults = faults;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        boolean kms = target != null && target.startsWith(KMS_PREFIX);
+        boolean ssm = target != null && target.startsWith(SSM_PREFIX);
+        String operation = kms ? target.substring(KMS_PREFIX.length())
+                : ssm ? target.substring(SSM_PREFIX.length()) : String.valueOf(target);
+        String storeId = null;
+        try {
+            SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
+                    exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : null);
+            if (!exchange.getRequestMethod().equals("POST") || !(kms && KmsService.OPERATIONS.contains(operation)
+                    || ssm && SsmService.OPERATIONS.contains(operation))) {
+                throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '" + target
+                        + "' with " + exchange.getRequestMethod() + ". This endpoint serves POST / with TrentService."
+                        + KmsService.OPERATIONS + " and AmazonSSM." + SsmService.OPERATIONS + ".");
+            }
+            JsonNode json = parse(body);
+            storeId = json.path("CustomKeyStoreId").isTextual() ? json.get("CustomKeyStoreId").asText() : null;
+            Faults.Verdict verdict = faults.before(kms, operation, storeId);
+            if (verdict instanceof Faults.Reset) {
+                log.add(new RequestLog.Entry(clock.instant(), operation, storeId, RequestLog.RESET));
+                // Closing before sendResponseHeaders makes the JDK server drop the connection: the client
+                // sees the socket close with no response, as with a reset mid-request.
+                exchange.close();
+                return;
+            }
+            if (verdict instanceof Faults.Fail fail) {
+                throw fail.error();
+            }
+            ObjectNode result;
+            synchronized (lock) {
+                result = kms ? backend.kms(operation, json) : backend.ssm(operation, json, signer.region());
+                if ((kms ? KmsService.MUTATING : SsmService.MUTATING).contains(operation)) {
+                    backend.changed();
+                }
+            }
+            log.add(new RequestLog.Entry(clock.instant(), operation, storeId, RequestLog.OK));
+            send(exchange, 200, result);
+        } catch (ApiException e) {
+            log.add(new RequestLog.Entry(clock.instant(), operation, storeId, e.type()));
+            send(exchange, e.status(), error(e.type(), e.getMessage()));
+        } catch (RuntimeException e) {
+            // A bug in the emulator: answer it as the service's internal error so clients see a 5xx, not a hang.
+            String type = ssm ? "InternalServerError" : "KMSInternalException";
+            log.add(new RequestLog.Entry(clock.instant(), operation, storeId, type));
+            send(exchange, 500, error(type, "Keyhold emulator failure: " + e));
+        }
+    }
+
+    /** An empty body means no members; anything else must be a JSON object. */
+    private JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return mapper.createObjectNode();
+        }
+        try {
+            JsonNode json = mapper.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw ApiException.client("SerializationException", "The request body must be a JSON object.");
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            throw ApiException.client("SerializationException", "The request body is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.client("SerializationException", "The request body could not be read: " + e);
+        }
+    }
+
+    private ObjectNode error(String type, String message) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("__type", type);
+        o.put("message", message);
+        return o;
+    }
+
+    private void send(HttpExchange exchange, int status, ObjectNode json) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(json);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+        exchange.close();
+    }
+}

@@ -1,0 +1,87 @@
+package com.keyhold.kms.customkeystoreconnection.local.emulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One emulated custom key store. Its connection state is a timeline of changes, some of them in the future:
+ * a Connect records CONNECTING now and CONNECTED (or FAILED) at now + connect duration. The true state is the
+ * last change at or before now; what DescribeCustomKeyStores shows is the last change at or before now minus
+ * the describe lag. Timed transitions and lag therefore need no timers, only the clock.
+ */
+final class CustomKeyStore {
+
+    record StateChange(Instant at, ConnectionState state, String errorCode) {
+    }
+
+    /** Old changes are dropped beyond this; enough for any lag a test sets up. */
+    private static final int MAX_TIMELINE = 64;
+
+    final String id;
+    final long seq;
+    final KeyStoreType type;
+    final Instant creationDate;
+    String name;
+
+    // AWS_CLOUDHSM
+    String cloudHsmClusterId;
+    String trustAnchorCertificate;
+
+    // EXTERNAL_KEY_STORE
+    String xksUriEndpoint;
+    String xksUriPath;
+    String xksConnectivity;
+    String xksVpcEndpointServiceName;
+    String xksVpcEndpointServiceOwner;
+    String xksAccessKeyId;
+
+    /** KMS keys in the store; only their count matters (DeleteCustomKeyStore refuses while non-zero). */
+    int keyCount;
+    private final List<StateChange> timeline = new ArrayList<>();
+
+    CustomKeyStore(String id, long seq, KeyStoreType type, String name, Instant creationDate) {
+        this.id = id;
+        this.seq = seq;
+        this.type = type;
+        this.name = name;
+        this.creationDate = creationDate;
+    }
+
+    StateChange current(Instant now) {
+        return lastAtOrBefore(now);
+    }
+
+    ConnectionState state(Instant now) {
+        return current(now).state();
+    }
+
+    /** What a describe sees: the state as it was {@code lag} ago; a store never looks older than its first state. */
+    StateChange visible(Instant now, Duration lag) {
+        return lastAtOrBefore(now.minus(lag));
+    }
+
+    /** Replaces whatever was still to come with {@code changes} (a new operation supersedes a pending one). */
+    void schedule(Instant now, List<StateChange> changes) {
+        timeline.removeIf(c -> c.at().isAfter(now));
+        timeline.addAll(changes);
+        while (timeline.size() > MAX_TIMELINE) {
+            timeline.remove(0);
+        }
+    }
+
+    List<StateChange> timeline() {
+        return List.copyOf(timeline);
+    }
+
+    private StateChange lastAtOrBefore(Instant t) {
+        StateChange found = timeline.get(0);
+        for (StateChange c : timeline) {
+            if (!c.at().isAfter(t)) {
+                found = c;
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,151 @@
+package com.keyhold.kms.customkeystoreconnection.local.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AWS CLI as an independent client: it finds the emulator through AWS_ENDPOINT_URL_KMS / _SSM, signs with
+ * botocore's own SigV4, and parses the answers with botocore's own model. Time is virtual and advanced between
+ * calls. A missing {@code aws} fails the test: CI installs it, and a silent skip would hide the gap.
+ */
+class AwsCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path home;
+
+    private final VirtualClock clock = new VirtualClock();
+    private KmsEmulator emu;
+
+    record Result(int exitCode, String stdout, String stderr) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(stdout);
+        }
+    }
+
+    @BeforeAll
+    static void requireAwsCli() throws Exception {
+        try {
+            Process p = new ProcessBuilder("aws", "--version").redirectErrorStream(true).start();
+            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(version).startsWith("aws-cli/");
+        } catch (IOException e) {
+            fail("The AWS CLI ('aws') is not on PATH. Install it (e.g. 'pip install awscli' or the AWS CLI v2 "
+                    + "installer); these tests use it as an independent client of the emulator. " + e.getMessage());
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        emu = KmsEmulator.builder().clock(clock)
+                .credentials(EmulatorTestSupport.ACCESS_KEY, EmulatorTestSupport.SECRET_KEY).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        emu.close();
+    }
+
+    private Result aws(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws"));
+        command.addAll(List.of(args));
+        command.add("--output");
+        command.add("json");
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("AWS_"));
+        env.put("AWS_ENDPOINT_URL_KMS", emu.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSM", emu.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", EmulatorTestSupport.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", EmulatorTestSupport.SECRET_KEY);
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        // Keep the machine's own AWS configuration out of the test.
+        env.put("AWS_CONFIG_FILE", home.resolve("config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString());
+        env.put("AWS_MAX_ATTEMPTS", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("aws finished").isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    private String state(String id) throws Exception {
+        Result r = aws("kms", "describe-custom-key-stores", "--custom-key-store-id", id);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return r.json().path("CustomKeyStores").path(0).path("ConnectionState").asText();
+    }
+
+    @Test
+    void createConnectWatchAndTheDocumentedErrors() throws Exception {
+        Result created = aws("kms", "create-custom-key-store", "--custom-key-store-name", "cli-hsm",
+                "--cloud-hsm-cluster-id", "cluster-234567abcdefg", "--trust-anchor-certificate", "certificate",
+                "--key-store-password", "kmsPswd1");
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        String id = created.json().path("CustomKeyStoreId").asText();
+        assertThat(id).matches("cks-[0-9a-f]{17}");
+
+        Result wrongState = aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", id);
+        assertThat(wrongState.exitCode()).isNotZero();
+        assertThat(wrongState.stderr()).contains("An error occurred (CustomKeyStoreInvalidStateException) when "
+                + "calling the DisconnectCustomKeyStore operation");
+
+        assertThat(aws("kms", "connect-custom-key-store", "--custom-key-store-id", id).exitCode()).isZero();
+        assertThat(state(id)).isEqualTo("CONNECTING");
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(state(id)).isEqualTo("CONNECTED");
+
+        Result missing = aws("kms", "connect-custom-key-store", "--custom-key-store-id", "cks-00000000000000000");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("An error occurred (CustomKeyStoreNotFoundException) when calling "
+                + "the ConnectCustomKeyStore operation");
+        assertThat(emu.requestCount("DescribeCustomKeyStores")).isEqualTo(2);
+    }
+
+    @Test
+    void pagingWithLimitMarkerAndTheClisOwnPagination() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            emu.seedStore(StoreSpec.external("cli-x" + i));
+        }
+        Result page = aws("kms", "describe-custom-key-stores", "--no-paginate", "--limit", "2");
+        JsonNode first = page.json();
+        assertThat(first.path("CustomKeyStores")).hasSize(2);
+        assertThat(first.path("Truncated").asBoolean()).isTrue();
+        Result next = aws("kms", "describe-custom-key-stores", "--no-paginate", "--limit", "2", "--marker",
+                first.path("NextMarker").asText());
+        assertThat(next.json().path("CustomKeyStores").path(0).path("CustomKeyStoreName").asText()).isEqualTo("cli-x2");
+
+        // Default: the CLI follows NextMarker itself (page size 2), collecting all five.
+        Result all = aws("kms", "describe-custom-key-stores", "--page-size", "2");
+        assertThat(all.json().path("CustomKeyStores")).hasSize(5);
+        assertThat(emu.requestCount("DescribeCustomKeyStores")).isEqualTo(5);
+    }
+
+    @Test
+    void ssmPutAndGet() throws Exception {
+        Result put = aws("ssm", "put-parameter", "--name", "/keyhold/cli", "--value", "{\"a\":1}", "--type", "String");
+        assertThat(put.exitCode()).as(put.stderr()).isZero();
+        assertThat(put.json().path("Version").asInt()).isEqualTo(1);
+        Result again = aws("ssm", "put-parameter", "--name", "/keyhold/cli", "--value", "x", "--type", "String");
+        assertThat(again.stderr()).contains("(ParameterAlreadyExists)");
+        Result get = aws("ssm", "get-parameter", "--name", "/keyhold/cli");
+        assertThat(get.json().path("Parameter").path("Value").asText()).isEqualTo("{\"a\":1}");
+    }
+}

@@ -1,0 +1,150 @@
+package com.keyhold.kms.customkeystoreconnection.local.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.ConnectionStateType;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
+
+/** {@code keyhold emulator}: help, argument errors, seed file, state file across a restart. */
+class EmulatorCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return EmulatorCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs the command on its own thread until {@code whileRunning} is done, then interrupts it (Ctrl-C). */
+    private void runWhile(java.util.function.Consumer<KmsEmulator> whileRunning, String... args) throws Exception {
+        CompletableFuture<KmsEmulator> started = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            int code = EmulatorCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), started::complete);
+            if (!started.isDone()) {
+                started.completeExceptionally(new AssertionError("exit " + code + ": " + err()));
+            }
+        });
+        t.start();
+        try {
+            whileRunning.accept(started.get(30, TimeUnit.SECONDS));
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+        }
+        assertThat(t.isAlive()).isFalse();
+    }
+
+    @Test
+    void helpDocumentsEveryFlagAndTheEndpointVariables() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port", "--seed", "--state-file",
+                "--connect-seconds", "--disconnect-seconds", "--describe-lag-seconds", "--time-scale",
+                "--no-throttling", "--access-key", "--secret-key", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_SSM");
+    }
+
+    @Test
+    void badArgumentsExit2WithWhatIsWrongAndWhatIsAllowed() {
+        assertThat(run("--port", "0", "--bogus")).isEqualTo(2);
+        assertThat(err()).contains("unknown option '--bogus'", "--help");
+        err.reset();
+        assertThat(run("--port", "70000")).isEqualTo(2);
+        assertThat(err()).contains("--port must be a whole number from 0 to 65535, got '70000'");
+        err.reset();
+        assertThat(run("--connect-seconds", "5")).isEqualTo(2);
+        assertThat(err()).contains("--port is required");
+        err.reset();
+        assertThat(run("--port", "0", "--time-scale", "0")).isEqualTo(2);
+        assertThat(err()).contains("--time-scale must be a number greater than 0");
+        err.reset();
+        assertThat(run("--port", "0", "--access-key", "K")).isEqualTo(2);
+        assertThat(err()).contains("--access-key and --secret-key go together");
+        err.reset();
+        assertThat(run("--port", "0", "--seed", dir.resolve("none.json").toString())).isEqualTo(2);
+        assertThat(err()).contains("does not exist");
+    }
+
+    @Test
+    void badSeedContentNamesTheEntryAndTheField() throws Exception {
+        Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, "{\"stores\": [{\"id\": \"cks-1\", \"name\": \"a\", \"type\": \"AWS_CLOUDHSM\", "
+                + "\"state\": \"ONLINE\"}]}");
+        assertThat(run("--port", "0", "--seed", seed.toString())).isEqualTo(2);
+        assertThat(err()).contains("stores[0] (cks-1).state", "ONLINE", "CONNECTED, CONNECTING");
+    }
+
+    @Test
+    void seedFileDeclaresStoresWithIdsTypesStatesAndFaults() throws Exception {
+        Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, """
+                {"stores": [
+                   {"id": "cks-1234567890abcdef0", "name": "ops-hsm", "type": "AWS_CLOUDHSM", "state": "CONNECTED"},
+                   {"id": "cks-0fedcba0987654321", "name": "ops-xks", "type": "EXTERNAL_KEY_STORE",
+                    "state": "DISCONNECTED", "failNextConnect": ["XKS_PROXY_NOT_REACHABLE"]},
+                   {"id": "cks-00000000000000bad", "name": "broken", "type": "AWS_CLOUDHSM", "state": "FAILED",
+                    "connectionErrorCode": "USER_LOCKED_OUT"}],
+                 "parameters": [{"name": "/keyhold/seeded", "value": "v"}]}
+                """);
+        runWhile(emu -> {
+            assertThat(emu.storeIds()).containsExactly("cks-1234567890abcdef0", "cks-0fedcba0987654321",
+                    "cks-00000000000000bad");
+            try (KmsClient kms = EmulatorTestSupport.kms(emu.endpoint())) {
+                CustomKeyStoresListEntry hsm = kms.describeCustomKeyStores(r -> r.customKeyStoreName("ops-hsm"))
+                        .customKeyStores().get(0);
+                assertThat(hsm.connectionState()).isEqualTo(ConnectionStateType.CONNECTED);
+                assertThat(kms.describeCustomKeyStores(r -> r.customKeyStoreId("cks-00000000000000bad"))
+                        .customKeyStores().get(0).connectionErrorCodeAsString()).isEqualTo("USER_LOCKED_OUT");
+            }
+            assertThat(emu.faults().pendingConnectFailures("cks-0fedcba0987654321"))
+                    .containsExactly("XKS_PROXY_NOT_REACHABLE");
+            assertThat(emu.parameterValue("/keyhold/seeded")).contains("v");
+        }, "--port", "0", "--seed", seed.toString(), "--connect-seconds", "1");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on http://127.0.0.1:",
+                "export AWS_ENDPOINT_URL_KMS=", "stopped");
+    }
+
+    @Test
+    void stateFileSurvivesARestart() throws Exception {
+        Path state = dir.resolve("state").resolve("emulator.json");
+        String[] id = new String[1];
+        runWhile(emu -> {
+            try (KmsClient kms = EmulatorTestSupport.kms(emu.endpoint())) {
+                id[0] = kms.createCustomKeyStore(r -> r.customKeyStoreName("kept").cloudHsmClusterId(
+                        "cluster-234567abcdefg").trustAnchorCertificate("c").keyStorePassword("kmsPswd1"))
+                        .customKeyStoreId();
+                // Real clock, long connect: the store is still CONNECTING when the emulator restarts.
+                kms.connectCustomKeyStore(r -> r.customKeyStoreId(id[0]));
+            }
+        }, "--port", "0", "--state-file", state.toString(), "--connect-seconds", "3600", "--no-throttling");
+        assertThat(state).exists();
+        assertThat(Files.readString(state)).contains(id[0], "CONNECTING").doesNotContain("kmsPswd1");
+        try (var files = Files.list(state.getParent())) {
+            assertThat(files).containsExactly(state); // no temporary files left behind
+        }
+
+        runWhile(emu -> {
+            assertThat(emu.storeIds()).containsExactly(id[0]);
+            assertThat(emu.state(id[0])).isEqualTo(ConnectionState.CONNECTING);
+            emu.forceState(id[0], ConnectionState.CONNECTED, null);
+        }, "--port", "0", "--state-file", state.toString());
+        runWhile(emu -> assertThat(emu.state(id[0])).isEqualTo(ConnectionState.CONNECTED),
+                "--port", "0", "--state-file", state.toString());
+    }
+}
