@@ -1,0 +1,285 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The intrinsic functions the runner evaluates: Ref (parameters, pseudo parameters, resources), Fn::GetAtt, Fn::Sub,
+ * Fn::Join and Fn::Select. A value that depends on a resource not created yet resolves to a marker (see
+ * {@link #isUnresolved}), which is how a change set shows "known after X is created" as CloudFormation does.
+ */
+public final class Intrinsics {
+    public static final Set<String> SUPPORTED = Set.of("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select");
+    public static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::Region", "AWS::AccountId", "AWS::StackName",
+        "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue");
+    private static final String UNRESOLVED = "\u0000unresolved:";
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** What a template's values can refer to. A resource value not known yet is null. */
+    public interface Values {
+        String parameter(String name);
+
+        String pseudo(String name);
+
+        /** Ref of a resource: its physical id, or null before it exists. */
+        String ref(String logicalId);
+
+        /** Fn::GetAtt: the attribute, or null before the resource exists. */
+        JsonNode attribute(String logicalId, String attribute);
+    }
+
+    /** A reference found by {@link #scan}: to a parameter, pseudo parameter or resource (attribute null for Ref). */
+    public record Reference(String target, String attribute, String function) {
+    }
+
+    private Intrinsics() {
+    }
+
+    /** True for a value that waits on a resource not created yet (anywhere inside it). */
+    public static boolean isUnresolved(final JsonNode node) {
+        if (node == null) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return node.asText().contains(UNRESOLVED);
+        }
+        for (JsonNode child : node) {
+            if (isUnresolved(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Text for tables: markers become "(known after creating X)". */
+    public static String display(final JsonNode node) {
+        final String text = Json.compact(node);
+        return text.replaceAll("\u0000unresolved:([^\u0000]*)\u0000", "(known after $1 is created)");
+    }
+
+    private static TextNode unresolved(final String what) {
+        return TextNode.valueOf(UNRESOLVED + what + "\u0000");
+    }
+
+    // ---- static checks ----------------------------------------------------------------------------------------
+
+    /**
+     * Finds every reference and every function the runner cannot evaluate; problems are added to {@code problems}
+     * prefixed with {@code where}.
+     */
+    public static void scan(final JsonNode node, final String where, final List<Reference> references,
+                            final List<String> problems) {
+        if (node == null) {
+            return;
+        }
+        if (node.isArray()) {
+            for (JsonNode child : node) {
+                scan(child, where, references, problems);
+            }
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        final String function = functionName(node);
+        if (function == null) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().startsWith("Fn::") || "Ref".equals(e.getKey()) || "Condition".equals(e.getKey())) {
+                    problems.add(where + ": " + e.getKey() + " must be the only key of its object");
+                }
+                scan(e.getValue(), where, references, problems);
+            });
+            return;
+        }
+        final JsonNode argument = node.get(function);
+        switch (function) {
+            case "Ref" -> {
+                if (!argument.isTextual()) {
+                    problems.add(where + ": Ref takes the name of a parameter or resource, got " + argument);
+                } else {
+                    references.add(new Reference(argument.asText(), null, "Ref"));
+                }
+            }
+            case "Fn::GetAtt" -> {
+                final List<String> parts = getAttParts(argument);
+                if (parts == null) {
+                    problems.add(where + ": Fn::GetAtt takes [LogicalId, Attribute] or \"LogicalId.Attribute\", got "
+                        + argument);
+                } else {
+                    references.add(new Reference(parts.get(0), parts.get(1), "Fn::GetAtt"));
+                }
+            }
+            case "Fn::Sub" -> {
+                final JsonNode text = argument.isArray() ? argument.path(0) : argument;
+                final JsonNode variables = argument.isArray() ? argument.path(1) : NODES.objectNode();
+                if (!text.isTextual() || !(variables.isObject())) {
+                    problems.add(where + ": Fn::Sub takes a string or [string, {variables}], got " + argument);
+                    return;
+                }
+                variables.fields().forEachRemaining(e -> scan(e.getValue(), where, references, problems));
+                final Matcher m = SUB_VARIABLE.matcher(text.asText());
+                while (m.find()) {
+                    final String variable = m.group(1).trim();
+                    if (variable.startsWith("!") || variables.has(variable)) {
+                        continue;
+                    }
+                    final int dot = variable.indexOf('.');
+                    references.add(dot > 0 && !variable.startsWith("AWS::")
+                        ? new Reference(variable.substring(0, dot), variable.substring(dot + 1), "Fn::Sub")
+                        : new Reference(variable, null, "Fn::Sub"));
+                }
+            }
+            case "Fn::Join" -> {
+                if (!argument.isArray() || argument.size() != 2 || !argument.get(0).isTextual()) {
+                    problems.add(where + ": Fn::Join takes [delimiter, [values]], got " + argument);
+                } else {
+                    scan(argument.get(1), where, references, problems);
+                }
+            }
+            case "Fn::Select" -> {
+                if (!argument.isArray() || argument.size() != 2) {
+                    problems.add(where + ": Fn::Select takes [index, [values]], got " + argument);
+                } else {
+                    scan(argument, where, references, problems);
+                }
+            }
+            default -> problems.add(where + ": " + function + " is not supported by keyhold's runner; it evaluates "
+                + String.join(", ", SUPPORTED.stream().sorted().toList()));
+        }
+    }
+
+    /** The function an object stands for: its only key, when that key is Ref, Condition or Fn::*. */
+    static String functionName(final JsonNode node) {
+        if (node.isObject() && node.size() == 1) {
+            final String key = node.fieldNames().next();
+            if (key.equals("Ref") || key.startsWith("Fn::") || key.equals("Condition")) {
+                return key.equals("Condition") ? "Condition (as a function)" : key;
+            }
+        }
+        return null;
+    }
+
+    static List<String> getAttParts(final JsonNode argument) {
+        if (argument.isArray() && argument.size() == 2 && argument.get(0).isTextual() && argument.get(1).isTextual()) {
+            return List.of(argument.get(0).asText(), argument.get(1).asText());
+        }
+        if (argument.isTextual() && argument.asText().indexOf('.') > 0) {
+            final String text = argument.asText();
+            return List.of(text.substring(0, text.indexOf('.')), text.substring(text.indexOf('.') + 1));
+        }
+        return null;
+    }
+
+    // ---- evaluation ---------------------------------------------------------------------------------------------
+
+    /** Evaluates every function in {@code node}; Ref AWS::NoValue removes the property (MissingNode). */
+    public static JsonNode resolve(final JsonNode node, final Values values) {
+        if (node == null) {
+            return MissingNode.getInstance();
+        }
+        if (node.isArray()) {
+            final ArrayNode out = NODES.arrayNode();
+            for (JsonNode child : node) {
+                final JsonNode resolved = resolve(child, values);
+                if (!resolved.isMissingNode()) {
+                    out.add(resolved);
+                }
+            }
+            return out;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        final String function = functionName(node);
+        if (function == null) {
+            final ObjectNode out = NODES.objectNode();
+            final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                final Map.Entry<String, JsonNode> e = fields.next();
+                final JsonNode resolved = resolve(e.getValue(), values);
+                if (!resolved.isMissingNode()) {
+                    out.set(e.getKey(), resolved);
+                }
+            }
+            return out;
+        }
+        final JsonNode argument = node.get(function);
+        return switch (function) {
+            case "Ref" -> ref(argument.asText(), values);
+            case "Fn::GetAtt" -> {
+                final List<String> parts = getAttParts(argument);
+                final JsonNode value = values.attribute(parts.get(0), parts.get(1));
+                yield value == null ? unresolved(parts.get(0)) : value;
+            }
+            case "Fn::Sub" -> sub(argument, values);
+            case "Fn::Join" -> {
+                final List<String> pieces = new ArrayList<>();
+                for (JsonNode piece : resolve(argument.get(1), values)) {
+                    pieces.add(piece.asText());
+                }
+                yield TextNode.valueOf(String.join(argument.get(0).asText(), pieces));
+            }
+            case "Fn::Select" -> {
+                final JsonNode list = resolve(argument.get(1), values);
+                final int index = resolve(argument.get(0), values).asInt(-1);
+                if (index < 0 || index >= list.size()) {
+                    throw new UsageException("Fn::Select index " + argument.get(0) + " is outside the list " + list);
+                }
+                yield list.get(index);
+            }
+            default -> throw new UsageException(function + " is not supported by keyhold's runner");
+        };
+    }
+
+    private static JsonNode ref(final String name, final Values values) {
+        if ("AWS::NoValue".equals(name)) {
+            return MissingNode.getInstance();
+        }
+        if (name.startsWith("AWS::")) {
+            return TextNode.valueOf(values.pseudo(name));
+        }
+        final String parameter = values.parameter(name);
+        if (parameter != null) {
+            return TextNode.valueOf(parameter);
+        }
+        final String physical = values.ref(name);
+        return physical == null ? unresolved(name) : TextNode.valueOf(physical);
+    }
+
+    private static JsonNode sub(final JsonNode argument, final Values values) {
+        final String text = (argument.isArray() ? argument.get(0) : argument).asText();
+        final JsonNode variables = argument.isArray() ? argument.get(1) : NODES.objectNode();
+        final Matcher m = SUB_VARIABLE.matcher(text);
+        final StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            final String variable = m.group(1).trim();
+            final String replacement;
+            if (variable.startsWith("!")) {
+                replacement = "${" + variable.substring(1) + "}";
+            } else if (variables.has(variable)) {
+                replacement = resolve(variables.get(variable), values).asText();
+            } else if (variable.indexOf('.') > 0 && !variable.startsWith("AWS::")) {
+                final int dot = variable.indexOf('.');
+                final JsonNode value = values.attribute(variable.substring(0, dot), variable.substring(dot + 1));
+                replacement = value == null ? unresolved(variable.substring(0, dot)).asText() : value.asText();
+            } else {
+                replacement = ref(variable, values).asText();
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return TextNode.valueOf(out.toString());
+    }
+}

@@ -1,0 +1,134 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
+import com.keyhold.kms.customkeystoreconnection.HandlerWrapper;
+import com.keyhold.kms.customkeystoreconnection.ResourceModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+
+/**
+ * Plays CloudFormation for the Keyhold registry type: sends protocol 2.0.0 request JSON through the real
+ * {@link HandlerWrapper#handleRequest}, and while the answer is IN_PROGRESS waits callbackDelaySeconds and calls
+ * again with the returned callbackContext, until SUCCESS, FAILED or the schema's handler timeout.
+ */
+public final class KeyholdProvider implements ResourceProvider {
+    private final ResourceSchema schema;
+    private final HandlerWrapper wrapper;
+    private final Timekeeper time;
+    private final Context context;
+    private final String region;
+    private final String accountId;
+    private final Supplier<AwsCredentials> credentials;
+
+    public KeyholdProvider(final ResourceSchema schema, final HandlerConfig config, final Timekeeper time,
+                           final Context context, final String region, final String accountId,
+                           final Supplier<AwsCredentials> credentials) {
+        this.schema = schema;
+        // The wrapper scrubs java.io.tmpdir on every request: move it first (SPEC section 8).
+        this.wrapper = new HandlerWrapper(config, HandlerHost.guard());
+        this.time = time;
+        this.context = context;
+        this.region = region;
+        this.accountId = accountId;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public ResourceSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public ProviderResult run(final ProviderCall call, final ProgressListener listener) throws InterruptedException {
+        if (call.startedAt == null) {
+            call.startedAt = time.clock().instant().toString();
+        }
+        final Duration timeout = Duration.ofMinutes(schema.timeoutMinutes(call.action.toLowerCase(Locale.ROOT)));
+        final Instant deadline = Instant.parse(call.startedAt).plus(timeout);
+        while (true) {
+            final JsonNode response;
+            try {
+                response = invoke(call);
+            } catch (IOException | RuntimeException e) {
+                return ProviderResult.failed("InternalFailure", "the handler could not be invoked: " + e);
+            }
+            call.invocations++;
+            final String status = response.path("status").asText();
+            switch (status) {
+                case "SUCCESS" -> {
+                    final JsonNode model = response.path("resourceModel");
+                    return ProviderResult.success(model.isObject() ? (ObjectNode) model : null);
+                }
+                case "FAILED" -> {
+                    return ProviderResult.failed(response.path("errorCode").asText("InternalFailure"),
+                        response.path("message").asText(""));
+                }
+                case "IN_PROGRESS" -> {
+                    call.callbackContext = response.get("callbackContext");
+                    listener.inProgress(call, response.path("message").asText(""));
+                    if (!time.clock().instant().isBefore(deadline)) {
+                        // CloudFormation's own timeout: the schema's timeoutInMinutes for this handler.
+                        return ProviderResult.failed("NotStabilized", "Resource timed out waiting for completion: "
+                            + call.action + " did not finish within " + timeout.toMinutes() + " minutes "
+                            + "(timeoutInMinutes in the schema). Last message: " + response.path("message").asText());
+                    }
+                    time.sleep(Duration.ofSeconds(Math.max(0, response.path("callbackDelaySeconds").asLong())));
+                }
+                default -> {
+                    return ProviderResult.failed("InternalFailure", "the handler answered status '" + status
+                        + "', which is not SUCCESS, FAILED or IN_PROGRESS: " + response);
+                }
+            }
+        }
+    }
+
+    private JsonNode invoke(final ProviderCall call) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        wrapper.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(request(call))), out, context);
+        return Json.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** CloudFormation's request (protocol 2.0.0), as the plugin's HandlerRequest reads it. */
+    ObjectNode request(final ProviderCall call) {
+        final ObjectNode request = Json.MAPPER.createObjectNode();
+        request.put("awsAccountId", accountId);
+        request.put("bearerToken", call.clientRequestToken);
+        request.put("region", region);
+        request.put("action", call.action);
+        request.put("resourceType", ResourceModel.TYPE_NAME);
+        request.put("resourceTypeVersion", "00000001");
+        request.put("stackId", call.stackId);
+        final ObjectNode data = request.putObject("requestData");
+        final AwsCredentials creds = credentials.get();
+        final ObjectNode callerCredentials = data.putObject("callerCredentials");
+        callerCredentials.put("accessKeyId", creds.accessKeyId());
+        callerCredentials.put("secretAccessKey", creds.secretAccessKey());
+        if (creds instanceof AwsSessionCredentials session) {
+            callerCredentials.put("sessionToken", session.sessionToken());
+        }
+        data.put("logicalResourceId", call.logicalId);
+        if (call.properties != null) {
+            data.set("resourceProperties", call.properties);
+        }
+        if (call.previousProperties != null) {
+            data.set("previousResourceProperties", call.previousProperties);
+        }
+        if (call.callbackContext == null || call.callbackContext.isNull()) {
+            request.putNull("callbackContext");
+        } else {
+            request.set("callbackContext", call.callbackContext);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,42 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Which resource types this build of the runner can deploy, and why the others cannot be. */
+public final class ProviderRegistry {
+    public static final String CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource";
+
+    private final Map<String, ResourceProvider> providers = new LinkedHashMap<>();
+    private ResourceProvider customResources;
+
+    public ProviderRegistry register(final String type, final ResourceProvider provider) {
+        providers.put(type, provider);
+        return this;
+    }
+
+    public ProviderRegistry customResources(final ResourceProvider provider) {
+        this.customResources = provider;
+        return this;
+    }
+
+    public static boolean isCustomResource(final String type) {
+        return type.startsWith("Custom::") || CUSTOM_RESOURCE_TYPE.equals(type);
+    }
+
+    /** The provider, or null when the type is not supported (see {@link #unsupportedReason}). */
+    public ResourceProvider find(final String type) {
+        return isCustomResource(type) ? customResources : providers.get(type);
+    }
+
+    public String unsupportedReason(final String type) {
+        if (isCustomResource(type)) {
+            return "custom resources (" + type + ") are not supported yet by this build of keyhold: the "
+                + "custom-resource handler is not part of it. Declare the key store with "
+                + String.join(" or ", providers.keySet()) + " instead";
+        }
+        return type + " is not supported by keyhold: it runs only " + String.join(", ", providers.keySet())
+            + " (and custom resources once the custom-resource handler ships). Deploy this template with AWS "
+            + "CloudFormation, or move the other resources to another stack";
+    }
+}

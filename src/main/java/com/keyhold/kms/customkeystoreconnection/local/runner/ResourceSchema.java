@@ -1,0 +1,123 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What the runner needs from a resource schema: property names, which are required, read-only and create-only
+ * (a change to one means replacement, as CloudFormation computes it), the primary identifier (what Ref returns),
+ * the handlers' timeouts and the simple value rules (enums, patterns) checked before anything runs.
+ */
+public final class ResourceSchema {
+    /** The classpath resource the build puts in every jar, under the CloudFormation CLI's file name. */
+    public static final String KEYHOLD_RESOURCE = "/keyhold-kms-customkeystoreconnection.json";
+
+    private final String typeName;
+    private final Set<String> properties = new LinkedHashSet<>();
+    private final Set<String> required = new LinkedHashSet<>();
+    private final Set<String> readOnly = new LinkedHashSet<>();
+    private final Set<String> createOnly = new LinkedHashSet<>();
+    private final String primaryIdentifier;
+    private final Map<String, List<String>> enums = new LinkedHashMap<>();
+    private final Map<String, Pattern> patterns = new LinkedHashMap<>();
+    private final Map<String, Integer> timeoutMinutes = new LinkedHashMap<>();
+
+    ResourceSchema(final JsonNode schema) {
+        this.typeName = schema.path("typeName").asText();
+        final JsonNode definitions = schema.path("definitions");
+        schema.path("properties").fields().forEachRemaining(e -> {
+            properties.add(e.getKey());
+            JsonNode definition = e.getValue();
+            if (definition.has("$ref")) {
+                definition = definitions.path(definition.get("$ref").asText().replace("#/definitions/", ""));
+            }
+            if (definition.has("enum")) {
+                final List<String> values = new ArrayList<>();
+                definition.get("enum").forEach(v -> values.add(v.asText()));
+                enums.put(e.getKey(), values);
+            }
+            if (definition.has("pattern")) {
+                patterns.put(e.getKey(), Pattern.compile(definition.get("pattern").asText()));
+            }
+        });
+        schema.path("required").forEach(n -> required.add(n.asText()));
+        schema.path("readOnlyProperties").forEach(n -> readOnly.add(pointerName(n)));
+        schema.path("createOnlyProperties").forEach(n -> createOnly.add(pointerName(n)));
+        this.primaryIdentifier = pointerName(schema.path("primaryIdentifier").path(0));
+        schema.path("handlers").fields().forEachRemaining(e -> timeoutMinutes.put(e.getKey(),
+            e.getValue().path("timeoutInMinutes").asInt(120)));
+    }
+
+    /** The Keyhold schema, from the jar. */
+    public static ResourceSchema keyhold() {
+        try (InputStream in = ResourceSchema.class.getResourceAsStream(KEYHOLD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource schema " + KEYHOLD_RESOURCE + " is not on the classpath; "
+                    + "rebuild with mvn -q package -DskipTests");
+            }
+            return new ResourceSchema(Json.MAPPER.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String pointerName(final JsonNode pointer) {
+        return pointer.asText().replace("/properties/", "");
+    }
+
+    public String typeName() {
+        return typeName;
+    }
+
+    public Set<String> properties() {
+        return properties;
+    }
+
+    /** Properties a template may set: all but the read-only ones. */
+    public List<String> writableProperties() {
+        return properties.stream().filter(p -> !readOnly.contains(p)).toList();
+    }
+
+    public Set<String> required() {
+        return required;
+    }
+
+    public Set<String> readOnly() {
+        return readOnly;
+    }
+
+    public Set<String> createOnly() {
+        return createOnly;
+    }
+
+    public String primaryIdentifier() {
+        return primaryIdentifier;
+    }
+
+    /** The handler's timeout as the schema declares it (CloudFormation's default is 120 minutes). */
+    public int timeoutMinutes(final String handler) {
+        return timeoutMinutes.getOrDefault(handler, 120);
+    }
+
+    /** A problem with one literal value (enum or pattern), or null. */
+    public String valueProblem(final String property, final String value) {
+        final List<String> allowed = enums.get(property);
+        if (allowed != null && !allowed.contains(value)) {
+            return property + " is '" + value + "'; allowed: " + String.join(", ", allowed);
+        }
+        final Pattern pattern = patterns.get(property);
+        if (pattern != null && !pattern.matcher(value).find()) {
+            return property + " is '" + value + "'; it must match " + pattern.pattern();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,214 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The state folder (default {@code .keyhold/}):
+ * <pre>
+ * stacks/&lt;stack&gt;/stack.json            StackState: template, parameters, resources, status, in-flight operation
+ * stacks/&lt;stack&gt;/events.json           every stack event, oldest first
+ * stacks/&lt;stack&gt;/changesets/&lt;cs&gt;.json  pending and executed change sets
+ * stacks/&lt;stack&gt;/.lock                 held while a command changes the stack
+ * emulator/state.json                  the in-process emulator's key stores and SSM parameters
+ * emulator/clock.json                  the in-process emulator's emulated time
+ * handler.log                          what the handlers logged
+ * </pre>
+ * Every file is written to a temporary file and renamed, so a crash leaves either the old or the new version.
+ */
+public final class StateStore {
+    /** CloudFormation's rule for stack and change set names. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][-A-Za-z0-9]{0,127}");
+    private static final int MAX_EVENTS = 2000;
+
+    private final Path dir;
+
+    public StateStore(final Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public static String checkName(final String what, final String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new UsageException(what + " '" + name + "' is not valid: it must start with a letter and contain "
+                + "only letters, digits and hyphens (at most 128 characters)");
+        }
+        return name;
+    }
+
+    private Path stackDir(final String stack) {
+        return dir.resolve("stacks").resolve(stack);
+    }
+
+    public Optional<StackState> load(final String stack) {
+        final Path file = stackDir(stack).resolve("stack.json");
+        return Files.exists(file) ? Optional.of(Json.read(file, StackState.class)) : Optional.empty();
+    }
+
+    public void save(final StackState state) {
+        Json.writeAtomically(stackDir(state.stackName).resolve("stack.json"), state);
+    }
+
+    public List<String> stackNames() {
+        final Path stacks = dir.resolve("stacks");
+        if (!Files.isDirectory(stacks)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(stacks)) {
+            return list.filter(p -> Files.exists(p.resolve("stack.json"))).map(p -> p.getFileName().toString())
+                .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<StackEvent> events(final String stack) {
+        final Path file = stackDir(stack).resolve("events.json");
+        if (!Files.exists(file)) {
+            return new ArrayList<>();
+        }
+        try {
+            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<StackEvent>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void appendEvent(final String stack, final StackEvent event) {
+        final List<StackEvent> events = events(stack);
+        events.add(event);
+        if (events.size() > MAX_EVENTS) {
+            events.subList(0, events.size() - MAX_EVENTS).clear();
+        }
+        Json.writeAtomically(stackDir(stack).resolve("events.json"), events);
+    }
+
+    public Optional<ChangeSet> changeSet(final String stack, final String name) {
+        final Path file = stackDir(stack).resolve("changesets").resolve(name + ".json");
+        return Files.exists(file) ? Optional.of(Json.read(file, ChangeSet.class)) : Optional.empty();
+    }
+
+    public List<ChangeSet> changeSets(final String stack) {
+        final Path folder = stackDir(stack).resolve("changesets");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.filter(p -> p.toString().endsWith(".json")).sorted()
+                .map(p -> Json.read(p, ChangeSet.class)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void save(final ChangeSet changeSet) {
+        Json.writeAtomically(stackDir(changeSet.stackName).resolve("changesets")
+            .resolve(changeSet.changeSetName + ".json"), changeSet);
+    }
+
+    /** After an execution, CloudFormation deletes the stack's other change sets; so does the runner. */
+    public void deleteChangeSetsExcept(final String stack, final String keep) {
+        for (ChangeSet cs : changeSets(stack)) {
+            if (!cs.changeSetName.equals(keep)) {
+                deleteQuietly(stackDir(stack).resolve("changesets").resolve(cs.changeSetName + ".json"));
+            }
+        }
+    }
+
+    /** After DELETE_COMPLETE: the stack is gone, as in CloudFormation's default stack listing. */
+    public void deleteStack(final String stack) {
+        final Path folder = stackDir(stack);
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.getFileName().toString().equals(".lock"))
+                .forEach(StateStore::deleteQuietly);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(final Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover file or folder is harmless; the next command overwrites it
+        }
+    }
+
+    /**
+     * Holds the stack's lock file while a command changes it. The operating system releases it when the process
+     * dies, so an IN_PROGRESS status whose lock is free means the process that set it is gone.
+     */
+    public Lock lock(final String stack) {
+        try {
+            final Path file = stackDir(stack).resolve(".lock");
+            Files.createDirectories(file.getParent());
+            final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new OperationFailedException("another keyhold command is working on stack " + stack + " right now "
+                    + "(it holds " + file + "); wait for it to finish, or watch it with keyhold describe-stack-events "
+                    + "--stack-name " + stack);
+            }
+            return new Lock(channel, lock, folderOf(stack));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock stack " + stack + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path folderOf(final String stack) {
+        return stackDir(stack);
+    }
+
+    /** A held stack lock; closing releases it and removes the folder if the stack was deleted meanwhile. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+        private final Path folder;
+
+        Lock(final FileChannel channel, final FileLock lock, final Path folder) {
+            this.channel = channel;
+            this.lock = lock;
+            this.folder = folder;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+                if (!Files.exists(folder.resolve("stack.json"))) {
+                    deleteQuietly(folder.resolve(".lock"));
+                    deleteQuietly(folder);
+                }
+            } catch (IOException e) {
+                // released by the operating system at exit anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
+import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
+import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.cloudformation.AbstractWrapper;
+
+/**
+ * Where the handlers' calls go, and with what time:
+ * <ul>
+ * <li>default (no AWS_ENDPOINT_URL_KMS, no --aws): an emulator started in this process, its key stores kept in
+ * {@code <state-dir>/emulator/state.json}, sharing a compressed clock with the runner;</li>
+ * <li>AWS_ENDPOINT_URL_KMS and AWS_ENDPOINT_URL_SSM set: that endpoint (e.g. {@code keyhold emulator}), real time;</li>
+ * <li>--aws: real AWS with the default credential chain, real time.</li>
+ * </ul>
+ */
+public final class Target implements AutoCloseable {
+    static final String EMULATOR_ACCESS_KEY = "AKIAKEYHOLDEMULATOR1";
+    static final String EMULATOR_SECRET_KEY = "keyhold-emulator-secret";
+    /** The emulator's account (its SSM ARNs use it). */
+    static final String EMULATOR_ACCOUNT = "111122223333";
+    /** Default time scale against the in-process emulator: a tenth of the waiting is real. */
+    public static final double DEFAULT_TIME_SCALE = 0.1;
+    /** Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples'. */
+    static final String DEFAULT_SEED = """
+        {"stores": [
+          {"id": "cks-1234567890abcdef0", "name": "example-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
+           "cloudHsmClusterId": "cluster-234567abcdefg"},
+          {"id": "cks-0fedcba0987654321", "name": "example-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
+           "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
+                        "connectivity": "PUBLIC_ENDPOINT"}}
+        ]}
+        """;
+
+    /** What the command line (or a test, or the demo) decided. */
+    public static final class Options {
+        public Path stateDir = Path.of(".keyhold");
+        public boolean aws;
+        public Path emulatorSeed;
+        public Double timeScale;
+        public String region;
+        public boolean debug;
+        public Map<String, String> env = System.getenv();
+        /** Real waiting; tests pass {@link Sleeper#NONE}. */
+        public Sleeper sleeper = Sleeper.REAL;
+        /** The base of the in-process emulator's clock; tests pass a fixed one. */
+        public Clock baseClock = Clock.systemUTC();
+        /** Extra emulator settings (the demo's durations). */
+        public Consumer<KmsEmulator.Builder> emulatorSetup = b -> {
+        };
+        /** Seed used when there is neither --emulator-seed nor a saved emulator state. */
+        public String defaultSeed = DEFAULT_SEED;
+    }
+
+    private final ProviderRegistry providers;
+    private final Timekeeper time;
+    private final String region;
+    private final String accountId;
+    private final KmsEmulator emulator;
+    private final String description;
+    private final PrintStream handlerLog;
+
+    private Target(final ProviderRegistry providers, final Timekeeper time, final String region,
+                   final String accountId, final KmsEmulator emulator, final String description,
+                   final PrintStream handlerLog) {
+        this.providers = providers;
+        this.time = time;
+        this.region = region;
+        this.accountId = accountId;
+        this.emulator = emulator;
+        this.description = description;
+        this.handlerLog = handlerLog;
+    }
+
+    /** The types a template may use, for checking a template without connecting anywhere. */
+    public static ProviderRegistry offlineRegistry() {
+        final ResourceSchema schema = ResourceSchema.keyhold();
+        return new ProviderRegistry().register(schema.typeName(), new ResourceProvider() {
+            @Override
+            public ResourceSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
+                throw new IllegalStateException("offline registry");
+            }
+        });
+    }
+
+    public static Target open(final Options o, final PrintStream err) {
+        final String kmsEndpoint = o.env.get("AWS_ENDPOINT_URL_KMS");
+        final String ssmEndpoint = o.env.get("AWS_ENDPOINT_URL_SSM");
+        if (o.aws && (kmsEndpoint != null || ssmEndpoint != null)) {
+            throw new UsageException("--aws talks to real AWS, but AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL_SSM is "
+                + "set (the SDK would use it): unset them, or drop --aws to use that endpoint");
+        }
+        if ((kmsEndpoint == null) != (ssmEndpoint == null)) {
+            throw new UsageException("AWS_ENDPOINT_URL_KMS and AWS_ENDPOINT_URL_SSM go together (the ownership "
+                + "records live in SSM): set both to the emulator's URL, or neither to use the in-process emulator");
+        }
+        final boolean inProcess = !o.aws && kmsEndpoint == null;
+        if (!inProcess && (o.emulatorSeed != null || o.timeScale != null)) {
+            throw new UsageException("--emulator-seed and --time-scale apply only to the in-process emulator (used "
+                + "when neither --aws nor AWS_ENDPOINT_URL_KMS is given)");
+        }
+        String region = o.region != null ? o.region : o.env.getOrDefault("AWS_REGION", o.env.get("AWS_DEFAULT_REGION"));
+        if (region == null) {
+            if (o.aws) {
+                throw new UsageException("--aws needs a Region: give --region (e.g. --region us-east-1) or set "
+                    + "AWS_REGION");
+            }
+            region = "us-east-1";
+        }
+        final PrintStream log = o.debug ? err : handlerLog(o.stateDir);
+        final ResourceSchema schema = ResourceSchema.keyhold();
+        final RunnerContext context = new RunnerContext(log);
+        if (!inProcess) {
+            final Supplier<AwsCredentials> credentials = credentials(o.aws);
+            final Timekeeper time = Timekeeper.real();
+            final HandlerConfig config = HandlerConfig.defaults();
+            final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
+            final ProviderRegistry providers = registry(schema, config, time, context, region, account, credentials);
+            return new Target(providers, time, region, account, null, o.aws
+                ? "real AWS in " + region + " (default credential chain)"
+                : "the endpoint " + kmsEndpoint + " (AWS_ENDPOINT_URL_KMS) in " + region, log);
+        }
+        final Path emulatorDir = o.stateDir.resolve("emulator");
+        final Path stateFile = emulatorDir.resolve("state.json");
+        final Path clockFile = emulatorDir.resolve("clock.json");
+        final double scale = o.timeScale != null ? o.timeScale : DEFAULT_TIME_SCALE;
+        final CompressedTime time = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
+            offset -> Json.writeAtomically(clockFile, Map.of("offsetMillis", offset)));
+        final KmsEmulator.Builder builder = KmsEmulator.builder().clock(time).stateFile(stateFile);
+        o.emulatorSetup.accept(builder);
+        if (Files.exists(stateFile)) {
+            if (o.emulatorSeed != null) {
+                err.println("keyhold: note: " + stateFile + " exists, so --emulator-seed is ignored (delete that file "
+                    + "to start the emulator from the seed)");
+            }
+        } else if (o.emulatorSeed != null) {
+            if (!Files.isRegularFile(o.emulatorSeed)) {
+                throw new UsageException("--emulator-seed file '" + o.emulatorSeed + "' does not exist or is not a file");
+            }
+            builder.seedFile(o.emulatorSeed);
+        } else {
+            builder.seed(o.defaultSeed);
+        }
+        final KmsEmulator emulator;
+        try {
+            emulator = builder.build().start();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("the emulator cannot start from " + (o.emulatorSeed != null ? o.emulatorSeed
+                : stateFile) + ": " + e.getMessage());
+        }
+        final HandlerConfig config = new HandlerConfig(time, new EmulatorClients(emulator.endpoint(),
+            AbstractWrapper.HTTP_CLIENT, ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+            .build()), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
+        final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
+            EMULATOR_SECRET_KEY);
+        final ProviderRegistry providers = registry(schema, config, time, context, region, EMULATOR_ACCOUNT,
+            credentials);
+        return new Target(providers, time, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
+            + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
+    }
+
+    private static ProviderRegistry registry(final ResourceSchema schema, final HandlerConfig config,
+                                             final Timekeeper time, final RunnerContext context, final String region,
+                                             final String account, final Supplier<AwsCredentials> credentials) {
+        return new ProviderRegistry().register(schema.typeName(),
+            new KeyholdProvider(schema, config, time, context, region, account, credentials));
+        // Custom resources: not registered until the custom-resource handler is part of the build.
+    }
+
+    private static Supplier<AwsCredentials> credentials(final boolean required) {
+        final DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+        try {
+            chain.resolveCredentials();
+        } catch (RuntimeException e) {
+            if (required) {
+                throw new UsageException("--aws: no AWS credentials found by the default credential chain ("
+                    + e.getMessage() + "). Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY) and try again");
+            }
+            // An emulator accepts any well-formed signature unless it verifies a key pair.
+            return () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY);
+        }
+        return chain::resolveCredentials;
+    }
+
+    private static long readOffset(final Path clockFile) {
+        if (!Files.exists(clockFile)) {
+            return 0;
+        }
+        final JsonNode node = Json.read(clockFile, JsonNode.class);
+        return Math.max(0, node.path("offsetMillis").asLong(0));
+    }
+
+    private static PrintStream handlerLog(final Path stateDir) {
+        try {
+            Files.createDirectories(stateDir);
+            return new PrintStream(new FileOutputStream(stateDir.resolve("handler.log").toFile(), true), true,
+                StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + stateDir.resolve("handler.log") + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ProviderRegistry providers() {
+        return providers;
+    }
+
+    public Timekeeper time() {
+        return time;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    /** The in-process emulator, or null. */
+    public KmsEmulator emulator() {
+        return emulator;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (emulator != null) {
+            emulator.close();
+        }
+        if (handlerLog != System.err && handlerLog != System.out) {
+            handlerLog.flush();
+        }
+    }
+}

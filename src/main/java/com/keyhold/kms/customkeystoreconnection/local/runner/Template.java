@@ -1,0 +1,400 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A parsed and checked template: parameters, resources with their dependencies, outputs. Everything the runner
+ * cannot do is found here, before anything runs, and reported together (each problem names where it is and what is
+ * allowed).
+ */
+public final class Template {
+    private static final Set<String> TOP_LEVEL = Set.of("AWSTemplateFormatVersion", "Description", "Metadata",
+        "Parameters", "Resources", "Outputs");
+    private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Conditions", "Mappings", "Transform", "Rules");
+    private static final Set<String> RESOURCE_KEYS = Set.of("Type", "Properties", "DependsOn", "DeletionPolicy",
+        "UpdateReplacePolicy", "Metadata");
+    private static final Set<String> PARAMETER_KEYS = Set.of("Type", "Default", "AllowedValues", "AllowedPattern",
+        "MinLength", "MaxLength", "ConstraintDescription", "Description", "NoEcho");
+
+    public record Parameter(String name, String defaultValue, List<String> allowedValues, String allowedPattern,
+                            Integer minLength, Integer maxLength, String constraintDescription, boolean noEcho) {
+    }
+
+    public record Resource(String logicalId, String type, ObjectNode properties, Set<String> dependsOn,
+                           boolean retain) {
+    }
+
+    private final String body;
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final Map<String, JsonNode> outputs = new LinkedHashMap<>();
+
+    private Template(final String body) {
+        this.body = body;
+    }
+
+    /**
+     * @param source file name for messages
+     * @throws UsageException listing every problem found
+     */
+    public static Template parse(final String body, final String source, final ProviderRegistry providers) {
+        final JsonNode root = TemplateReader.read(body, source);
+        final Template template = new Template(body);
+        final List<String> problems = new ArrayList<>();
+        if (!root.isObject()) {
+            throw new UsageException(source + " is not a template: its top level must be a mapping with Resources");
+        }
+        root.fieldNames().forEachRemaining(key -> {
+            if (UNSUPPORTED_TOP_LEVEL.contains(key)) {
+                problems.add(key + ": not supported by keyhold's runner (it supports "
+                    + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+            } else if (!TOP_LEVEL.contains(key)) {
+                problems.add(key + ": not a template section; allowed: " + String.join(", ",
+                    new java.util.TreeSet<>(TOP_LEVEL)));
+            }
+        });
+        template.readParameters(root.path("Parameters"), problems);
+        template.readResources(root.path("Resources"), providers, problems);
+        root.path("Outputs").fields().forEachRemaining(e -> template.outputs.put(e.getKey(), e.getValue().path("Value")));
+        template.checkReferences(providers, problems);
+        if (problems.isEmpty()) {
+            template.creationOrder(problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ", problems));
+        }
+        return template;
+    }
+
+    private void readParameters(final JsonNode section, final List<String> problems) {
+        if (section.isMissingNode()) {
+            return;
+        }
+        if (!section.isObject()) {
+            problems.add("Parameters must be a mapping of parameter names to declarations");
+            return;
+        }
+        section.fields().forEachRemaining(e -> {
+            final String name = e.getKey();
+            final JsonNode p = e.getValue();
+            final String where = "Parameters." + name;
+            p.fieldNames().forEachRemaining(k -> {
+                if (!PARAMETER_KEYS.contains(k)) {
+                    problems.add(where + "." + k + ": not supported; allowed: " + String.join(", ",
+                        new java.util.TreeSet<>(PARAMETER_KEYS)));
+                }
+            });
+            final String type = p.path("Type").asText("");
+            if (!"String".equals(type)) {
+                problems.add(where + ": Type " + (type.isEmpty() ? "is missing" : type + " is not supported")
+                    + "; keyhold's runner allows Type: String");
+            }
+            final List<String> allowed = new ArrayList<>();
+            if (p.has("AllowedValues")) {
+                if (!p.get("AllowedValues").isArray()) {
+                    problems.add(where + ".AllowedValues must be a list");
+                } else {
+                    p.get("AllowedValues").forEach(v -> allowed.add(v.asText()));
+                }
+            }
+            final String pattern = p.has("AllowedPattern") ? p.get("AllowedPattern").asText() : null;
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException ex) {
+                    problems.add(where + ".AllowedPattern is not a valid regular expression: " + ex.getDescription());
+                }
+            }
+            final Parameter parameter = new Parameter(name, p.has("Default") ? p.get("Default").asText() : null,
+                List.copyOf(allowed), pattern,
+                p.has("MinLength") ? p.get("MinLength").asInt() : null,
+                p.has("MaxLength") ? p.get("MaxLength").asInt() : null,
+                p.has("ConstraintDescription") ? p.get("ConstraintDescription").asText() : null,
+                p.path("NoEcho").asBoolean(false) || "true".equalsIgnoreCase(p.path("NoEcho").asText()));
+            if (parameter.defaultValue() != null) {
+                final String problem = problem(parameter, parameter.defaultValue());
+                if (problem != null) {
+                    problems.add(where + ".Default: " + problem);
+                }
+            }
+            parameters.put(name, parameter);
+        });
+    }
+
+    private void readResources(final JsonNode section, final ProviderRegistry providers, final List<String> problems) {
+        if (!section.isObject() || section.isEmpty()) {
+            problems.add("Resources: a template needs at least one resource");
+            return;
+        }
+        section.fields().forEachRemaining(e -> {
+            final String id = e.getKey();
+            final JsonNode r = e.getValue();
+            final String where = "Resources." + id;
+            if (parameters.containsKey(id)) {
+                problems.add(where + ": a parameter has the same name; logical ids must be unique");
+            }
+            if (!id.matches("[A-Za-z0-9]+")) {
+                problems.add(where + ": logical ids are letters and digits only");
+            }
+            r.fieldNames().forEachRemaining(k -> {
+                if ("Condition".equals(k)) {
+                    problems.add(where + ".Condition: conditions are not supported by keyhold's runner");
+                } else if (!RESOURCE_KEYS.contains(k)) {
+                    problems.add(where + "." + k + ": not supported; allowed: " + String.join(", ",
+                        new java.util.TreeSet<>(RESOURCE_KEYS)));
+                }
+            });
+            final String type = r.path("Type").asText("");
+            if (type.isEmpty()) {
+                problems.add(where + ": Type is missing");
+                return;
+            }
+            final ResourceProvider provider = providers.find(type);
+            if (provider == null) {
+                problems.add(where + ": " + providers.unsupportedReason(type));
+            }
+            final JsonNode props = r.path("Properties");
+            if (!props.isMissingNode() && !props.isObject()) {
+                problems.add(where + ".Properties must be a mapping");
+            }
+            final ObjectNode properties = props.isObject() ? (ObjectNode) props : JsonNodeFactory.instance.objectNode();
+            if (provider != null && provider.schema() != null) {
+                checkProperties(where, properties, provider.schema(), problems);
+            }
+            final Set<String> dependsOn = new LinkedHashSet<>();
+            final JsonNode deps = r.path("DependsOn");
+            if (deps.isTextual()) {
+                dependsOn.add(deps.asText());
+            } else if (deps.isArray()) {
+                deps.forEach(d -> dependsOn.add(d.asText()));
+            } else if (!deps.isMissingNode()) {
+                problems.add(where + ".DependsOn must be a logical id or a list of them");
+            }
+            final String deletion = r.path("DeletionPolicy").asText("Delete");
+            if (!Set.of("Delete", "Retain").contains(deletion)) {
+                problems.add(where + ".DeletionPolicy " + deletion + " is not supported; allowed: Delete, Retain");
+            }
+            final String replace = r.path("UpdateReplacePolicy").asText("Delete");
+            if (!Set.of("Delete", "Retain").contains(replace)) {
+                problems.add(where + ".UpdateReplacePolicy " + replace + " is not supported; allowed: Delete, Retain");
+            }
+            resources.put(id, new Resource(id, type, properties, dependsOn, "Retain".equals(deletion)));
+        });
+    }
+
+    private static void checkProperties(final String where, final ObjectNode properties, final ResourceSchema schema,
+                                        final List<String> problems) {
+        properties.fieldNames().forEachRemaining(name -> {
+            if (schema.readOnly().contains(name)) {
+                problems.add(where + ".Properties." + name + " is read-only (reported by the handler, read it with "
+                    + "Fn::GetAtt); settable: " + String.join(", ", schema.writableProperties()));
+            } else if (!schema.properties().contains(name)) {
+                problems.add(where + ".Properties." + name + " is not a property of " + schema.typeName()
+                    + "; allowed: " + String.join(", ", schema.writableProperties()));
+            }
+        });
+        for (String required : schema.required()) {
+            if (!properties.has(required)) {
+                problems.add(where + ".Properties." + required + " is required");
+            }
+        }
+        properties.fields().forEachRemaining(e -> {
+            if (e.getValue().isValueNode()) {
+                final String problem = schema.valueProblem(e.getKey(), e.getValue().asText());
+                if (problem != null) {
+                    problems.add(where + ".Properties." + problem);
+                }
+            }
+        });
+    }
+
+    private void checkReferences(final ProviderRegistry providers, final List<String> problems) {
+        final Map<String, List<Intrinsics.Reference>> found = new LinkedHashMap<>();
+        resources.values().forEach(r -> {
+            final List<Intrinsics.Reference> refs = new ArrayList<>();
+            Intrinsics.scan(r.properties(), "Resources." + r.logicalId() + ".Properties", refs, problems);
+            found.put("Resources." + r.logicalId(), refs);
+            for (String dep : r.dependsOn()) {
+                if (!resources.containsKey(dep)) {
+                    problems.add("Resources." + r.logicalId() + ".DependsOn: " + dep + " is not a resource of this "
+                        + "template; resources: " + String.join(", ", resources.keySet()));
+                }
+            }
+        });
+        outputs.forEach((name, value) -> {
+            final List<Intrinsics.Reference> refs = new ArrayList<>();
+            Intrinsics.scan(value, "Outputs." + name, refs, problems);
+            found.put("Outputs." + name, refs);
+        });
+        found.forEach((where, refs) -> {
+            for (Intrinsics.Reference ref : refs) {
+                final String target = ref.target();
+                if (ref.attribute() == null) {
+                    if (!parameters.containsKey(target) && !resources.containsKey(target)
+                        && !Intrinsics.PSEUDO_PARAMETERS.contains(target)) {
+                        problems.add(where + ": " + ref.function() + " to " + target + ", which is neither a "
+                            + "parameter, a resource nor a pseudo parameter; parameters: " + names(parameters.keySet())
+                            + "; resources: " + names(resources.keySet()));
+                    }
+                    continue;
+                }
+                final Resource resource = resources.get(target);
+                if (resource == null) {
+                    problems.add(where + ": " + ref.function() + " " + target + "." + ref.attribute() + ": " + target
+                        + " is not a resource of this template; resources: " + names(resources.keySet()));
+                    continue;
+                }
+                final ResourceProvider provider = providers.find(resource.type());
+                final ResourceSchema schema = provider == null ? null : provider.schema();
+                if (schema != null && !schema.readOnly().contains(ref.attribute())) {
+                    problems.add(where + ": " + ref.function() + " " + target + "." + ref.attribute() + ": "
+                        + resource.type() + " has no attribute " + ref.attribute() + "; attributes: "
+                        + String.join(", ", schema.readOnly()));
+                }
+            }
+            if (where.startsWith("Resources.")) {
+                final Resource self = resources.get(where.substring("Resources.".length()));
+                refs.stream().map(Intrinsics.Reference::target).filter(resources::containsKey)
+                    .forEach(dep -> self.dependsOn().add(dep));
+            }
+        });
+    }
+
+    private static String names(final Set<String> names) {
+        return names.isEmpty() ? "(none)" : String.join(", ", names);
+    }
+
+    /** Resources in an order where each comes after everything it depends on (template order among equals). */
+    public List<String> creationOrder() {
+        return creationOrder(new ArrayList<>());
+    }
+
+    private List<String> creationOrder(final List<String> problems) {
+        final List<String> order = new ArrayList<>();
+        final Set<String> done = new LinkedHashSet<>();
+        final Deque<String> path = new ArrayDeque<>();
+        for (String id : resources.keySet()) {
+            visit(id, done, path, order, problems);
+            if (!problems.isEmpty()) {
+                break;
+            }
+        }
+        return order;
+    }
+
+    private void visit(final String id, final Set<String> done, final Deque<String> path, final List<String> order,
+                       final List<String> problems) {
+        if (done.contains(id)) {
+            return;
+        }
+        if (path.contains(id)) {
+            final List<String> cycle = new ArrayList<>(path);
+            Collections.reverse(cycle);
+            cycle.subList(0, cycle.indexOf(id)).clear();
+            cycle.add(id);
+            problems.add("circular dependency between resources: " + String.join(" -> ", cycle));
+            return;
+        }
+        path.push(id);
+        for (String dep : resources.get(id).dependsOn()) {
+            if (resources.containsKey(dep)) {
+                visit(dep, done, path, order, problems);
+                if (!problems.isEmpty()) {
+                    return;
+                }
+            }
+        }
+        path.pop();
+        done.add(id);
+        order.add(id);
+    }
+
+    /**
+     * The parameter values for a deployment: overrides, else the previous value (as {@code aws cloudformation deploy}
+     * keeps values it is not given), else the default.
+     *
+     * @throws UsageException naming every parameter that is unknown, missing or not allowed
+     */
+    public Map<String, String> parameterValues(final Map<String, String> overrides, final Map<String, String> previous) {
+        final List<String> problems = new ArrayList<>();
+        for (String key : overrides.keySet()) {
+            if (!parameters.containsKey(key)) {
+                problems.add("parameter " + key + " is not declared by the template; its parameters: "
+                    + names(parameters.keySet()));
+            }
+        }
+        final Map<String, String> values = new TreeMap<>();
+        for (Parameter p : parameters.values()) {
+            String value = overrides.get(p.name());
+            if (value == null && previous != null) {
+                value = previous.get(p.name());
+            }
+            if (value == null) {
+                value = p.defaultValue();
+            }
+            if (value == null) {
+                problems.add("parameter " + p.name() + " needs a value (it has no Default): add --parameter-overrides "
+                    + p.name() + "=<value>");
+                continue;
+            }
+            final String problem = problem(p, value);
+            if (problem != null) {
+                problems.add("parameter " + p.name() + ": " + problem);
+            }
+            values.put(p.name(), value);
+        }
+        if (!problems.isEmpty()) {
+            throw new UsageException(String.join("\n", problems));
+        }
+        return values;
+    }
+
+    private static String problem(final Parameter p, final String value) {
+        final String shown = p.noEcho() ? "****" : "'" + value + "'";
+        if (!p.allowedValues().isEmpty() && !p.allowedValues().contains(value)) {
+            return shown + " is not allowed; allowed values: " + String.join(", ", p.allowedValues());
+        }
+        if (p.allowedPattern() != null && !value.matches(p.allowedPattern())) {
+            return shown + " does not match the pattern " + p.allowedPattern()
+                + (p.constraintDescription() != null ? " (" + p.constraintDescription() + ")" : "");
+        }
+        if (p.minLength() != null && value.length() < p.minLength()) {
+            return shown + " is shorter than MinLength " + p.minLength();
+        }
+        if (p.maxLength() != null && value.length() > p.maxLength()) {
+            return shown + " is longer than MaxLength " + p.maxLength();
+        }
+        return null;
+    }
+
+    public String body() {
+        return body;
+    }
+
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    public Map<String, Resource> resources() {
+        return resources;
+    }
+
+    public Map<String, JsonNode> outputs() {
+        return outputs;
+    }
+}
