@@ -114,9 +114,9 @@ public final class KeyholdProvider implements ResourceProvider {
         final ObjectNode callerCredentials = data.putObject("callerCredentials");
         callerCredentials.put("accessKeyId", creds.accessKeyId());
         callerCredentials.put("secretAccessKey", creds.secretAccessKey());
-        if (creds instanceof AwsSessionCredentials session) {
-            callerCredentials.put("sessionToken", session.sessionToken());
-        }
+        // CloudFormation always sends session credentials, and the plugin requires the token.
+        callerCredentials.put("sessionToken", creds instanceof AwsSessionCredentials session
+            ? session.sessionToken() : Target.EMULATOR_SESSION_TOKEN);
         data.put("logicalResourceId", call.logicalId);
         if (call.properties != null) {
             data.set("resourceProperties", call.properties);

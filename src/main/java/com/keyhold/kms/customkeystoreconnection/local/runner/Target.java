@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -35,6 +36,7 @@ import software.amazon.cloudformation.AbstractWrapper;
 public final class Target implements AutoCloseable {
     static final String EMULATOR_ACCESS_KEY = "AKIAKEYHOLDEMULATOR1";
     static final String EMULATOR_SECRET_KEY = "keyhold-emulator-secret";
+    static final String EMULATOR_SESSION_TOKEN = "keyhold-emulator-session";
     /** The emulator's account (its SSM ARNs use it). */
     static final String EMULATOR_ACCOUNT = "111122223333";
     /** Default time scale against the in-process emulator: a tenth of the waiting is real. */
@@ -202,6 +204,12 @@ public final class Target implements AutoCloseable {
             }
             // An emulator accepts any well-formed signature unless it verifies a key pair.
             return () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY);
+        }
+        if (required && !(chain.resolveCredentials() instanceof AwsSessionCredentials)) {
+            // The plugin's proxy signs every call with session credentials, as CloudFormation's always are.
+            throw new UsageException("--aws needs temporary (session) credentials, as CloudFormation passes to "
+                + "handlers; the default credential chain found long-term keys. Use an SSO or assume-role profile "
+                + "(AWS_PROFILE), or export the output of 'aws sts get-session-token'");
         }
         return chain::resolveCredentials;
     }

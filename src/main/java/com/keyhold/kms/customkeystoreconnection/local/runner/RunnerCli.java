@@ -1,0 +1,408 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import com.keyhold.kms.customkeystoreconnection.local.runner.Args.Option;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The stack commands of {@code keyhold}, named and flagged as in {@code aws cloudformation}. Exit codes: 0 done,
+ * 1 the operation failed (rollback, refused change set, stack in the wrong state), 2 bad usage or bad input.
+ */
+public final class RunnerCli {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private static final List<Option> COMMON = List.of(
+        Option.value("--state-dir", "<dir>", "where stacks and the in-process emulator's state are kept "
+            + "(default .keyhold)"),
+        Option.value("--region", "<region>", "Region of the requests (default AWS_REGION, else us-east-1; "
+            + "required with --aws)"),
+        Option.flag("--aws", "use real AWS with the default credential chain: connects and disconnects REAL "
+            + "key stores"),
+        Option.value("--emulator-seed", "<file.json>", "in-process emulator: key stores to start with when it "
+            + "has no saved state yet (docs/EMULATOR.md format)"),
+        Option.value("--time-scale", "<x>", "in-process emulator: share of each callback wait that is waited "
+            + "for real, 0 to 1 (default 0.1; 0 = none)"),
+        Option.flag("--debug", "print what the handlers log to standard error (default: <state-dir>/handler.log)"),
+        Option.flag("--help", "print this text"));
+    private static final Option STACK = Option.value("--stack-name", "<name>", "the stack (letters, digits, "
+        + "hyphens)");
+    private static final Option TEMPLATE = Option.value("--template-file", "<file>", "the template, YAML or JSON");
+    private static final Option OVERRIDES = Option.list("--parameter-overrides", "<Key=Value> ...",
+        "parameter values; parameters not given keep the stack's current value, else their Default");
+    private static final Option CHANGE_SET = Option.value("--change-set-name", "<name>", "the change set");
+
+    /** A command: its name, one-line summary, description and options. */
+    private record Command(String name, String summary, String description, List<Option> options) {
+    }
+
+    private static final List<Command> COMMANDS = List.of(
+        new Command("deploy", "create or update a stack through a change set, with live events",
+            "Creates a change set from the template, prints it, and executes it (unless --no-execute-changeset),\n"
+                + "printing stack events as they happen. A failure rolls the stack back.",
+            with(STACK, TEMPLATE, OVERRIDES, Option.flag("--no-execute-changeset",
+                "only create and print the change set; run execute-change-set later"))),
+        new Command("create-change-set", "compute and save a change set (Add / Modify / Remove)",
+            "Computes what executing the template would change, as CloudFormation does (Modify shows\n"
+                + "Replacement True when a create-only property changes), saves it and prints it as a table.",
+            with(STACK, CHANGE_SET, TEMPLATE, Option.flag("--use-previous-template",
+                "use the stack's current template (with --parameter-overrides)"), OVERRIDES)),
+        new Command("describe-change-set", "print a change set",
+            "Prints a saved change set: status, execution status and its changes.", with(STACK, CHANGE_SET)),
+        new Command("execute-change-set", "execute a change set, with live events and rollback on failure",
+            "Runs the change set's resource changes in dependency order (removals last, in reverse order)\n"
+                + "through the resource handlers, printing events as they happen. A failure rolls back:\n"
+                + "created resources are deleted, updated ones are updated back to their previous properties.",
+            with(STACK, CHANGE_SET)),
+        new Command("describe-stack-events", "print a stack's events, oldest first",
+            "Prints every event the stack recorded, oldest first, with time, logical id, status and reason.",
+            with(STACK)),
+        new Command("describe-stacks", "print stacks: status, parameters, resources, outputs",
+            "Prints the stack (or every stack in the state folder): status and reason, parameters,\n"
+                + "resources with their physical ids, and outputs.",
+            with(Option.value("--stack-name", "<name>", "only this stack"))),
+        new Command("detect-stack-drift", "read every resource and compare it with the deployed properties",
+            "Calls each resource's read handler and compares what it reports with the properties last\n"
+                + "deployed: IN_SYNC, MODIFIED (with the differing properties) or DELETED. Exit code 0 either way.",
+            with(STACK)),
+        new Command("delete-stack", "delete a stack's resources (reverse dependency order) and the stack",
+            "Deletes every resource in reverse dependency order (DeletionPolicy: Retain resources are left\n"
+                + "as they are) and then the stack, printing events as they happen.", with(STACK)),
+        new Command("recover-stack", "resume or roll back an operation a crash interrupted",
+            "When a keyhold process stops mid-operation, the stack stays *_IN_PROGRESS with the in-flight\n"
+                + "resource's callback context saved. --resume continues from there (the handler picks up where it\n"
+                + "was); --rollback undoes the operation instead. Also retries a rollback that failed.",
+            with(STACK, Option.flag("--resume", "continue the interrupted operation"),
+                Option.flag("--rollback", "roll the interrupted operation back"))));
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Sleeper sleeper;
+    private final Clock baseClock;
+
+    public RunnerCli(final PrintStream out, final PrintStream err, final Map<String, String> env,
+                     final Sleeper sleeper, final Clock baseClock) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.sleeper = sleeper;
+        this.baseClock = baseClock;
+    }
+
+    private static List<Option> with(final Option... specific) {
+        final List<Option> all = new ArrayList<>(List.of(specific));
+        all.addAll(COMMON);
+        return all;
+    }
+
+    public static Set<String> commands() {
+        final Set<String> names = new java.util.LinkedHashSet<>();
+        COMMANDS.forEach(c -> names.add(c.name()));
+        return names;
+    }
+
+    /** The command table for {@code keyhold --help}. */
+    public static String summary() {
+        final StringBuilder b = new StringBuilder();
+        COMMANDS.forEach(c -> b.append(String.format("  %-22s %s%n", c.name(), c.summary())));
+        return b.toString();
+    }
+
+    public int run(final String name, final String[] argv) {
+        final Command command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        try {
+            final Args args = Args.parse(name, command.options(), argv);
+            if (args.has("--help")) {
+                out.print("Usage: keyhold " + name + " [options]\n\n" + command.description() + "\n\nOptions:\n"
+                    + Args.describe(command.options()));
+                return OK;
+            }
+            return execute(name, args);
+        } catch (UsageException e) {
+            err.println("keyhold " + name + ": " + e.getMessage());
+            err.println("Run 'keyhold " + name + " --help' for the options.");
+            return USAGE;
+        } catch (OperationFailedException e) {
+            err.println("keyhold " + name + ": " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("keyhold " + name + ": interrupted. If a stack operation was running, the stack stays "
+                + "*_IN_PROGRESS: see keyhold describe-stacks, then keyhold recover-stack");
+            return FAILED;
+        } catch (RuntimeException e) {
+            err.println("keyhold " + name + ": failed: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private Target.Options options(final Args args) {
+        final Target.Options o = new Target.Options();
+        if (args.has("--state-dir")) {
+            o.stateDir = Path.of(args.value("--state-dir"));
+        }
+        o.aws = args.has("--aws");
+        o.region = args.value("--region");
+        o.debug = args.has("--debug");
+        o.env = env;
+        o.sleeper = sleeper;
+        o.baseClock = baseClock;
+        if (args.has("--emulator-seed")) {
+            o.emulatorSeed = Path.of(args.value("--emulator-seed"));
+        }
+        if (args.has("--time-scale")) {
+            o.timeScale = timeScale(args.value("--time-scale"));
+        }
+        return o;
+    }
+
+    static double timeScale(final String value) {
+        try {
+            final double d = Double.parseDouble(value);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--time-scale must be a number from 0 to 1 (the share of each wait that is real: "
+            + "1 = real time, 0.01 = a hundred times faster, 0 = no real waiting), got '" + value + "'");
+    }
+
+    private String region(final Target.Options o) {
+        if (o.region != null) {
+            return o.region;
+        }
+        return env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+    }
+
+    private int execute(final String name, final Args args) throws InterruptedException {
+        final Target.Options o = options(args);
+        final StateStore store = new StateStore(o.stateDir);
+        switch (name) {
+            case "create-change-set" -> {
+                final String stack = args.required(name, "--stack-name", "<name>");
+                final String csName = args.required(name, "--change-set-name", "<name>");
+                final String body = templateBody(args, name);
+                final StackRunner runner = offline(store, o);
+                final ChangeSet cs = runner.createChangeSet(stack, csName, body, args.value("--template-file"),
+                    args.pairs("--parameter-overrides"));
+                ChangeSets.print(cs, out);
+                if ("AVAILABLE".equals(cs.executionStatus)) {
+                    out.println("Execute it with: keyhold execute-change-set --stack-name " + stack
+                        + " --change-set-name " + csName);
+                }
+                return OK;
+            }
+            case "describe-change-set" -> {
+                final ChangeSet cs = offline(store, o).describeChangeSet(args.required(name, "--stack-name", "<name>"),
+                    args.required(name, "--change-set-name", "<name>"));
+                ChangeSets.print(cs, out);
+                return OK;
+            }
+            case "describe-stack-events" -> {
+                final String stack = args.required(name, "--stack-name", "<name>");
+                final StackState state = offline(store, o).requireStack(stack);
+                warnIfInterrupted(state);
+                printEvents(store.events(stack), out);
+                return OK;
+            }
+            case "describe-stacks" -> {
+                final List<String> names = args.has("--stack-name") ? List.of(args.value("--stack-name"))
+                    : store.stackNames();
+                if (names.isEmpty()) {
+                    out.println("No stacks in " + store.dir() + ".");
+                }
+                for (String stack : names) {
+                    describeStack(offline(store, o).requireStack(stack), out);
+                }
+                return OK;
+            }
+            default -> {
+                // The commands below run handlers: they need the target.
+            }
+        }
+        final String stack = args.required(name, "--stack-name", "<name>");
+        if ("deploy".equals(name)) {
+            // Parse the template before starting anything, so bad input costs nothing.
+            Template.parse(templateBody(args, name), args.value("--template-file"), Target.offlineRegistry());
+        }
+        if ("recover-stack".equals(name) && args.has("--resume") == args.has("--rollback")) {
+            throw new UsageException("recover-stack needs exactly one of --resume or --rollback");
+        }
+        try (Target target = Target.open(o, err)) {
+            out.println("Target: " + target.description());
+            if (target.time().note() != null) {
+                out.println(target.time().note());
+            }
+            final StackRunner runner = new StackRunner(store, target.providers(), target.time(), out,
+                target.region(), target.accountId());
+            return switch (name) {
+                case "deploy" -> deploy(runner, stack, args);
+                case "execute-change-set" -> result(runner.executeChangeSet(stack,
+                    args.required(name, "--change-set-name", "<name>")), out, err);
+                case "delete-stack" -> deleted(runner.deleteStack(stack), stack, out, err);
+                case "detect-stack-drift" -> {
+                    printDrift(runner.detectDrift(stack), out);
+                    yield OK;
+                }
+                case "recover-stack" -> {
+                    final StackState state = runner.recover(stack, args.has("--rollback"));
+                    yield "DELETE_COMPLETE".equals(state.status) ? deleted(null, stack, out, err)
+                        : result(state, out, err);
+                }
+                default -> throw new IllegalStateException(name);
+            };
+        }
+    }
+
+    private StackRunner offline(final StateStore store, final Target.Options o) {
+        return new StackRunner(store, Target.offlineRegistry(), Timekeeper.real(), out, region(o),
+            env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT));
+    }
+
+    private int deploy(final StackRunner runner, final String stack, final Args args) throws InterruptedException {
+        final String csName = "keyhold-deploy-" + Instant.now().toEpochMilli();
+        final ChangeSet cs = runner.createChangeSet(stack, csName, templateBody(args, "deploy"),
+            args.value("--template-file"), args.pairs("--parameter-overrides"));
+        if (!"AVAILABLE".equals(cs.executionStatus)) {
+            out.println("No changes to deploy. Stack " + stack + " is up to date");
+            return OK;
+        }
+        ChangeSets.print(cs, out);
+        if (args.has("--no-execute-changeset")) {
+            out.println("Changeset created successfully. Run keyhold execute-change-set --stack-name " + stack
+                + " --change-set-name " + csName + " to execute it.");
+            return OK;
+        }
+        return result(runner.executeChangeSet(stack, csName), out, err);
+    }
+
+    private String templateBody(final Args args, final String command) {
+        if ("create-change-set".equals(command) && args.has("--use-previous-template")) {
+            if (args.has("--template-file")) {
+                throw new UsageException("give either --template-file or --use-previous-template, not both");
+            }
+            return null;
+        }
+        final String file = args.required(command, "--template-file", "<file>");
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("--template-file '" + file + "' cannot be read: " + e.getMessage());
+        }
+    }
+
+    // ---- reports (shared with the demo) -------------------------------------------------------------------
+
+    /** Prints how an operation ended; 0 when the stack reached the state asked for, 1 otherwise. */
+    static int result(final StackState state, final PrintStream out, final PrintStream err) {
+        switch (state.status) {
+            case "CREATE_COMPLETE", "UPDATE_COMPLETE" -> {
+                out.println("Successfully " + (state.status.startsWith("CREATE") ? "created" : "updated")
+                    + " stack - " + state.stackName + (state.statusReason != null ? " (" + state.statusReason + ")"
+                    : ""));
+                if (!state.outputs.isEmpty()) {
+                    out.println("Outputs:");
+                    state.outputs.forEach((k, v) -> out.println("  " + k + " = " + v));
+                }
+                return OK;
+            }
+            default -> {
+                err.println("Stack " + state.stackName + " is " + state.status + ": " + state.statusReason);
+                err.println(switch (state.status) {
+                    case "ROLLBACK_COMPLETE" -> "Nothing was left behind. The stack can only be deleted now: keyhold "
+                        + "delete-stack --stack-name " + state.stackName + "; fix the cause and deploy again.";
+                    case "UPDATE_ROLLBACK_COMPLETE" -> "The stack and its key stores are back to their previous "
+                        + "state. Fix the cause above and deploy again.";
+                    case "DELETE_FAILED" -> "Fix the cause above, then run keyhold delete-stack --stack-name "
+                        + state.stackName + " again.";
+                    default -> "See keyhold describe-stack-events --stack-name " + state.stackName + ".";
+                });
+                return FAILED;
+            }
+        }
+    }
+
+    private static int deleted(final StackState state, final String stack, final PrintStream out,
+                               final PrintStream err) {
+        if (state == null || "DELETE_COMPLETE".equals(state.status)) {
+            out.println("Successfully deleted stack - " + stack);
+            return OK;
+        }
+        return result(state, out, err);
+    }
+
+    private void warnIfInterrupted(final StackState state) {
+        final String message = StackRunner.interruptedMessage(state);
+        if (message != null) {
+            out.println("WARNING: " + message);
+        }
+    }
+
+    static void printEvents(final List<StackEvent> events, final PrintStream out) {
+        final List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"Timestamp", "LogicalResourceId", "PhysicalResourceId", "ResourceStatus",
+            "ResourceStatusReason"});
+        for (StackEvent e : events) {
+            rows.add(new String[]{e.timestamp, e.logicalId, shorten(e.physicalId), e.status,
+                e.reason == null ? "-" : e.reason});
+        }
+        Table.print(rows, out);
+    }
+
+    private static String shorten(final String physical) {
+        return physical == null ? "-" : physical.startsWith("arn:") ? physical.replaceAll(".*:stack/", "stack/")
+            : physical;
+    }
+
+    void describeStack(final StackState s, final PrintStream out) {
+        out.println("Stack " + s.stackName + ": " + s.status + (s.statusReason != null ? " - " + s.statusReason : ""));
+        out.println("  StackId: " + s.stackId);
+        warnIfInterrupted(s);
+        if (!s.parameters.isEmpty()) {
+            out.println("  Parameters:");
+            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + v));
+        }
+        if (!s.resources.isEmpty()) {
+            out.println("  Resources:");
+            final List<String[]> rows = new ArrayList<>();
+            rows.add(new String[]{"LogicalResourceId", "PhysicalResourceId", "ResourceType", "ResourceStatus"});
+            s.resources.values().forEach(r -> rows.add(new String[]{r.logicalId, r.physicalId, r.type, r.status}));
+            Table.print(rows, out);
+        }
+        if (!s.outputs.isEmpty()) {
+            out.println("  Outputs:");
+            s.outputs.forEach((k, v) -> out.println("    " + k + " = " + v));
+        }
+    }
+
+    static void printDrift(final List<StackRunner.Drift> drifts, final PrintStream out) {
+        final List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"LogicalResourceId", "PhysicalResourceId", "StackResourceDriftStatus", "Differences"});
+        boolean drifted = false;
+        for (StackRunner.Drift d : drifts) {
+            rows.add(new String[]{d.logicalId(), d.physicalId(), d.status(),
+                d.differences().isEmpty() ? "-" : String.join("; ", d.differences())});
+            drifted |= "MODIFIED".equals(d.status()) || "DELETED".equals(d.status());
+        }
+        Table.print(rows, out);
+        out.println("Stack drift status: " + (drifted ? "DRIFTED" : "IN_SYNC"));
+    }
+
+    static Map<String, String> noEnv() {
+        return new LinkedHashMap<>();
+    }
+}
