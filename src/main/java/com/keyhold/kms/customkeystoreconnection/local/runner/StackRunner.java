@@ -362,7 +362,8 @@ public final class StackRunner {
             && ("DONE".equals(s.status) || "FAILED".equals(s.status))).toList());
         Collections.reverse(forward);
         for (Step s : forward) {
-            final boolean created = "DONE".equals(s.status) || !NOTHING_CREATED.contains(s.errorCode);
+            final boolean created = "DONE".equals(s.status) || s.errorCode == null
+                || !NOTHING_CREATED.contains(s.errorCode);
             switch (s.kind) {
                 case "CREATE", "REPLACE" -> {
                     if (created && s.properties != null) {
