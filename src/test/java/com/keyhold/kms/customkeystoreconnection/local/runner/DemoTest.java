@@ -1,0 +1,81 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.keyhold.kms.customkeystoreconnection.local.Keyhold;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keyhold demo} in-process: the story it tells, that it finishes, and that it never sleeps for real here. */
+class DemoTest {
+    private static final Path REPOSITORY = Path.of("").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private String demo(final Path workingDir, final AtomicLong waited, final int expectedCode) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final Sleeper counting = d -> waited.addAndGet(d.toMillis());
+        final int code = Keyhold.run(new String[]{"demo", "--state-dir", dir.resolve("state").toString()},
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("AWS_ENDPOINT_URL_KMS", "http://ignored"), counting, RunnerFixture.FIXED, workingDir);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(expectedCode);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theDemoDeploysFlipsDetectsDriftAndDeletes() {
+        final AtomicLong waited = new AtomicLong();
+        final String out = demo(REPOSITORY, waited, 0);
+        assertThat(out).contains(
+            "Keyhold demo: examples/maintenance-window.yaml against an in-process KMS + SSM emulator",
+            "Time is compressed (200x)",
+            "$ keyhold deploy --stack-name keyhold-demo --template-file examples/maintenance-window.yaml",
+            "Add     HsmKeyStore",
+            "cks-1234567890abcdef0: CONNECTING for",
+            "Successfully created stack - keyhold-demo",
+            "HsmKeyStoreObservedState = CONNECTED",
+            "Modify  HsmKeyStore        cks-1234567890abcdef0  Keyhold::KMS::CustomKeyStoreConnection  False        "
+                + "ConnectionState",
+            "DISCONNECTING",
+            "Successfully updated stack - keyhold-demo",
+            "XksKeyStore        cks-0fedcba0987654321  MODIFIED                  ConnectionState: expected CONNECTED, "
+                + "actual DISCONNECTED",
+            "HsmKeyStore        cks-1234567890abcdef0  IN_SYNC",
+            "Stack drift status: DRIFTED",
+            "Successfully deleted stack - keyhold-demo",
+            "Demo finished in");
+        // The waits happen in emulated time: about 12 minutes of it, of which the sleeper got 0.5%.
+        assertThat(Duration.ofMillis(waited.get())).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+        assertThat(dir.resolve("state/stacks/keyhold-demo")).doesNotExist();
+    }
+
+    @Test
+    void outsideTheRepositoryTheDemoUsesThePackagedTemplate() {
+        final String out = demo(dir, new AtomicLong(), 0);
+        assertThat(out).contains("(the copy packaged in keyhold.jar)", "Stack drift status: DRIFTED");
+    }
+
+    @Test
+    void thePackagedTemplateIsTheExample() throws Exception {
+        assertThat(Demo.PACKAGED_TEMPLATE).isEqualTo(Files.readString(REPOSITORY.resolve(Demo.TEMPLATE_PATH)));
+    }
+
+    @Test
+    void badDemoOptionsExitTwo() {
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = Demo.run(new String[]{"--time-scale", "fast"}, new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8), dir, Sleeper.NONE, RunnerFixture.FIXED);
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--time-scale must be a number from 0 to 1");
+    }
+}

@@ -1,0 +1,209 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.keyhold.kms.customkeystoreconnection.local.Keyhold;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code keyhold} as an operator runs it: each command a separate run sharing only the state folder (stacks and the
+ * in-process emulator's key stores), exit codes, help and error messages.
+ */
+class KeyholdCommandLineTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run keyhold(final Map<String, String> env, final String... args) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = Keyhold.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), env, Sleeper.NONE, RunnerFixture.FIXED, dir);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A stack command on the test's state folder, seeded with the fixture's key stores. */
+    private Run stack(final String... args) throws Exception {
+        final Path seed = dir.resolve("seed.json");
+        if (!Files.exists(seed)) {
+            Files.writeString(seed, RunnerFixture.SEED);
+        }
+        final List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", dir.resolve("state").toString(), "--emulator-seed", seed.toString(),
+            "--time-scale", "0"));
+        return keyhold(Map.of(), all.toArray(String[]::new));
+    }
+
+    private Path template() throws Exception {
+        final Path file = dir.resolve("two.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES);
+        return file;
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        final Run run = keyhold(Map.of(), "--help");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("deploy", "create-change-set", "describe-change-set", "execute-change-set",
+            "describe-stack-events", "detect-stack-drift", "delete-stack", "recover-stack", "emulator", "demo",
+            "--aws");
+        assertThat(keyhold(Map.of()).code()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deploy", "create-change-set", "describe-change-set", "execute-change-set",
+        "describe-stack-events", "describe-stacks", "detect-stack-drift", "delete-stack", "recover-stack", "demo",
+        "emulator"})
+    void everyCommandHasHelp(final String command) {
+        final Run run = keyhold(Map.of(), command, "--help");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).startsWith("Usage: keyhold " + command);
+    }
+
+    @Test
+    void badUsageExitsTwoSayingWhatIsWrongAndWhatIsAllowed() throws Exception {
+        Run run = keyhold(Map.of(), "launch");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown command 'launch'; commands: deploy, create-change-set");
+        run = keyhold(Map.of(), "deploy", "--stack", "x");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown option '--stack' for keyhold deploy; allowed: --stack-name");
+        run = keyhold(Map.of(), "deploy", "--template-file", template().toString());
+        assertThat(run.err()).contains("keyhold deploy needs --stack-name <name>");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "HsmState=ON");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("parameter HsmState: 'ON' is not allowed; allowed values: CONNECTED, "
+            + "DISCONNECTED");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "HsmState");
+        assertThat(run.err()).contains("--parameter-overrides takes Key=Value pairs, got 'HsmState'");
+        run = stack("deploy", "--stack-name", "9s", "--template-file", template().toString());
+        assertThat(run.err()).contains("stack name '9s' is not valid");
+        run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", "missing.yaml");
+        assertThat(run.err()).contains("--template-file 'missing.yaml' cannot be read");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(), "--time-scale", "2");
+        assertThat(run.err()).contains("--time-scale is given twice");
+        run = keyhold(Map.of(), "recover-stack", "--stack-name", "s", "--resume", "--rollback");
+        assertThat(run.err()).contains("exactly one of --resume or --rollback");
+    }
+
+    @Test
+    void endpointSettingsAreChecked() throws Exception {
+        final String t = template().toString();
+        Run run = keyhold(Map.of("AWS_ENDPOINT_URL_KMS", "http://127.0.0.1:1"), "deploy", "--stack-name", "s",
+            "--template-file", t, "--state-dir", dir.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("AWS_ENDPOINT_URL_KMS and AWS_ENDPOINT_URL_SSM go together");
+        run = keyhold(Map.of("AWS_ENDPOINT_URL_KMS", "http://x", "AWS_ENDPOINT_URL_SSM", "http://x"), "deploy",
+            "--stack-name", "s", "--template-file", t, "--aws", "--state-dir", dir.toString());
+        assertThat(run.err()).contains("--aws talks to real AWS, but AWS_ENDPOINT_URL_KMS");
+        run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", t, "--aws",
+            "--state-dir", dir.toString());
+        assertThat(run.err()).contains("--aws needs a Region");
+    }
+
+    @Test
+    void anUnsupportedResourceIsReportedBeforeAnythingRuns() throws Exception {
+        final Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES.replace("Outputs:", "  Key:\n    Type: AWS::KMS::Key\n"
+            + "Outputs:"));
+        final Run run = stack("deploy", "--stack-name", "s", "--template-file", file.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("Resources.Key: AWS::KMS::Key is not supported by keyhold", "nothing was "
+            + "changed");
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void successiveCommandsShareTheStateFolderAndTheEmulatorsKeyStores() throws Exception {
+        final String t = template().toString();
+        Run run = stack("deploy", "--stack-name", "mw", "--template-file", t);
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Target: the in-process emulator", "Add     Hsm",
+            "Successfully created stack - mw", "HsmName = hsm");
+
+        run = stack("deploy", "--stack-name", "mw", "--template-file", t);
+        assertThat(run.out()).contains("No changes to deploy. Stack mw is up to date");
+
+        run = stack("create-change-set", "--stack-name", "mw", "--change-set-name", "flip",
+            "--use-previous-template", "--parameter-overrides", "XksState=DISCONNECTED");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Modify  Xks", "False", "execute-change-set --stack-name mw "
+            + "--change-set-name flip");
+        run = stack("describe-change-set", "--stack-name", "mw", "--change-set-name", "flip");
+        assertThat(run.out()).contains("execution AVAILABLE", "Xks.ConnectionState: CONNECTED -> DISCONNECTED");
+        run = stack("execute-change-set", "--stack-name", "mw", "--change-set-name", "flip");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Xks                    UPDATE_IN_PROGRESS",
+            "DisconnectCustomKeyStore accepted while CONNECTED", "Successfully updated stack - mw");
+
+        // The emulator's state was saved by the previous run: drift sees the disconnected store as deployed.
+        run = stack("detect-stack-drift", "--stack-name", "mw");
+        assertThat(run.out()).contains("Stack drift status: IN_SYNC");
+
+        run = stack("describe-stacks", "--stack-name", "mw");
+        assertThat(run.out()).contains("Stack mw: UPDATE_COMPLETE", "XksState = DISCONNECTED",
+            "Xks                cks-0fedcba0987654321");
+        run = stack("describe-stack-events", "--stack-name", "mw");
+        assertThat(run.out()).contains("REVIEW_IN_PROGRESS", "CREATE_COMPLETE", "UPDATE_COMPLETE");
+
+        run = stack("deploy", "--stack-name", "mw", "--template-file", t, "--parameter-overrides",
+            "HsmState=DISCONNECTED", "--no-execute-changeset");
+        assertThat(run.out()).contains("Changeset created successfully");
+
+        run = stack("delete-stack", "--stack-name", "mw");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Successfully deleted stack - mw");
+        run = stack("describe-stacks", "--stack-name", "mw");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("Stack with id mw does not exist");
+        assertThat(stack("delete-stack", "--stack-name", "mw").out()).contains("does not exist; nothing to delete");
+    }
+
+    @Test
+    void aFailedUpdateExitsOneAndSaysWhatToDo() throws Exception {
+        final Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, RunnerFixture.SEED.replace("\"name\": \"xks\",",
+            "\"name\": \"xks\", \"failNextConnect\": [\"XKS_PROXY_INVALID_TLS_CONFIGURATION\"],"));
+        final Run run = stack("deploy", "--stack-name", "mw", "--template-file", template().toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("Stack mw is ROLLBACK_COMPLETE", "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+            "keyhold delete-stack --stack-name mw");
+    }
+
+    @Test
+    void anInterruptedStackIsReportedAndRecovered() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir.resolve("state"))) {
+            f.runner = f.runner(new ProviderRegistry().register(RunnerFixture.TYPE,
+                new RunnerFixture.CrashingProvider(f.target.providers().find(RunnerFixture.TYPE), 3)));
+            try {
+                f.deploy("mw", RunnerFixture.TWO_STORES, Map.of());
+            } catch (RunnerFixture.SimulatedCrash expected) {
+                // the process "dies" here
+            }
+        }
+        Run run = stack("describe-stacks", "--stack-name", "mw");
+        assertThat(run.out()).contains("CREATE_IN_PROGRESS", "WARNING: stack mw is CREATE_IN_PROGRESS",
+            "recover-stack --stack-name mw --resume");
+        run = stack("deploy", "--stack-name", "mw", "--template-file", template().toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("stopped before it finished");
+        run = stack("recover-stack", "--stack-name", "mw", "--resume");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Resuming the CREATE of stack mw", "Successfully created stack - mw");
+    }
+}
