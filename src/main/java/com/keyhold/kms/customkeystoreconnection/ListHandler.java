@@ -19,6 +19,12 @@ public class ListHandler extends BaseHandlerStd {
         super(config);
     }
 
+    /** CloudFormation's ListResources may ask for fewer results; Parameter Store gives at most ten a page. */
+    static int pageSize(final Integer maxResults) {
+        return maxResults == null || maxResults < 1 ? OwnershipPort.MAX_PAGE_SIZE
+            : Math.min(maxResults, OwnershipPort.MAX_PAGE_SIZE);
+    }
+
     @Override
     protected boolean requiresModel() {
         return false;
@@ -31,7 +37,8 @@ public class ListHandler extends BaseHandlerStd {
 
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        final OwnershipPort.Page page = callOnce(() -> session.ownership.list(session.request.getNextToken()),
+        final OwnershipPort.Page page = callOnce(() -> session.ownership.list(session.request.getNextToken(),
+            pageSize(session.request.getMaxResults())),
             new Attempt("GetParametersByPath", "(all managed key stores)", session.region()));
         final List<ResourceModel> models = page.records().stream()
             .map(record -> ResourceModel.builder()
