@@ -14,10 +14,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Checks the key store exists, claims ownership, drives it to ConnectionState. */
 public class CreateHandler extends BaseHandlerStd {
 
-    public CreateHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public CreateHandler(final HandlerConfig config) {
         super(config);
     }

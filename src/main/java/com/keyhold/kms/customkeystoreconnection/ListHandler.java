@@ -11,10 +11,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** The key stores this account's stacks manage in the Region, from their ownership records, paged. */
 public class ListHandler extends BaseHandlerStd {
 
-    public ListHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public ListHandler(final HandlerConfig config) {
         super(config);
     }
