@@ -186,6 +186,16 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         }
     }
 
+    /** Runs the operation's preconditions in its first invocation only; they throw to fail the operation. */
+    protected static ProgressEvent<ResourceModel, CallbackContext> once(final Session session,
+                                                                       final Runnable preconditions) {
+        if (!session.context.isPreconditionsChecked()) {
+            preconditions.run();
+            session.context.setPreconditionsChecked(true);
+        }
+        return ProgressEvent.progress(session.model, session.context);
+    }
+
     /** Describes the key store once; every error is terminal (READ and the one-time checks cannot call back). */
     protected Observation describeOnce(final Session session) {
         return callOnce(() -> session.keyStores.describe(session.id()),

@@ -32,13 +32,7 @@ public class UpdateHandler extends BaseHandlerStd {
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final CallbackContext context = session.context;
         return ProgressEvent.progress(session.model, context)
-            .then(progress -> {
-                if (!context.isPreconditionsChecked()) {
-                    requireRecord(session);
-                    context.setPreconditionsChecked(true);
-                }
-                return progress;
-            })
+            .then(progress -> once(session, () -> requireRecord(session)))
             .then(progress -> driveTo(session, TargetState.valueOf(session.model.getConnectionState())))
             .then(progress -> {
                 callOnce(() -> {
