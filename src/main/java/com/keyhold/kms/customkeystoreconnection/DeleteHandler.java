@@ -14,10 +14,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Applies ConnectionStateOnDelete, then removes the ownership record (last, so a failed delete keeps it). */
 public class DeleteHandler extends BaseHandlerStd {
 
-    public DeleteHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public DeleteHandler(final HandlerConfig config) {
         super(config);
     }

@@ -11,10 +11,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Drives the key store to the new ConnectionState, then rewrites the ownership record. */
 public class UpdateHandler extends BaseHandlerStd {
 
-    public UpdateHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public UpdateHandler(final HandlerConfig config) {
         super(config);
     }
