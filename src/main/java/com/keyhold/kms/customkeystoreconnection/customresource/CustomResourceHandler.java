@@ -228,16 +228,14 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                 }
                 final OwnershipRecord mine = recordFor(wanted);
                 final Optional<OwnershipRecord> existing = callOnce(() -> ownership.claim(mine), "PutParameter", id);
+                // As for the resource type, only this request's own claim is not a conflict: here it means a second
+                // delivery of the same event, whose first delivery is driving the key store and will answer.
                 if (existing.isPresent()) {
-                    if (event.getRequestId().equals(existing.get().clientRequestToken())) {
+                    if (existing.get().claimedBy(event.getRequestId())) {
                         return duplicate(id);
                     }
-                    if (!existing.get().claimedBy(mine.stackId(), mine.logicalResourceId(), null)) {
-                        return failed(physicalIdOnFailure, new Failure(FailureKind.AlreadyExists,
-                            existing.get().alreadyOwnedMessage()));
-                    }
-                    // The same stack and logical id claimed it in an earlier request: this request takes it over.
-                    save(mine);
+                    return failed(physicalIdOnFailure, new Failure(FailureKind.AlreadyExists,
+                        existing.get().alreadyOwnedMessage()));
                 }
             }
             final StepResult driven = run(Continuation.PHASE_DRIVE, progress,
@@ -261,10 +259,10 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             final Progress progress;
             if (continuation == null) {
                 final OwnershipRecord record = requireRecord(id);
-                if (event.getRequestId().equals(record.clientRequestToken())) {
+                if (record.claimedBy(event.getRequestId())) {
                     return duplicate(id);
                 }
-                if (!record.claimedBy(event.getStackId(), event.getLogicalResourceId(), null)) {
+                if (!heldByThisResource(record)) {
                     return failed(id, new Failure(FailureKind.ResourceConflict, record.alreadyOwnedMessage()));
                 }
                 // The request in flight, so that a second delivery of it recognises itself.
@@ -311,10 +309,10 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                         + "or the record was released)");
                 }
                 final OwnershipRecord record = found.get();
-                if (event.getRequestId().equals(record.clientRequestToken())) {
+                if (record.claimedBy(event.getRequestId())) {
                     return duplicate(id);
                 }
-                if (!record.claimedBy(event.getStackId(), event.getLogicalResourceId(), null)) {
+                if (!heldByThisResource(record)) {
                     return succeeded(id, "nothing to delete: " + id + " is managed by stack " + record.stackId()
                         + " (logical id " + record.logicalResourceId() + "), not by this resource; left untouched");
                 }
@@ -430,6 +428,12 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                 log.accept(id + ": could not release the ownership record claimed by this failed update (" + e
                     + "); release it with 'aws ssm delete-parameter --name " + OwnershipRecord.parameterName(id) + "'.");
             }
+        }
+
+        /** The record names this stack and logical id: the resource CloudFormation is updating or deleting. */
+        private boolean heldByThisResource(final OwnershipRecord record) {
+            return java.util.Objects.equals(event.getStackId(), record.stackId())
+                && java.util.Objects.equals(event.getLogicalResourceId(), record.logicalResourceId());
         }
 
         private OwnershipRecord recordFor(final ConnectionProperties wanted) {
