@@ -216,10 +216,8 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
     protected static OwnershipRecord requireRecord(final Session session) {
         return callOnce(() -> session.ownership.find(session.id()),
             new Attempt("GetParameter", session.id(), session.region()))
-            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound, String.format(
-                "%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never created by a "
-                    + "stack, or its resource was deleted.", session.id(), session.region(),
-                OwnershipRecord.parameterName(session.id()))));
+            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound,
+                OwnershipRecord.notManagedMessage(session.id(), session.region())));
     }
 
     protected OwnershipRecord recordFor(final Session session) {

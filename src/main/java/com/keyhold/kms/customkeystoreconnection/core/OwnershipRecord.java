@@ -30,6 +30,13 @@ public record OwnershipRecord(String customKeyStoreId,
         return clientRequestToken != null && clientRequestToken.equals(token);
     }
 
+    /** NotFound: no record for this key store, so no stack manages it (both entry points use this text). */
+    public static String notManagedMessage(final String customKeyStoreId, final String region) {
+        return String.format("%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never "
+            + "created by a stack, or its resource was deleted.", customKeyStoreId, region,
+            parameterName(customKeyStoreId));
+    }
+
     public String alreadyOwnedMessage() {
         return String.format("%s is already managed by stack %s (logical id %s). One key store can have only one "
             + "Keyhold owner. Remove the resource from that stack (or delete that stack); if that stack no longer "
