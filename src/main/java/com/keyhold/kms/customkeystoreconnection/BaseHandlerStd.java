@@ -186,6 +186,16 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         }
     }
 
+    /** Runs the operation's preconditions in its first invocation only; they throw to fail the operation. */
+    protected static ProgressEvent<ResourceModel, CallbackContext> once(final Session session,
+                                                                       final Runnable preconditions) {
+        if (!session.context.isPreconditionsChecked()) {
+            preconditions.run();
+            session.context.setPreconditionsChecked(true);
+        }
+        return ProgressEvent.progress(session.model, session.context);
+    }
+
     /** Describes the key store once; every error is terminal (READ and the one-time checks cannot call back). */
     protected Observation describeOnce(final Session session) {
         return callOnce(() -> session.keyStores.describe(session.id()),
@@ -206,10 +216,8 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
     protected static OwnershipRecord requireRecord(final Session session) {
         return callOnce(() -> session.ownership.find(session.id()),
             new Attempt("GetParameter", session.id(), session.region()))
-            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound, String.format(
-                "%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never created by a "
-                    + "stack, or its resource was deleted.", session.id(), session.region(),
-                OwnershipRecord.parameterName(session.id()))));
+            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound,
+                OwnershipRecord.notManagedMessage(session.id(), session.region())));
     }
 
     protected OwnershipRecord recordFor(final Session session) {

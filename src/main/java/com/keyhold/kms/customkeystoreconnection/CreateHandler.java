@@ -14,10 +14,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Checks the key store exists, claims ownership, drives it to ConnectionState. */
 public class CreateHandler extends BaseHandlerStd {
 
-    public CreateHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public CreateHandler(final HandlerConfig config) {
         super(config);
     }
@@ -50,8 +46,7 @@ public class CreateHandler extends BaseHandlerStd {
         final Optional<OwnershipRecord> existing = callOnce(() -> session.ownership.claim(mine),
             new Attempt("PutParameter", session.id(), session.region()));
         // A create re-invoked after a lost response finds its own claim; anyone else's is a conflict.
-        if (existing.isPresent() && !existing.get().claimedBy(mine.stackId(), mine.logicalResourceId(),
-            mine.clientRequestToken())) {
+        if (existing.isPresent() && !existing.get().claimedBy(mine.clientRequestToken())) {
             throw new KeyholdFailureException(FailureKind.AlreadyExists, existing.get().alreadyOwnedMessage());
         }
     }

@@ -14,10 +14,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Applies ConnectionStateOnDelete, then removes the ownership record (last, so a failed delete keeps it). */
 public class DeleteHandler extends BaseHandlerStd {
 
-    public DeleteHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public DeleteHandler(final HandlerConfig config) {
         super(config);
     }
@@ -25,10 +21,7 @@ public class DeleteHandler extends BaseHandlerStd {
     @Override
     protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
         final List<String> problems = ModelRules.checkIdentifier(model.getCustomKeyStoreId());
-        if (problems.isEmpty() && model.getConnectionStateOnDelete() != null) {
-            problems.addAll(ModelRules.check(model.getCustomKeyStoreId(), "CONNECTED",
-                model.getConnectionStateOnDelete()));
-        }
+        problems.addAll(ModelRules.checkOnDelete(model.getConnectionStateOnDelete()));
         return problems;
     }
 
@@ -36,19 +29,15 @@ public class DeleteHandler extends BaseHandlerStd {
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final CallbackContext context = session.context;
         return ProgressEvent.progress(session.model, context)
-            .then(progress -> {
-                if (!context.isPreconditionsChecked()) {
-                    final OwnershipRecord record = requireRecord(session);
-                    // The template's value wins; the record covers a delete request that omits the property.
-                    final String onDelete = session.model.getConnectionStateOnDelete() != null
-                        ? session.model.getConnectionStateOnDelete() : record.connectionStateOnDelete();
-                    // Later invocations find the target in the progress, whatever the request carries.
-                    OnDelete.fromProperty(onDelete).target()
-                        .ifPresent(target -> context.setProgress(Progress.start(target, config.clock().instant())));
-                    context.setPreconditionsChecked(true);
-                }
-                return progress;
-            })
+            .then(progress -> once(session, () -> {
+                final OwnershipRecord record = requireRecord(session);
+                // The template's value wins; the record covers a delete request that omits the property.
+                final String onDelete = session.model.getConnectionStateOnDelete() != null
+                    ? session.model.getConnectionStateOnDelete() : record.connectionStateOnDelete();
+                // Later invocations find the target in the progress, whatever the request carries.
+                OnDelete.fromProperty(onDelete).target()
+                    .ifPresent(target -> context.setProgress(Progress.start(target, config.clock().instant())));
+            }))
             .then(progress -> context.getProgress() == null ? progress
                 : toleratingMissingKeyStore(session, driveTo(session, context.getProgress().getTarget())))
             .then(progress -> {

@@ -148,6 +148,7 @@ public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext
             .awsAccountId(request.getAwsAccountId())
             .logicalResourceIdentifier(requestData.getLogicalResourceId())
             .nextToken(request.getNextToken())
+            .maxResults(request.getMaxResults())
             .region(request.getRegion())
             .stackId(request.getStackId())
             .build();

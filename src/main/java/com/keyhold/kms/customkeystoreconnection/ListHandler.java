@@ -11,12 +11,14 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** The key stores this account's stacks manage in the Region, from their ownership records, paged. */
 public class ListHandler extends BaseHandlerStd {
 
-    public ListHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public ListHandler(final HandlerConfig config) {
         super(config);
+    }
+
+    /** CloudFormation's ListResources may ask for fewer results; Parameter Store gives at most ten a page. */
+    static int pageSize(final Integer maxResults) {
+        return maxResults == null || maxResults < 1 ? OwnershipPort.MAX_PAGE_SIZE
+            : Math.min(maxResults, OwnershipPort.MAX_PAGE_SIZE);
     }
 
     @Override
@@ -31,7 +33,8 @@ public class ListHandler extends BaseHandlerStd {
 
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        final OwnershipPort.Page page = callOnce(() -> session.ownership.list(session.request.getNextToken()),
+        final OwnershipPort.Page page = callOnce(() -> session.ownership.list(session.request.getNextToken(),
+            pageSize(session.request.getMaxResults())),
             new Attempt("GetParametersByPath", "(all managed key stores)", session.region()));
         final List<ResourceModel> models = page.records().stream()
             .map(record -> ResourceModel.builder()

@@ -14,10 +14,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
  */
 public class ReadHandler extends BaseHandlerStd {
 
-    public ReadHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public ReadHandler(final HandlerConfig config) {
         super(config);
     }

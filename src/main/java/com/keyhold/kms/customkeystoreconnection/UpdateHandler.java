@@ -11,10 +11,6 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /** Drives the key store to the new ConnectionState, then rewrites the ownership record. */
 public class UpdateHandler extends BaseHandlerStd {
 
-    public UpdateHandler() {
-        this(HandlerConfig.defaults());
-    }
-
     public UpdateHandler(final HandlerConfig config) {
         super(config);
     }
@@ -36,13 +32,7 @@ public class UpdateHandler extends BaseHandlerStd {
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final CallbackContext context = session.context;
         return ProgressEvent.progress(session.model, context)
-            .then(progress -> {
-                if (!context.isPreconditionsChecked()) {
-                    requireRecord(session);
-                    context.setPreconditionsChecked(true);
-                }
-                return progress;
-            })
+            .then(progress -> once(session, () -> requireRecord(session)))
             .then(progress -> driveTo(session, TargetState.valueOf(session.model.getConnectionState())))
             .then(progress -> {
                 callOnce(() -> {

@@ -10,7 +10,7 @@ import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.kms.model.ConnectionStateType;
 
 /** The contract-test entry point and the executable entry point the CloudFormation CLI runs. */
 class EntrypointsTest {
-    private final MutableClock clock = new MutableClock();
+    private final VirtualClock clock = new VirtualClock();
     private final FakeKms kms = new FakeKms(clock).store(XKS, "EXTERNAL_KEY_STORE", ConnectionStateType.CONNECTED);
     private final FakeSsm ssm = new FakeSsm();
     private final HandlerConfig config = new HandlerConfig(clock, new FixedClients(kms, ssm), PollSchedule.DEFAULT,

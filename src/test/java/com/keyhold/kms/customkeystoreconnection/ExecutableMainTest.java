@@ -3,7 +3,7 @@ package com.keyhold.kms.customkeystoreconnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ExecutableMainTest {
     @Test
     void mainPrintsOneMarkedResponseWithProductionWiring() throws Exception {
-        final WrapperDriver driver = new WrapperDriver(new MutableClock(), (HandlerConfig) null);
+        final WrapperDriver driver = new WrapperDriver(new VirtualClock(), (HandlerConfig) null);
         final String request = WrapperDriver.JSON.writeValueAsString(
             driver.request("READ", Map.of("CustomKeyStoreId", "Production store"), null));
         final PrintStream original = System.out;

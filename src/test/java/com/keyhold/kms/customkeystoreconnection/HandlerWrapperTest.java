@@ -8,7 +8,7 @@ import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.kms.model.ConnectionStateType;
 class HandlerWrapperTest {
     static final String HSM = "cks-1234567890abcdef0";
     static final String XKS = "cks-0fedcba0987654321";
-    private final MutableClock clock = new MutableClock();
+    private final VirtualClock clock = new VirtualClock();
     private final FakeKms kms = new FakeKms(clock)
         .store(HSM, "AWS_CLOUDHSM", ConnectionStateType.DISCONNECTED)
         .store(XKS, "EXTERNAL_KEY_STORE", ConnectionStateType.CONNECTED);

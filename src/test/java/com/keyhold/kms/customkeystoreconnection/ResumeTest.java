@@ -10,7 +10,7 @@ import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms.Op;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,7 @@ class ResumeTest {
     @ParameterizedTest(name = "duplicate delivery of step {0}")
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
     void resumingFromAnyStepNeverRepeatsAMutatingCall(final int duplicatedStep) throws Exception {
-        final MutableClock clock = new MutableClock();
+        final VirtualClock clock = new VirtualClock();
         final FakeKms kms = new FakeKms(clock).failed(HSM, "AWS_CLOUDHSM", "USER_LOGGED_IN");
         final FakeSsm ssm = new FakeSsm();
         final WrapperDriver original = new WrapperDriver(clock, new FixedClients(kms, ssm));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class TempDirectoryTest {
     @Test
     void aFileInTheRealTemporaryDirectorySurvivesARequest() throws IOException {
         final Path shared = Path.of(System.getProperty("java.io.tmpdir"));
-        final MutableClock clock = new MutableClock();
+        final VirtualClock clock = new VirtualClock();
         final WrapperDriver driver = new WrapperDriver(clock, new FixedClients(new FakeKms(clock), new FakeSsm()));
         final Path privateDir = Path.of(System.getProperty("java.io.tmpdir"));
         assertThat(privateDir).as("the driver moved java.io.tmpdir").isNotEqualTo(shared).startsWith(shared);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,17 +29,17 @@ public final class WrapperDriver {
     /** Guards the machine's temporary directory for every wrapper a test makes. */
     private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
 
-    private final MutableClock clock;
+    private final VirtualClock clock;
     private final HandlerWrapper wrapper;
     private final List<JsonNode> responses = new ArrayList<>();
     private String stackId = STACK_ID;
     private String logicalId = "KeyStoreConnection";
 
-    public WrapperDriver(final MutableClock clock, final ClientFactory clients) {
+    public WrapperDriver(final VirtualClock clock, final ClientFactory clients) {
         this(clock, new HandlerConfig(clock, clients, PollSchedule.DEFAULT, RetryPolicy.DEFAULT));
     }
 
-    public WrapperDriver(final MutableClock clock, final HandlerConfig config) {
+    public WrapperDriver(final VirtualClock clock, final HandlerConfig config) {
         this.clock = clock;
         this.wrapper = new HandlerWrapper(config, TMP);
     }

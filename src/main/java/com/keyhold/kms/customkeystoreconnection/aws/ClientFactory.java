@@ -1,7 +1,10 @@
 package com.keyhold.kms.customkeystoreconnection.aws;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,6 +18,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public class ClientFactory {
     private final SdkHttpClient httpClient;
     private final ClientOverrideConfiguration overrides;
+    private final URI endpoint;
     private final Map<String, KmsClient> kms = new ConcurrentHashMap<>();
     private final Map<String, SsmClient> ssm = new ConcurrentHashMap<>();
 
@@ -23,17 +27,30 @@ public class ClientFactory {
      * @param overrides  retry strategy and timeouts; the SDK's own retries absorb short bursts of throttling
      */
     public ClientFactory(final SdkHttpClient httpClient, final ClientOverrideConfiguration overrides) {
+        this(httpClient, overrides, null);
+    }
+
+    /**
+     * @param endpoint one endpoint for both services, for local tools that run an emulator in-process and so cannot
+     *                 set AWS_ENDPOINT_URL_KMS for themselves; null to let the SDK decide
+     */
+    public ClientFactory(final SdkHttpClient httpClient, final ClientOverrideConfiguration overrides, final URI endpoint) {
         this.httpClient = httpClient;
         this.overrides = overrides;
+        this.endpoint = endpoint;
     }
 
     public KmsClient kms(final String region) {
-        return kms.computeIfAbsent(region, r -> KmsClient.builder().region(Region.of(r)).httpClient(httpClient)
-            .overrideConfiguration(overrides).build());
+        return kms.computeIfAbsent(region, r -> configure(KmsClient.builder(), r).build());
     }
 
     public SsmClient ssm(final String region) {
-        return ssm.computeIfAbsent(region, r -> SsmClient.builder().region(Region.of(r)).httpClient(httpClient)
-            .overrideConfiguration(overrides).build());
+        return ssm.computeIfAbsent(region, r -> configure(SsmClient.builder(), r).build());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(final B builder,
+                                                                                     final String region) {
+        builder.region(Region.of(region)).httpClient(httpClient).overrideConfiguration(overrides);
+        return endpoint == null ? builder : builder.endpointOverride(endpoint);
     }
 }

@@ -24,8 +24,6 @@ import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 public final class SsmOwnership implements OwnershipPort {
     private static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** GetParametersByPath's largest page. */
-    private static final int PAGE_SIZE = 10;
 
     private final SsmClient ssm;
     private final AwsInvoker invoker;
@@ -74,9 +72,9 @@ public final class SsmOwnership implements OwnershipPort {
     }
 
     @Override
-    public Page list(final String nextToken) {
+    public Page list(final String nextToken, final int pageSize) {
         final GetParametersByPathResponse response = invoker.invoke(GetParametersByPathRequest.builder()
-            .path(OwnershipRecord.PATH).recursive(false).maxResults(PAGE_SIZE).nextToken(nextToken).build(),
+            .path(OwnershipRecord.PATH).recursive(false).maxResults(pageSize).nextToken(nextToken).build(),
             ssm::getParametersByPath);
         final List<OwnershipRecord> records = response.parameters().stream().map(SsmOwnership::parse)
             .collect(Collectors.toList());

@@ -39,11 +39,17 @@ public final class ModelRules {
             problems.add(String.format("ConnectionState '%s' is not allowed: use CONNECTED or DISCONNECTED.",
                 abbreviate(connectionState)));
         }
-        if (connectionStateOnDelete != null && !isOneOf(connectionStateOnDelete, OnDelete.values())) {
-            problems.add(String.format("ConnectionStateOnDelete '%s' is not allowed: use UNCHANGED (the default), "
-                + "CONNECTED or DISCONNECTED.", abbreviate(connectionStateOnDelete)));
-        }
+        problems.addAll(checkOnDelete(connectionStateOnDelete));
         return problems;
+    }
+
+    /** Problems with ConnectionStateOnDelete alone (optional); empty when valid. */
+    public static List<String> checkOnDelete(final String connectionStateOnDelete) {
+        if (connectionStateOnDelete == null || isOneOf(connectionStateOnDelete, OnDelete.values())) {
+            return List.of();
+        }
+        return List.of(String.format("ConnectionStateOnDelete '%s' is not allowed: use UNCHANGED (the default), "
+            + "CONNECTED or DISCONNECTED.", abbreviate(connectionStateOnDelete)));
     }
 
     private static boolean isOneOf(final String value, final Enum<?>[] allowed) {

@@ -6,6 +6,9 @@ import java.util.Optional;
 /** Where ownership records live. Implementations throw the AWS SDK's exceptions unchanged, except as noted. */
 public interface OwnershipPort {
 
+    /** GetParametersByPath's largest page. */
+    int MAX_PAGE_SIZE = 10;
+
     /** A page of managed key store records. */
     record Page(List<OwnershipRecord> records, String nextToken) {
     }
@@ -20,5 +23,6 @@ public interface OwnershipPort {
     /** Removes the record; a record that is already gone is not an error. */
     void release(String customKeyStoreId);
 
-    Page list(String nextToken);
+    /** One page of at most {@code pageSize} records (1 to {@link #MAX_PAGE_SIZE}), from {@code nextToken} on. */
+    Page list(String nextToken, int pageSize);
 }

@@ -21,10 +21,20 @@ public record OwnershipRecord(String customKeyStoreId,
         return PATH + "/" + customKeyStoreId;
     }
 
-    public boolean claimedBy(final String otherStackId, final String otherLogicalId, final String otherToken) {
-        return clientRequestToken != null && clientRequestToken.equals(otherToken)
-            || stackId != null && stackId.equals(otherStackId) && logicalResourceId != null
-                && logicalResourceId.equals(otherLogicalId);
+    /**
+     * Whether this record was written by the operation carrying {@code token}: CloudFormation keeps one client
+     * request token for all invocations of one operation, so a create that lost its response finds its own claim,
+     * while any other create, even from the same stack, meets an owner.
+     */
+    public boolean claimedBy(final String token) {
+        return clientRequestToken != null && clientRequestToken.equals(token);
+    }
+
+    /** NotFound: no record for this key store, so no stack manages it (both entry points use this text). */
+    public static String notManagedMessage(final String customKeyStoreId, final String region) {
+        return String.format("%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never "
+            + "created by a stack, or its resource was deleted.", customKeyStoreId, region,
+            parameterName(customKeyStoreId));
     }
 
     public String alreadyOwnedMessage() {

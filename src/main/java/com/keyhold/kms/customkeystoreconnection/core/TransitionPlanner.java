@@ -115,7 +115,8 @@ public final class TransitionPlanner {
 
     /** The line CloudFormation shows in stack events while Keyhold waits. */
     public static String statusLine(final String customKeyStoreId, final Progress progress, final Instant now) {
-        return String.format("%s: %s for %s (target %s)", customKeyStoreId, progress.getObservedState(),
-            Durations.human(progress.observedFor(now)), progress.getTarget());
+        return String.format("%s: %s for %s (target %s%s)", customKeyStoreId, progress.getObservedState(),
+            Durations.human(progress.observedFor(now)), progress.getTarget(),
+            progress.isRecovering() ? ", recovering from FAILED" : "");
     }
 }

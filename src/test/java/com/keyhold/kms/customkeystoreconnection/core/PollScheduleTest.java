@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.keyhold.kms.customkeystoreconnection.aws.AwsInvoker;
 import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
-import com.keyhold.kms.customkeystoreconnection.testsupport.MutableClock;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class PollScheduleTest {
     }
 
     static Cost simulateConnect(final long transitionSeconds) {
-        final MutableClock clock = new MutableClock();
+        final VirtualClock clock = new VirtualClock();
         final FakeKms kms = new FakeKms(clock).store(ID, "AWS_CLOUDHSM", ConnectionStateType.DISCONNECTED)
             .connectTime(Duration.ofSeconds(transitionSeconds));
         final Transition transition = new Transition(

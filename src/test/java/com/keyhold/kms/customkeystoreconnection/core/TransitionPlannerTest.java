@@ -98,6 +98,7 @@ class TransitionPlannerTest {
         assertThat(first.action()).isEqualTo(DISCONNECT);
         assertThat(first.recovery()).isTrue();
         assertThat(progress.isRecovering()).isTrue();
+        assertThat(TransitionPlanner.statusLine(ID, progress, T0)).endsWith("(target CONNECTED, recovering from FAILED)");
         // Describe lag right after the Disconnect still shows FAILED: wait, do not disconnect again.
         assertThat(step(planner, progress, KmsConnectionState.FAILED, T0.plusSeconds(5)).action()).isEqualTo(WAIT);
         assertThat(step(planner, progress, KmsConnectionState.DISCONNECTING, T0.plusSeconds(10)).action()).isEqualTo(WAIT);

@@ -1,0 +1,134 @@
+package com.keyhold.kms.customkeystoreconnection.customresource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+/** Inputs that are not events, the production wiring, the Lambda invoker. */
+class HandlerEdgesTest {
+    private final List<String> log = new ArrayList<>();
+
+    private void invoke(final CustomResourceHandler handler, final String input) {
+        handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            new ByteArrayOutputStream(), new FakeContext(Clock.systemUTC(), Duration.ofMinutes(1), log));
+    }
+
+    @Test
+    void inputsThatAreNotEventsAreLoggedAndNothingIsSent() {
+        final List<String> sent = new ArrayList<>();
+        final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(), null,
+            (url, body, l) -> sent.add(body), (arn, payload) -> { }, d -> { },
+            CustomResourceSettings.forTestsWithLocalResponseUrl());
+        invoke(handler, "not json");
+        invoke(handler, "[1, 2]");
+        invoke(handler, "{\"keyholdContinuation\": {}}");
+        invoke(handler, "{\"keyholdContinuation\": {}, \"event\": 3}");
+        assertThat(sent).isEmpty();
+        assertThat(log).hasSize(4).allMatch(l -> l.contains("not a CloudFormation custom resource event"));
+    }
+
+    @Test
+    void productionConstructorRefusesANonS3ResponseUrlBeforeAnyAwsCall() {
+        final CustomResourceHandler production = new CustomResourceHandler();
+        invoke(production, "{\"RequestType\": \"Create\", \"ResponseURL\": \"http://127.0.0.1:1/x\", "
+            + "\"RequestId\": \"r\", \"ResourceType\": \"Custom::KeyholdConnection\"}");
+        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("only https is accepted"));
+    }
+
+    @Test
+    void withoutAContextTheLogGoesToStandardOutput() {
+        final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(), null,
+            (url, body, l) -> true, (arn, payload) -> { }, d -> { }, CustomResourceSettings.defaults());
+        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+            new ByteArrayOutputStream(), null);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void regionComesFromTheStackArn() {
+        assertThat(CustomResourceHandler.regionOf("arn:aws-cn:cloudformation:cn-north-1:1:stack/a/b"))
+            .isEqualTo("cn-north-1");
+        assertThatThrownBy(() -> CustomResourceHandler.regionOf(null)).isInstanceOf(KeyholdFailureException.class);
+        assertThatThrownBy(() -> CustomResourceHandler.regionOf("arn:aws:cloudformation::1:stack/a/b"))
+            .isInstanceOf(KeyholdFailureException.class);
+        assertThatThrownBy(() -> CustomResourceHandler.regionOf("urn:aws:cloudformation:r:1:stack/a/b"))
+            .isInstanceOf(KeyholdFailureException.class);
+    }
+
+    @Test
+    void lambdaInvokerSendsAnAsynchronousInvokeOfTheGivenArn() {
+        final LambdaClient lambda = mock(LambdaClient.class);
+        when(lambda.invoke(any(InvokeRequest.class))).thenReturn(
+            (InvokeResponse) InvokeResponse.builder().statusCode(202).build());
+        final LambdaSelfInvoker invoker = new LambdaSelfInvoker(() -> lambda);
+        invoker.invokeAsync(FakeContext.FUNCTION_ARN, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        invoker.invokeAsync(FakeContext.FUNCTION_ARN, "{}".getBytes(StandardCharsets.UTF_8));
+        final ArgumentCaptor<InvokeRequest> request = ArgumentCaptor.forClass(InvokeRequest.class);
+        verify(lambda, org.mockito.Mockito.times(2)).invoke(request.capture());
+        assertThat(request.getAllValues().get(0).functionName()).isEqualTo(FakeContext.FUNCTION_ARN);
+        assertThat(request.getAllValues().get(0).invocationType()).isEqualTo(InvocationType.EVENT);
+        assertThat(request.getAllValues().get(0).payload()).isEqualTo(SdkBytes.fromUtf8String("{\"a\":1}"));
+    }
+
+    @Test
+    void lambdaInvokerFailsWhenTheInvocationIsNotAccepted() {
+        final LambdaClient lambda = mock(LambdaClient.class);
+        when(lambda.invoke(any(InvokeRequest.class))).thenReturn(
+            (InvokeResponse) InvokeResponse.builder().statusCode(200).build(),
+            (InvokeResponse) InvokeResponse.builder().build());
+        final LambdaSelfInvoker invoker = new LambdaSelfInvoker(() -> lambda);
+        assertThatThrownBy(() -> invoker.invokeAsync("arn", new byte[0])).hasMessageContaining("status 200");
+        assertThatThrownBy(() -> invoker.invokeAsync("arn", new byte[0])).hasMessageContaining("status null");
+    }
+
+    @Test
+    void unexpectedErrorsAreAnsweredAsKeyholdDefects() {
+        final List<String> sent = new ArrayList<>();
+        final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(),
+            new com.keyhold.kms.customkeystoreconnection.aws.ClientFactory(null, null) {
+                @Override
+                public software.amazon.awssdk.services.kms.KmsClient kms(final String region) {
+                    throw new IllegalStateException("boom");
+                }
+            }, (url, body, l) -> sent.add(body), (arn, payload) -> { }, d -> { },
+            CustomResourceSettings.forTestsWithLocalResponseUrl());
+        invoke(handler, "{\"RequestType\": \"Delete\", \"ResponseURL\": \"http://127.0.0.1:1/x\", \"RequestId\": \"r\", "
+            + "\"StackId\": \"arn:aws:cloudformation:us-east-1:1:stack/a/b\", \"ResourceType\": \"Custom::X\"}");
+        assertThat(sent).singleElement().satisfies(body -> assertThat(body).contains("InternalFailure: Keyhold "
+            + "failed unexpectedly", "boom", "\"PhysicalResourceId\":\"keyhold-failed-r\""));
+    }
+
+    @Test
+    void continuationBeanRoundTrips() {
+        final Continuation c = new Continuation();
+        c.setPhase(Continuation.PHASE_DRIVE);
+        c.setAttempts(3);
+        c.setStartedAtMillis(5);
+        c.setNextStepAtMillis(7);
+        c.setProgress(null);
+        assertThat(c.getPhase()).isEqualTo("DRIVE");
+        assertThat(c.getAttempts()).isEqualTo(3);
+        assertThat(c.getStartedAtMillis()).isEqualTo(5);
+        assertThat(c.getNextStepAtMillis()).isEqualTo(7);
+        assertThat(c.getProgress()).isNull();
+    }
+}

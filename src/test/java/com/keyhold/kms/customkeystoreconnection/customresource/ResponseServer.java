@@ -1,0 +1,77 @@
+package com.keyhold.kms.customkeystoreconnection.customresource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** Stands in for the pre-signed S3 ResponseURL: a local HTTP server that records every request. */
+final class ResponseServer implements AutoCloseable {
+    /** One request as the server saw it; {@code contentTypes} is every Content-Type header value sent. */
+    record Received(String method, String path, String query, List<String> contentTypes, String body) {
+        JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new ArrayList<>();
+    private final Deque<Integer> statuses = new ArrayDeque<>();
+
+    ResponseServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            final List<String> types = exchange.getRequestHeaders().get("Content-Type");
+            final int status;
+            synchronized (this) {
+                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(), types == null ? List.of() : List.copyOf(types), body));
+                status = statuses.isEmpty() ? 200 : statuses.poll();
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    /** The statuses the next requests get, in order; 200 after them. */
+    synchronized ResponseServer answer(final Integer... next) {
+        statuses.addAll(List.of(next));
+        return this;
+    }
+
+    String url(final String requestId) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/cloudformation-custom-resource-response/"
+            + requestId + "?X-Amz-Signature=secret-signature";
+    }
+
+    synchronized List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    synchronized List<Received> receivedFor(final String requestId) {
+        return received.stream().filter(r -> r.path().endsWith("/" + requestId)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
