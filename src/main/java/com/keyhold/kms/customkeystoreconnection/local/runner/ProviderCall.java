@@ -12,6 +12,8 @@ public final class ProviderCall {
     public String logicalId;
     public String resourceType;
     public String stackId;
+    /** The physical id for UPDATE, DELETE and READ (custom resources are addressed by it). */
+    public String physicalId;
     public ObjectNode properties;
     public ObjectNode previousProperties;
     /** The same for every invocation of one operation, as CloudFormation's bearer token / client request token. */

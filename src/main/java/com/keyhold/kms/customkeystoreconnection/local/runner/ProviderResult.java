@@ -12,6 +12,11 @@ public record ProviderResult(boolean success, String errorCode, String message, 
         return new ProviderResult(false, errorCode, message, null);
     }
 
+    /** A failure that still names what it left (a custom resource answers a PhysicalResourceId even then). */
+    public static ProviderResult failed(final String errorCode, final String message, final ObjectNode model) {
+        return new ProviderResult(false, errorCode, message, model);
+    }
+
     /** "NotStabilized: cks-...: FAILED ...", for events. */
     public String reason() {
         return success ? null : (errorCode == null ? "" : errorCode + ": ") + (message == null ? "" : message);

@@ -369,6 +369,7 @@ public final class StackRunner {
                     if (created && s.properties != null) {
                         final Step undo = new Step(s.logicalId, "ROLLBACK_DELETE");
                         undo.properties = s.properties;
+                        undo.physicalId = s.physicalId;
                         op.rollbackSteps.add(undo);
                     }
                     if ("REPLACE".equals(s.kind)) {
@@ -489,6 +490,7 @@ public final class StackRunner {
                         final ProviderCall call = new ProviderCall("UPDATE", step.logicalId, resource.type(),
                             properties, current.properties, token);
                         call.stackId = stack.stackId;
+                        call.physicalId = current.physicalId;
                         return call;
                     }
                 }
@@ -522,6 +524,7 @@ public final class StackRunner {
                 step.properties = r.properties;
                 final ProviderCall call = new ProviderCall("DELETE", step.logicalId, r.type, r.properties, null, token);
                 call.stackId = stack.stackId;
+                call.physicalId = r.physicalId;
                 return call;
             }
             case "DELETE_REPLACED", "ROLLBACK_DELETE" -> {
@@ -530,6 +533,7 @@ public final class StackRunner {
                 final ProviderCall call = new ProviderCall("DELETE", step.logicalId, type, step.properties, null,
                     token);
                 call.stackId = stack.stackId;
+                call.physicalId = step.physicalId;
                 return call;
             }
             case "ROLLBACK_UPDATE" -> {
@@ -537,6 +541,8 @@ public final class StackRunner {
                 final ProviderCall call = new ProviderCall("UPDATE", step.logicalId, before.type, before.properties,
                     step.properties, token);
                 call.stackId = stack.stackId;
+                final ResourceState current = stack.resources.get(step.logicalId);
+                call.physicalId = current != null ? current.physicalId : before.physicalId;
                 return call;
             }
             default -> throw new IllegalStateException("unknown step " + step.kind);
@@ -574,6 +580,16 @@ public final class StackRunner {
                 if (previous != null) {
                     r.dependsOn = previous.dependsOn;
                     r.retain = previous.retain;
+                    if ("UPDATE".equals(step.kind) && previous.physicalId != null && r.physicalId != null
+                        && !previous.physicalId.equals(r.physicalId)) {
+                        // A custom resource answered an update with a new physical id: CloudFormation's replacement,
+                        // after which it deletes the old one during cleanup.
+                        final Step cleanup = new Step(step.logicalId, "DELETE_REPLACED");
+                        cleanup.cleanup = true;
+                        cleanup.physicalId = previous.physicalId;
+                        cleanup.properties = previous.properties;
+                        op.steps.add(cleanup);
+                    }
                 }
                 if ("ROLLBACK_UPDATE".equals(step.kind)) {
                     final ResourceState before = op.before.get(step.logicalId).copy();
@@ -604,6 +620,10 @@ public final class StackRunner {
         step.status = "FAILED";
         step.errorCode = result.errorCode();
         op.current = null;
+        final ResourceProvider provider = providers.find(call.resourceType);
+        if ("CREATE".equals(call.action) && provider != null) {
+            step.physicalId = provider.physicalId(call.properties, result.model());
+        }
         final ResourceState r = stack.resources.get(step.logicalId);
         if (r != null && !"DELETE_REPLACED".equals(step.kind)) {
             r.status = call.action + "_FAILED";

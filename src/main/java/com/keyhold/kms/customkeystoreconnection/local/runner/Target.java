@@ -105,6 +105,16 @@ public final class Target implements AutoCloseable {
             public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
                 throw new IllegalStateException("offline registry");
             }
+        }).customResources(new ResourceProvider() {
+            @Override
+            public ResourceSchema schema() {
+                return null;
+            }
+
+            @Override
+            public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
+                throw new IllegalStateException("offline registry");
+            }
         });
     }
 
@@ -134,13 +144,12 @@ public final class Target implements AutoCloseable {
         }
         final PrintStream log = o.debug ? err : handlerLog(o.stateDir);
         final ResourceSchema schema = ResourceSchema.keyhold();
-        final RunnerContext context = new RunnerContext(log);
         if (!inProcess) {
             final Supplier<AwsCredentials> credentials = credentials(o.aws);
             final Timekeeper time = Timekeeper.real();
             final HandlerConfig config = HandlerConfig.defaults();
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
-            final ProviderRegistry providers = registry(schema, config, time, context, region, account, credentials);
+            final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
             return new Target(providers, time, region, account, null, o.aws
                 ? "real AWS in " + region + " (default credential chain)"
                 : "the endpoint " + kmsEndpoint + " (AWS_ENDPOINT_URL_KMS) in " + region, log);
@@ -178,18 +187,19 @@ public final class Target implements AutoCloseable {
             .build()), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
-        final ProviderRegistry providers = registry(schema, config, time, context, region, EMULATOR_ACCOUNT,
+        final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
             credentials);
         return new Target(providers, time, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
     }
 
     private static ProviderRegistry registry(final ResourceSchema schema, final HandlerConfig config,
-                                             final Timekeeper time, final RunnerContext context, final String region,
+                                             final Timekeeper time, final PrintStream log, final String region,
                                              final String account, final Supplier<AwsCredentials> credentials) {
+        final RunnerContext context = new RunnerContext(log);
         return new ProviderRegistry().register(schema.typeName(),
-            new KeyholdProvider(schema, config, time, context, region, account, credentials));
-        // Custom resources: not registered until the custom-resource handler is part of the build.
+            new KeyholdProvider(schema, config, time, context, region, account, credentials))
+            .customResources(new CustomResourceProvider(config.clients(), time, log, region, account));
     }
 
     private static Supplier<AwsCredentials> credentials(final boolean required) {

@@ -176,6 +176,10 @@ public final class Template {
             if (provider != null && provider.schema() != null) {
                 checkProperties(where, properties, provider.schema(), problems);
             }
+            if (provider != null && ProviderRegistry.isCustomResource(type) && !properties.has("ServiceToken")) {
+                problems.add(where + ".Properties.ServiceToken is required for a custom resource (keyhold serves it "
+                    + "with its own custom-resource handler, whatever the value)");
+            }
             final Set<String> dependsOn = new LinkedHashSet<>();
             final JsonNode deps = r.path("DependsOn");
             if (deps.isTextual()) {

@@ -39,8 +39,14 @@ final class RunnerFixture implements AutoCloseable {
     StackRunner runner;
 
     RunnerFixture(final Path stateDir) {
+        this(stateDir, b -> {
+        });
+    }
+
+    RunnerFixture(final Path stateDir, final java.util.function.Consumer<KmsEmulator.Builder> emulatorSetup) {
         this.stateDir = stateDir;
         final Target.Options o = options(stateDir);
+        o.emulatorSetup = emulatorSetup;
         this.target = Target.open(o, new PrintStream(err, true, StandardCharsets.UTF_8));
         this.runner = runner(target.providers());
     }

@@ -97,13 +97,17 @@ class TemplateTest {
                 Type: AWS::S3::Bucket
               Conn:
                 Type: Custom::KeyholdConnection
-                Properties: {ServiceToken: arn:aws:lambda:us-east-1:111122223333:function:f}
+                Properties: {CustomKeyStoreId: cks-1, ConnectionState: CONNECTED}
             """))
             .isInstanceOf(UsageException.class)
             .hasMessageContaining("Resources.Bucket: AWS::S3::Bucket is not supported by keyhold: it runs only "
                 + "Keyhold::KMS::CustomKeyStoreConnection")
-            .hasMessageContaining("Resources.Conn: custom resources (Custom::KeyholdConnection) are not supported "
-                + "yet by this build of keyhold");
+            .hasMessageContaining("Resources.Conn.Properties.ServiceToken is required for a custom resource");
+        // A build without a custom-resource provider says so before anything runs.
+        final ProviderRegistry without = new ProviderRegistry();
+        assertThat(without.find("AWS::CloudFormation::CustomResource")).isNull();
+        assertThat(without.unsupportedReason("Custom::KeyholdConnection"))
+            .contains("custom resources (Custom::KeyholdConnection) are not supported yet by this build of keyhold");
     }
 
     @Test
