@@ -377,9 +377,22 @@ public final class StackRunner {
                     }
                 }
                 case "UPDATE" -> {
-                    final Step undo = new Step(s.logicalId, "ROLLBACK_UPDATE");
-                    undo.properties = s.properties;
-                    op.rollbackSteps.add(undo);
+                    final ResourceState now = stack.resources.get(s.logicalId);
+                    final ResourceState was = op.before.get(s.logicalId);
+                    if ("DONE".equals(s.status) && now != null && was != null
+                        && !Objects.equals(now.physicalId, was.physicalId)) {
+                        // A custom resource replaced itself (new physical id): as CloudFormation, delete the new
+                        // one and keep the old, which the cleanup had not reached yet.
+                        final Step undo = new Step(s.logicalId, "ROLLBACK_DELETE");
+                        undo.properties = now.properties;
+                        undo.physicalId = now.physicalId;
+                        op.rollbackSteps.add(undo);
+                        op.rollbackSteps.add(new Step(s.logicalId, "ROLLBACK_RESTORE"));
+                    } else {
+                        final Step undo = new Step(s.logicalId, "ROLLBACK_UPDATE");
+                        undo.properties = s.properties;
+                        op.rollbackSteps.add(undo);
+                    }
                 }
                 default -> {
                 }

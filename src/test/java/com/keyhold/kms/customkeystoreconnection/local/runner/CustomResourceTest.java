@@ -72,6 +72,28 @@ class CustomResourceTest {
     }
 
     @Test
+    void aRolledBackReplacementDeletesTheNewKeyStoresRecordAndKeepsTheOld() throws Exception {
+        final String two = TEMPLATE.replace("Outputs:", """
+              Other:
+                Type: AWS::CloudFormation::CustomResource
+                Properties:
+                  ServiceToken: local
+                  CustomKeyStoreId: cks-0fedcba0987654321
+                  ConnectionState: !Ref OtherState
+            Outputs:""").replace("Resources:", "  OtherState: {Type: String, Default: DISCONNECTED}\nResources:");
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            assertThat(f.deploy("c", two, Map.of()).status).isEqualTo("CREATE_COMPLETE");
+            f.emulator().faults().failNextConnect(RunnerFixture.XKS, "XKS_PROXY_TIMED_OUT");
+            final StackState s = f.deploy("c", two, Map.of("Id", SPARE, "OtherState", "CONNECTED"));
+            assertThat(s.status).as(s.statusReason).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(s.resources.get("Conn").physicalId).isEqualTo(HSM);
+            assertThat(f.emulator().parameterValue(RECORD + HSM)).isPresent();
+            assertThat(f.emulator().parameterValue(RECORD + SPARE)).isEmpty();
+            assertThat(f.emulator().state(RunnerFixture.XKS)).isEqualTo(ConnectionState.DISCONNECTED);
+        }
+    }
+
+    @Test
     void aFailedCustomCreateRollsBackWithTheHandlersAnswer() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
             f.emulator().faults().failNextConnect(HSM, "INVALID_CREDENTIALS");
