@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KeyStoreType;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -59,64 +60,17 @@ public final class Demo {
     private Demo() {
     }
 
-    /** The example template, as packaged in the jar for runs outside the repository (a test keeps it equal). */
-    static final String PACKAGED_TEMPLATE = """
-AWSTemplateFormatVersion: "2010-09-09"
-Description: >-
-  Maintenance window for two KMS custom key stores: flip HsmKeyStoreState or XksKeyStoreState to
-  DISCONNECTED through a change set, do the work (rotate the kmsuser password, move the XKS proxy,
-  replace HSMs), then flip back to CONNECTED. Each update waits until AWS KMS reports the new state.
-
-Parameters:
-  HsmKeyStoreId:
-    Type: String
-    Default: cks-1234567890abcdef0
-    AllowedPattern: "^cks-[a-zA-Z0-9]+$"
-    ConstraintDescription: a custom key store ID (cks-...), not its name
-    Description: ID of the AWS CloudHSM key store.
-  HsmKeyStoreState:
-    Type: String
-    Default: CONNECTED
-    AllowedValues: [CONNECTED, DISCONNECTED]
-    Description: Desired connection state of the AWS CloudHSM key store.
-  XksKeyStoreId:
-    Type: String
-    Default: cks-0fedcba0987654321
-    AllowedPattern: "^cks-[a-zA-Z0-9]+$"
-    ConstraintDescription: a custom key store ID (cks-...), not its name
-    Description: ID of the external key store (XKS).
-  XksKeyStoreState:
-    Type: String
-    Default: CONNECTED
-    AllowedValues: [CONNECTED, DISCONNECTED]
-    Description: Desired connection state of the external key store.
-
-Resources:
-  HsmKeyStore:
-    Type: Keyhold::KMS::CustomKeyStoreConnection
-    Properties:
-      CustomKeyStoreId: !Ref HsmKeyStoreId
-      ConnectionState: !Ref HsmKeyStoreState
-      # Removing this resource (or the stack) leaves the key store as it is.
-      ConnectionStateOnDelete: UNCHANGED
-
-  XksKeyStore:
-    Type: Keyhold::KMS::CustomKeyStoreConnection
-    Properties:
-      CustomKeyStoreId: !Ref XksKeyStoreId
-      ConnectionState: !Ref XksKeyStoreState
-      ConnectionStateOnDelete: UNCHANGED
-
-Outputs:
-  HsmKeyStoreName:
-    Value: !GetAtt HsmKeyStore.CustomKeyStoreName
-  HsmKeyStoreObservedState:
-    Value: !GetAtt HsmKeyStore.ObservedConnectionState
-  XksKeyStoreName:
-    Value: !GetAtt XksKeyStore.CustomKeyStoreName
-  XksKeyStoreObservedState:
-    Value: !GetAtt XksKeyStore.ObservedConnectionState
-""";
+    /** The example template, as the build packages it in keyhold.jar for runs outside the repository. */
+    static String packagedTemplate() {
+        try (InputStream in = Demo.class.getResourceAsStream("/" + TEMPLATE_PATH)) {
+            if (in == null) {
+                throw new IllegalStateException(TEMPLATE_PATH + " is missing from keyhold.jar; rebuild with mvn package");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public static int run(final String[] argv, final PrintStream out, final PrintStream err, final Path workingDir,
                           final Sleeper sleeper, final Clock baseClock) {
@@ -182,7 +136,7 @@ Outputs:
         final boolean fromRepository = Files.isRegularFile(examples);
         final String template;
         try {
-            template = fromRepository ? Files.readString(examples, StandardCharsets.UTF_8) : PACKAGED_TEMPLATE;
+            template = fromRepository ? Files.readString(examples, StandardCharsets.UTF_8) : packagedTemplate();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + examples + ": " + e.getMessage(), e);
         }

@@ -67,7 +67,7 @@ class DemoTest {
 
     @Test
     void thePackagedTemplateIsTheExample() throws Exception {
-        assertThat(Demo.PACKAGED_TEMPLATE).isEqualTo(Files.readString(REPOSITORY.resolve(Demo.TEMPLATE_PATH)));
+        assertThat(Demo.packagedTemplate()).isEqualTo(Files.readString(REPOSITORY.resolve(Demo.TEMPLATE_PATH)));
     }
 
     @Test
