@@ -29,7 +29,7 @@ public final class HandlerWrapperExecutable {
     static String run(final HandlerWrapper wrapper, final String request) throws IOException {
         final ByteArrayOutputStream response = new ByteArrayOutputStream();
         wrapper.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), response,
-            new StandardErrContext());
+            LocalLambdaContext.standardError("keyhold-local"));
         return START + response.toString(StandardCharsets.UTF_8) + END;
     }
 

@@ -42,7 +42,7 @@ class EntrypointsTest {
         payload.putNull("callbackContext");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         new HandlerWrapper(config, TempDirectoryGuard.never()).testEntrypoint(
-            new ByteArrayInputStream(WrapperDriver.JSON.writeValueAsBytes(payload)), out, new StandardErrContext());
+            new ByteArrayInputStream(WrapperDriver.JSON.writeValueAsBytes(payload)), out, LocalLambdaContext.standardError("keyhold-local"));
         return WrapperDriver.JSON.readTree(out.toString(StandardCharsets.UTF_8));
     }
 
@@ -61,7 +61,7 @@ class EntrypointsTest {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         new HandlerWrapper(config, TempDirectoryGuard.never()).testEntrypoint(
             new ByteArrayInputStream("{\"action\": \"EXPLODE\"}".getBytes(StandardCharsets.UTF_8)), out,
-            new StandardErrContext());
+            LocalLambdaContext.standardError("keyhold-local"));
         assertThat(WrapperDriver.JSON.readTree(out.toString(StandardCharsets.UTF_8)).path("status").asText())
             .isEqualTo("FAILED");
     }

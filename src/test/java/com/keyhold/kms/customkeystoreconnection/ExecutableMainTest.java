@@ -34,7 +34,7 @@ class ExecutableMainTest {
 
     @Test
     void theLocalContextLogsToStandardErrorOnly() {
-        final StandardErrContext context = new StandardErrContext();
+        final LocalLambdaContext context = LocalLambdaContext.standardError("keyhold-local");
         final PrintStream original = System.err;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -45,7 +45,7 @@ class ExecutableMainTest {
             System.setErr(original);
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo("one\ntwo\n");
-        assertThat(context.getRemainingTimeInMillis()).isPositive();
+        assertThat(context.getRemainingTimeInMillis()).isBetween(14 * 60 * 1000, 15 * 60 * 1000);
         assertThat(context.getFunctionName()).isEqualTo("keyhold-local");
         assertThat(context.getAwsRequestId()).isEqualTo("local");
         assertThat(context.getFunctionVersion()).isEqualTo("$LATEST");
@@ -54,6 +54,6 @@ class ExecutableMainTest {
         assertThat(context.getInvokedFunctionArn()).isNull();
         assertThat(context.getIdentity()).isNull();
         assertThat(context.getClientContext()).isNull();
-        assertThat(context.getMemoryLimitInMB()).isZero();
+        assertThat(context.getMemoryLimitInMB()).isEqualTo(1024);
     }
 }

@@ -81,7 +81,7 @@ public final class WrapperDriver {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             wrapper.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(request)), out,
-                new StandardErrContext());
+                LocalLambdaContext.standardError("keyhold-local"));
             final JsonNode response = JSON.readTree(out.toString(StandardCharsets.UTF_8));
             responses.add(response);
             return response;

@@ -37,7 +37,7 @@ class ContinuationTest {
 
         assertThat(rig.server.received()).as("no answer while the connect runs").isEmpty();
         assertThat(rig.invoked).hasSize(1);
-        assertThat(rig.invokedArns).containsExactly(FakeContext.FUNCTION_ARN);
+        assertThat(rig.invokedArns).containsExactly(Rig.FUNCTION_ARN);
         final JsonNode first = json(rig.invoked.get(0));
         assertThat(first.path("event")).isEqualTo(Rig.JSON.readTree(event));
         final JsonNode continuation = first.path("keyholdContinuation");
@@ -162,7 +162,7 @@ class ContinuationTest {
         rig.invoke(handler, rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null), SHORT);
         assertThat(rig.server.received()).hasSize(1);
         assertThat(rig.server.received().get(0).json().path("Reason").asText()).startsWith("InternalFailure: ")
-            .contains("lambda:InvokeFunction", FakeContext.FUNCTION_ARN, "AccessDeniedException");
+            .contains("lambda:InvokeFunction", Rig.FUNCTION_ARN, "AccessDeniedException");
     }
 
     @Test

@@ -29,7 +29,7 @@ class HandlerEdgesTest {
 
     private void invoke(final CustomResourceHandler handler, final String input) {
         handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-            new ByteArrayOutputStream(), new FakeContext(Clock.systemUTC(), Duration.ofMinutes(1), log));
+            new ByteArrayOutputStream(), Rig.context(Clock.systemUTC(), Duration.ofMinutes(1), log));
     }
 
     @Test
@@ -80,11 +80,11 @@ class HandlerEdgesTest {
         when(lambda.invoke(any(InvokeRequest.class))).thenReturn(
             (InvokeResponse) InvokeResponse.builder().statusCode(202).build());
         final LambdaSelfInvoker invoker = new LambdaSelfInvoker(() -> lambda);
-        invoker.invokeAsync(FakeContext.FUNCTION_ARN, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
-        invoker.invokeAsync(FakeContext.FUNCTION_ARN, "{}".getBytes(StandardCharsets.UTF_8));
+        invoker.invokeAsync(Rig.FUNCTION_ARN, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        invoker.invokeAsync(Rig.FUNCTION_ARN, "{}".getBytes(StandardCharsets.UTF_8));
         final ArgumentCaptor<InvokeRequest> request = ArgumentCaptor.forClass(InvokeRequest.class);
         verify(lambda, org.mockito.Mockito.times(2)).invoke(request.capture());
-        assertThat(request.getAllValues().get(0).functionName()).isEqualTo(FakeContext.FUNCTION_ARN);
+        assertThat(request.getAllValues().get(0).functionName()).isEqualTo(Rig.FUNCTION_ARN);
         assertThat(request.getAllValues().get(0).invocationType()).isEqualTo(InvocationType.EVENT);
         assertThat(request.getAllValues().get(0).payload()).isEqualTo(SdkBytes.fromUtf8String("{\"a\":1}"));
     }

@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
@@ -37,7 +39,9 @@ final class Rig implements AutoCloseable {
         "arn:aws:cloudformation:us-east-1:111122223333:stack/other/7c0d2e40-8f1e-11ef-9a5b-0a1b2c3d4e5f";
     static final String HSM = "cks-1234567890abcdef0";
     static final String XKS = "cks-0fedcba0987654321";
-    static final String SERVICE_TOKEN = FakeContext.FUNCTION_ARN;
+    static final String FUNCTION_ARN =
+        "arn:aws:lambda:us-east-1:111122223333:function:keyhold-kms-customkeystoreconnection:live";
+    static final String SERVICE_TOKEN = FUNCTION_ARN;
     static final ObjectMapper JSON = new ObjectMapper();
 
     final VirtualClock clock = new VirtualClock();
@@ -130,10 +134,20 @@ final class Rig implements AutoCloseable {
         return all;
     }
 
+    /** A Lambda context whose remaining time runs on the test's virtual clock; its log lines land in {@code log}. */
+    static LocalLambdaContext context(final java.time.Clock clock, final Duration remaining, final List<String> log) {
+        return new LocalLambdaContext("keyhold-kms-customkeystoreconnection", FUNCTION_ARN, clock,
+            clock.instant().plus(remaining), line -> {
+                synchronized (log) {
+                    log.add(line.strip());
+                }
+            });
+    }
+
     /** One invocation with {@code remaining} time left in it. */
     void invoke(final CustomResourceHandler handler, final byte[] payload, final Duration remaining) {
         handler.handleRequest(new ByteArrayInputStream(payload), new ByteArrayOutputStream(),
-            new FakeContext(clock, remaining, log));
+            context(clock, remaining, log));
     }
 
     void invoke(final CustomResourceHandler handler, final String json, final Duration remaining) {

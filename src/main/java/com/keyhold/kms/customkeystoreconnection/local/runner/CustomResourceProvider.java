@@ -1,9 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
@@ -72,11 +70,18 @@ final class CustomResourceProvider implements ResourceProvider {
             final CustomResourceHandler handler = new CustomResourceHandler(time.clock(), clients, capture::answer,
                 capture::continueWith, time::sleep, CustomResourceSettings.defaults());
             handler.handleRequest(new ByteArrayInputStream(payload), new ByteArrayOutputStream(),
-                new InvocationContext(time.clock().instant().plus(INVOCATION), line -> {
-                    if (PROGRESS.matcher(line).matches()) {
-                        listener.inProgress(call, line);
-                    }
-                }));
+                // Remaining time runs on the runner's clock, so continuations happen as in Lambda.
+                new LocalLambdaContext("keyhold-local-custom-resource", functionArn, time.clock(),
+                    time.clock().instant().plus(INVOCATION), line -> {
+                        final String stripped = line.strip();
+                        synchronized (log) {
+                            log.println(stripped);
+                            log.flush();
+                        }
+                        if (PROGRESS.matcher(stripped).matches()) {
+                            listener.inProgress(call, stripped);
+                        }
+                    }));
             call.invocations++;
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -174,87 +179,6 @@ final class CustomResourceProvider implements ResourceProvider {
 
         void continueWith(final String arn, final byte[] payload) {
             this.continuation = payload;
-        }
-    }
-
-    /** A Lambda context whose remaining time runs on the runner's clock, so continuations happen as in Lambda. */
-    private final class InvocationContext implements Context {
-        private final Instant deadline;
-        private final LambdaLogger logger;
-
-        InvocationContext(final Instant deadline, final java.util.function.Consumer<String> progress) {
-            this.deadline = deadline;
-            this.logger = new LambdaLogger() {
-                @Override
-                public void log(final String message) {
-                    final String line = message.strip();
-                    synchronized (log) {
-                        log.println(line);
-                        log.flush();
-                    }
-                    progress.accept(line);
-                }
-
-                @Override
-                public void log(final byte[] message) {
-                    log(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return "keyhold-local";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return null;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return null;
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "keyhold-local-custom-resource";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return functionArn;
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, Duration.between(time.clock().instant(), deadline).toMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return logger;
         }
     }
 }

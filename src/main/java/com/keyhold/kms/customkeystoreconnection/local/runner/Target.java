@@ -1,5 +1,9 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
+import java.time.Instant;
+
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -196,7 +201,16 @@ public final class Target implements AutoCloseable {
     private static ProviderRegistry registry(final ResourceSchema schema, final HandlerConfig config,
                                              final Timekeeper time, final PrintStream log, final String region,
                                              final String account, final Supplier<AwsCredentials> credentials) {
-        final RunnerContext context = new RunnerContext(log);
+        // What the handlers log goes to the state folder's handler.log (or stderr with --debug), never into events.
+        // The registry handlers call back long before Lambda's 15 minutes.
+        final Clock clock = Clock.systemUTC();
+        final LocalLambdaContext context = new LocalLambdaContext("keyhold-local-runner", null, clock,
+            clock.instant().plus(Duration.ofDays(1)), line -> {
+                synchronized (log) {
+                    log.println(line);
+                    log.flush();
+                }
+            });
         return new ProviderRegistry().register(schema.typeName(),
             new KeyholdProvider(schema, config, time, context, region, account, credentials))
             .customResources(new CustomResourceProvider(config.clients(), time, log, region, account));
