@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Keyhold start-up and size benchmark. A benchmark, not a test: never part of `mvn verify` or CI.
 #
-#   bench/run.sh [--runs N] [--no-build]
+#   bench/run.sh [--runs N] [--no-build] [--baseline <another handler jar>]
+#
+# --baseline adds rows for another build of the handler jar (e.g. one built from an older commit), measured in the
+# same run, so that before/after figures share the machine's conditions.
 #
 # Needs what the README asks for (JDK 17, Maven). Uses hyperfine (Debian package `hyperfine`) and GNU time
 # (`/usr/bin/time`, package `time`) when present, installs them with apt-get when running as root, and
@@ -16,11 +19,13 @@ set -euo pipefail
 
 runs=10
 build=1
+baseline=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --baseline) baseline=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -124,9 +129,17 @@ opts=("" "" "-XX:TieredStopAtLevel=1" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC 
 cmd() { # <index>: the command line, as an array in $c
   if [ "$1" = 0 ]; then c=(java -cp "$out/hello" Hello); else
     # shellcheck disable=SC2206
-    c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "$jar" $main "$read_json"); fi
+    c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "${jars[$1]}" $main "$read_json"); fi
 }
+jars=("" "$jar" "$jar" "$jar" "$jar")
 [ -f "$cds" ] || { names=("${names[@]:0:4}"); }
+if [ -n "$baseline" ]; then
+  [ -f "$baseline" ] || die "no such jar: $baseline"
+  names+=(base-read base-read-c1)
+  labels+=("BASELINE jar: cold READ, JVM defaults" "BASELINE jar: cold READ, -XX:TieredStopAtLevel=1")
+  opts+=("" "-XX:TieredStopAtLevel=1")
+  jars+=("$baseline" "$baseline")
+fi
 
 timing="$out/timing.csv"   # name,mean,stddev,median,min (seconds)
 echo "bench: timing ${#names[@]} commands, $runs runs each (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))" >&2
@@ -195,6 +208,10 @@ entries=$(unzip -Z1 "$jar" | wc -l)
   fi
   echo
   echo "Shaded handler jar: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f MB", s/1e6}')), $entries entries."
+  if [ -n "$baseline" ]; then
+    bsize=$(stat -c %s "$baseline")
+    echo "Baseline jar ($baseline): $bsize bytes ($(awk -v s="$bsize" 'BEGIN {printf "%.1f MB", s/1e6}')), $(unzip -Z1 "$baseline" | wc -l) entries."
+  fi
   echo
   echo "Largest entries (compressed bytes, uncompressed bytes, name):"
   echo
