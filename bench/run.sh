@@ -68,6 +68,12 @@ rm -rf "$out/classes" "$out/hello" "$out/poll" "$out/tmp"
 mkdir -p "$out/classes" "$out/hello" "$out/poll" "$out/tmp"
 javac -d "$out/hello" bench/hello/Hello.java
 javac -d "$out/classes" -cp "$jar" bench/src/bench/HandlerPaths.java
+custom_resource=0
+if unzip -Z1 "$jar" | grep 'customresource/CustomResourceHandler.class' > /dev/null; then
+  custom_resource=1
+  javac -Xlint:-deprecation -d "$out/classes" -cp "$jar" bench/src/bench/ResponseSink.java \
+    bench/src/bench/CustomResourceCold.java
+fi
 javac -d "$out/poll" -cp "$cp_all" bench/src/com/keyhold/kms/customkeystoreconnection/core/PollCostTable.java
 
 # ---- emulator ----------------------------------------------------------------------------------------------
@@ -88,11 +94,26 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || die "the emulator did not report its port (see $out/emulator.log)"
 endpoint=http://127.0.0.1:$port
+sink=
+if [ "$custom_resource" = 1 ]; then   # the custom-resource function's ResponseURL, in its own JVM
+  : > "$out/responses.log"
+  java -cp "$out/classes" bench.ResponseSink "$out/responses.log" > "$out/sink.log" 2>&1 &
+  sink=$!
+  trap 'kill "$emulator" $sink 2>/dev/null || true; wait "$emulator" $sink 2>/dev/null || true' EXIT INT TERM
+  sink_port=
+  for _ in $(seq 1 100); do
+    sink_port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$out/sink.log" | head -1)
+    [ -n "$sink_port" ] && break
+    sleep 0.1
+  done
+  [ -n "$sink_port" ] || die "the response sink did not start (see $out/sink.log)"
+  response_url=http://127.0.0.1:$sink_port
+fi
 # The handler uses the request's callerCredentials; these only keep the SDK from looking for others. All four
 # services the handler and the plugin call are pointed at the emulator: nothing leaves this machine.
 export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 export AWS_ENDPOINT_URL_KMS=$endpoint AWS_ENDPOINT_URL_SSM=$endpoint
-export AWS_ENDPOINT_URL_CLOUDWATCH=$endpoint AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=$endpoint
+export AWS_ENDPOINT_URL_CLOUDWATCH=$endpoint AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=$endpoint AWS_ENDPOINT_URL_LAMBDA=$endpoint
 unset AWS_LAMBDA_FUNCTION_NAME JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
 
 # ---- the shaded jar works ----------------------------------------------------------------------------------
@@ -112,69 +133,106 @@ case "$response" in
   *) echo "$response" >&2; tail -20 "$out/read.err" >&2; die "the benchmarked READ did not answer NotFound" ;;
 esac
 
+if [ "$custom_resource" = 1 ]; then
+  echo "bench: every custom-resource path through the shaded jar" >&2
+  : > "$out/responses.log"
+  java -Djava.io.tmpdir="$out/tmp" -Xlog:class+load=info:file="$out/class-load-custom-resource.log" \
+    -cp "$jar:$out/classes" bench.CustomResourceCold "$response_url" --paths > /dev/null 2> "$out/custom-resource-paths.err" \
+    || { tail -30 "$out/custom-resource-paths.err" >&2; die "a custom-resource path failed on the shaded jar"; }
+  got=$(sed -n 's/^PUT {"Status":"\([A-Z]*\)".*/\1/p' "$out/responses.log" | paste -sd' ')
+  # create, update, continuation (FAILED: no Lambda endpoint here, but the Invoke was made), delete, delete of a failed create
+  [ "$got" = "SUCCESS SUCCESS FAILED SUCCESS SUCCESS" ] && grep -q 'Lambda refused the asynchronous Invoke' "$out/responses.log" \
+    || { cat "$out/responses.log" >&2; die "the custom-resource paths answered '$got'"; }
+  if grep -E 'NoClassDefFoundError|ClassNotFoundException|NoSuchMethodError|VerifyError' "$out/custom-resource-paths.err" >&2; then
+    die "the shaded jar misses a class on a custom-resource path (above)"
+  fi
+  : > "$out/responses.log"
+  java -cp "$jar:$out/classes" bench.CustomResourceCold "$response_url/cold" > /dev/null 2>&1
+  grep -q '^PUT {"Status":"FAILED","Reason":"NotFound: ' "$out/responses.log" \
+    || { cat "$out/responses.log" >&2; die "the benchmarked custom-resource Update did not answer FAILED NotFound"; }
+fi
+
 # ---- start-up ----------------------------------------------------------------------------------------------
 # AppCDS archive for the informational row: a training run of the same READ dumps what it loaded.
 cds="$out/handler-read.jsa"
 rm -f "$cds"
-java -XX:ArchiveClassesAtExit="$cds" -cp "$jar" $main "$read_json" > /dev/null 2>&1 || true
+java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=1g -XX:ArchiveClassesAtExit="$cds" -cp "$jar" $main "$read_json" \
+  > /dev/null 2>&1 || true
 
-names=(hello read read-c1 read-c1-serial read-c1-appcds)
+# Lambda's java17 runtime stops tiered compilation at C1 and uses the serial collector by default, and the JVM
+# sizes its heap from the function's memory (its cgroup limit), emulated here with -XX:MaxRAM.
+lambda_like="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=1g"
+names=(hello read read-c1 read-lambda read-lambda-appcds)
 labels=("hello-world JVM (floor)"
         "cold READ, JVM defaults"
-        "cold READ, -XX:TieredStopAtLevel=1 (Lambda java17 default)"
-        "cold READ, C1 + -XX:+UseSerialGC -XX:-UsePerfData"
-        "cold READ, C1 + AppCDS archive (not available to registry handlers)")
-opts=("" "" "-XX:TieredStopAtLevel=1" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
-      "-XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=$cds")
-cmd() { # <index>: the command line, as an array in $c
-  if [ "$1" = 0 ]; then c=(java -cp "$out/hello" Hello); else
-    # shellcheck disable=SC2206
-    c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "${jars[$1]}" $main "$read_json"); fi
-}
+        "cold READ, -XX:TieredStopAtLevel=1"
+        "cold READ, Lambda java17 defaults (C1, SerialGC), 1 GB"
+        "cold READ, Lambda-like + AppCDS archive (not available to registry handlers)")
+opts=("" "" "-XX:TieredStopAtLevel=1" "$lambda_like" "$lambda_like -XX:SharedArchiveFile=$cds")
 jars=("" "$jar" "$jar" "$jar" "$jar")
-[ -f "$cds" ] || { names=("${names[@]:0:4}"); }
+kinds=(hello read read read read)
+if [ "$custom_resource" = 1 ]; then
+  names+=(cr cr-c1)
+  labels+=("custom-resource function, cold Update answered NotFound, JVM defaults"
+           "custom-resource function, same, Lambda-like with template.yml's JAVA_TOOL_OPTIONS, 1 GB")
+  opts+=("" "-XX:+TieredCompilation $lambda_like")
+  jars+=("$jar" "$jar")
+  kinds+=(cr cr)
+fi
 if [ -n "$baseline" ]; then
   [ -f "$baseline" ] || die "no such jar: $baseline"
-  names+=(base-read base-read-c1)
-  labels+=("BASELINE jar: cold READ, JVM defaults" "BASELINE jar: cold READ, -XX:TieredStopAtLevel=1")
-  opts+=("" "-XX:TieredStopAtLevel=1")
-  jars+=("$baseline" "$baseline")
+  names+=(base-read base-read-c1 base-read-lambda)
+  labels+=("BASELINE jar: cold READ, JVM defaults" "BASELINE jar: cold READ, -XX:TieredStopAtLevel=1"
+           "BASELINE jar: cold READ, Lambda java17 defaults (C1, SerialGC), 1 GB")
+  opts+=("" "-XX:TieredStopAtLevel=1" "$lambda_like")
+  jars+=("$baseline" "$baseline" "$baseline")
+  kinds+=(read read read)
 fi
 
 timing="$out/timing.csv"   # name,mean,stddev,median,min (seconds)
-echo "bench: timing ${#names[@]} commands, $runs runs each (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))" >&2
-if [ "$have_hyperfine" = 1 ]; then
-  args=()
-  for i in "${!names[@]}"; do
-    cmd "$i"; q=$(printf '%q ' "${c[@]}")
-    args+=(-n "${names[$i]}" "$q")
-  done
-  hyperfine -N --warmup 2 --runs "$runs" --export-csv "$out/hyperfine.csv" --export-json "$out/hyperfine.json" \
-    "${args[@]}" > "$out/hyperfine.txt" 2>&1 || { cat "$out/hyperfine.txt" >&2; die "hyperfine failed"; }
-  awk -F, 'NR > 1 {print $1 "," $2 "," $3 "," $4 "," $7}' "$out/hyperfine.csv" > "$timing"
-else
-  echo "bench: hyperfine not available, timing with a shell loop" >&2
-  : > "$timing"
-  for i in "${!names[@]}"; do
-    cmd "$i"
-    for _ in 1 2; do "${c[@]}" > /dev/null 2>&1; done
-    for _ in $(seq 1 "$runs"); do
-      s=$(date +%s%N); "${c[@]}" > /dev/null 2>&1; e=$(date +%s%N); echo $(( e - s ))
-    done | sort -n | awk -v n="${names[$i]}" '{v[NR]=$1/1e9; s+=v[NR]; q+=v[NR]^2}
-      END {m=s/NR; sd=sqrt((q/NR-m*m)>0?(q/NR-m*m):0); md=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2;
-           printf "%s,%f,%f,%f,%f\n", n, m, sd, md, v[1]}' >> "$timing"
-  done
-fi
+samples="$out/samples.csv" # name,seconds: every timed run
+# Interleaved rounds: each round runs every command once, so a burst of load from another process on the machine
+# falls on all rows alike instead of on whichever command happened to be running (this machine is shared).
+echo "bench: timing ${#names[@]} commands, $runs interleaved rounds (+1 warm-up) (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))" >&2
+: > "$samples"
+for round in $(seq 0 "$runs"); do
+  if [ "$have_hyperfine" = 1 ]; then
+    args=()
+    for i in "${!names[@]}"; do
+      cmd "$i"; q=$(printf '%q ' "${c[@]}")
+      args+=(-n "${names[$i]}" "$q")
+    done
+    hyperfine -N --runs 1 --style none --export-csv "$out/round.csv" "${args[@]}" > "$out/hyperfine.txt" 2>&1 \
+      || { cat "$out/hyperfine.txt" >&2; die "hyperfine failed"; }
+    [ "$round" = 0 ] || awk -F, 'NR > 1 {print $1 "," $2}' "$out/round.csv" >> "$samples"
+  else
+    for i in "${!names[@]}"; do
+      cmd "$i"
+      t0=$(date +%s%N); "${c[@]}" > /dev/null 2>&1; t1=$(date +%s%N)
+      [ "$round" = 0 ] || echo "${names[$i]},$(awk -v d=$(( t1 - t0 )) 'BEGIN {printf "%.6f", d / 1e9}')" >> "$samples"
+    done
+  fi
+done
+: > "$timing"
+for n in "${names[@]}"; do
+  awk -F, -v n="$n" '$1 == n {print $2}' "$samples" | sort -g | awk -v n="$n" '{v[NR] = $1; s += $1; q += $1 * $1}
+    END {m = s / NR; var = q / NR - m * m; md = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+         printf "%s,%f,%f,%f,%f\n", n, m, (var > 0 ? sqrt(var) : 0), md, v[1]}' >> "$timing"
+done
 
 # ---- peak RSS ------------------------------------------------------------------------------------------------
 rss="$out/rss.csv"   # name,median KiB,max KiB
 : > "$rss"
 if [ "$have_time" = 1 ]; then
-  for i in "${!names[@]}"; do
-    cmd "$i"
-    for _ in 1 2 3 4 5; do
-      /usr/bin/time -v "${c[@]}" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'
-    done | sort -n | awk -v n="${names[$i]}" '{v[NR]=$1} END {printf "%s,%d,%d\n", n, v[3], v[NR]}' >> "$rss"
+  for _ in 1 2 3 4 5; do
+    for i in "${!names[@]}"; do
+      cmd "$i"
+      echo "${names[$i]},$(/usr/bin/time -v "${c[@]}" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')"
+    done
+  done > "$out/rss-samples.csv"
+  for n in "${names[@]}"; do
+    awk -F, -v n="$n" '$1 == n {print $2}' "$out/rss-samples.csv" | sort -n \
+      | awk -v n="$n" '{v[NR] = $1} END {printf "%s,%d,%d\n", n, v[int((NR + 1) / 2)], v[NR]}' >> "$rss"
   done
 fi
 
@@ -185,7 +243,7 @@ entries=$(unzip -Z1 "$jar" | wc -l)
   echo "# Keyhold benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average at start $(cut -d' ' -f1-3 /proc/loadavg). $(java -version 2>&1 | sed -n 2p)."
-  echo "Tool: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo 'shell loop') ($runs runs, 2 warm-up), peak RSS: median of 5 runs of GNU time."
+  echo "Timing: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo 'shell loop'), $runs interleaved rounds after one warm-up round (every command once per round). Peak RSS: GNU time, median of 5 interleaved runs."
   echo
   echo "| what | median (ms) | min (ms) | mean ± σ (ms) | median / floor | min / floor | peak RSS (MiB) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -200,13 +258,10 @@ entries=$(unzip -Z1 "$jar" | wc -l)
     ' "$timing"
   done
   echo
-  echo "Custom-resource function cold start: pending (com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler"
-  if unzip -Z1 "$jar" | grep 'customresource/CustomResourceHandler.class' > /dev/null; then
-    echo "is in the jar, but bench/run.sh has no driver for it yet; see docs/PERFORMANCE.md)."
-  else
-    echo "is not in this build; see docs/PERFORMANCE.md)."
+  if [ "$custom_resource" = 0 ]; then
+    echo "Custom-resource function cold start: pending (CustomResourceHandler is not in this build)."
+    echo
   fi
-  echo
   echo "Shaded handler jar: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f MB", s/1e6}')), $entries entries."
   if [ -n "$baseline" ]; then
     bsize=$(stat -c %s "$baseline")
