@@ -189,6 +189,15 @@ if [ -n "$baseline" ]; then
   kinds+=(read read read)
 fi
 
+cmd() { # <index>: the command line, as an array in $c
+  # shellcheck disable=SC2206
+  case "${kinds[$1]}" in
+    hello) c=(java -cp "$out/hello" Hello) ;;
+    read) c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "${jars[$1]}" $main "$read_json") ;;
+    cr) c=(java ${opts[$1]} -cp "${jars[$1]}:$out/classes" bench.CustomResourceCold "$response_url/cold") ;;
+  esac
+}
+
 timing="$out/timing.csv"   # name,mean,stddev,median,min (seconds)
 samples="$out/samples.csv" # name,seconds: every timed run
 # Interleaved rounds: each round runs every command once, so a burst of load from another process on the machine

@@ -22,7 +22,7 @@ public final class PollCostTable {
             ok &= within;
             System.out.printf("| %d | %d | %s | %d | %d | %s |%n", t, cost.describes(),
                 describeBudget == Math.rint(describeBudget) ? String.valueOf((long) describeBudget)
-                    : String.format("%.1f", describeBudget),
+                    : String.format("%.2f", describeBudget),
                 cost.overshootSeconds(), overshootBudget, within ? "yes" : "NO");
         }
         if (!ok) {
