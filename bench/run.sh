@@ -14,7 +14,7 @@
 # (every handler path through bench.HandlerPaths, and the benchmarked READ must answer NotFound), then measures in
 # one run: a hello-world JVM (the start-up floor), one cold READ through HandlerWrapperExecutable in a fresh JVM
 # under several JVM option sets, peak RSS, the jar's size and largest entries, and the poll-cost table.
-# Everything it writes goes to target/bench/ (results.md is the summary).
+# It rebuilds target/ (unless --no-build) and writes everything else to target/bench/ (results.md: the summary).
 set -euo pipefail
 
 runs=10
