@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.commons.io.IOUtils;
+import org.json.JSONArray;
 import org.json.JSONObject;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.cloudformation.Action;
@@ -127,6 +128,18 @@ public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext
             resourceSchema = configuration.resourceSchemaJSONObject();
         }
         return resourceSchema;
+    }
+
+    /**
+     * The plugin strips write-only properties from every final response by loading the schema into a JSON-schema
+     * validator: several hundred classes and a schema parse on each cold start (docs/PERFORMANCE.md). The schema
+     * declares no write-only property, so the model goes back as the handler built it, which is what the stripping
+     * would produce; should the schema ever declare one, the plugin's stripping applies again.
+     */
+    @Override
+    protected ResourceModel sanitizeModel(final ResourceModel model) throws IOException {
+        final JSONArray writeOnly = provideResourceSchemaJSONObject().optJSONArray("writeOnlyProperties");
+        return writeOnly == null || writeOnly.isEmpty() ? model : super.sanitizeModel(model);
     }
 
     @Override

@@ -1,0 +1,160 @@
+package bench;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;
+import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceSettings;
+import com.keyhold.kms.customkeystoreconnection.customresource.HttpResponseSender;
+import com.keyhold.kms.customkeystoreconnection.customresource.LambdaSelfInvoker;
+import com.keyhold.kms.customkeystoreconnection.customresource.Sleeper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * One cold invocation of the custom-resource function in a fresh JVM, the counterpart of the registry handler's
+ * cold READ: an Update of a key store that no stack manages makes one ssm:GetParameter (ParameterNotFound) and
+ * answers FAILED / NotFound to the ResponseURL (args[0], bench.ResponseSink). The handler is wired exactly as its
+ * Lambda constructor wires it (one Apache HTTP client shared by the SDK clients, the JDK HTTP client for the
+ * answer, a lazy Lambda client), except that the ResponseURL policy admits the local sink instead of S3 only.
+ * With "--paths" as args[1] it instead drives the function's other paths (create with polling, delete, a
+ * continuation through Lambda Invoke when the remaining time runs short) so that a class-load log of the run lists
+ * what the function needs from the shaded jar; the emulator must hold cks-1234567890abcdef0 DISCONNECTED.
+ */
+public final class CustomResourceCold {
+    private static int remainingMillis = 900_000;
+
+    public static void main(final String[] args) throws Exception {
+        final CustomResourceHandler handler = handler();
+        if (args.length > 1 && "--paths".equals(args[1])) {
+            final String hsm = "cks-1234567890abcdef0";
+            invoke(handler, event("Create", args[0] + "/create", null, hsm, "CONNECTED", null));
+            invoke(handler, event("Update", args[0] + "/update", hsm, hsm, "DISCONNECTED", "CONNECTED"));
+            remainingMillis = 1_000;   // too little left: the function must continue through Lambda Invoke
+            invoke(handler, event("Update", args[0] + "/continue", hsm, hsm, "CONNECTED", "DISCONNECTED"));
+            remainingMillis = 900_000;
+            invoke(handler, event("Delete", args[0] + "/delete", hsm, hsm, "CONNECTED", null));
+            invoke(handler, event("Delete", args[0] + "/delete-failed-create", "keyhold-failed-1", hsm, "CONNECTED",
+                null));
+            invoke(handler, "{\"not\": \"an event\"}");
+            return;
+        }
+        invoke(handler, event("Update", args[0], "cks-0000000000000bench", "cks-0000000000000bench", "CONNECTED",
+            "DISCONNECTED"));
+    }
+
+    private static void invoke(final CustomResourceHandler handler, final String event) {
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+            new ByteArrayOutputStream(), CONTEXT);
+    }
+
+    private static String event(final String type, final String url, final String physicalId, final String id,
+                                final String state, final String oldState) {
+        return "{\"RequestType\":\"" + type + "\","
+            + "\"ServiceToken\":\"arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection\","
+            + "\"ResponseURL\":\"" + url + "\","
+            + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002\","
+            + "\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"LogicalResourceId\":\"KeyStoreConnection\","
+            + (physicalId == null ? "" : "\"PhysicalResourceId\":\"" + physicalId + "\",")
+            + "\"ResourceType\":\"Custom::KeyholdConnection\","
+            + "\"ResourceProperties\":{\"ServiceToken\":\"x\",\"CustomKeyStoreId\":\"" + id + "\","
+            + "\"ConnectionState\":\"" + state + "\"}"
+            + (oldState == null ? "" : ",\"OldResourceProperties\":{\"ServiceToken\":\"x\",\"CustomKeyStoreId\":\""
+                + id + "\",\"ConnectionState\":\"" + oldState + "\"}")
+            + "}";
+    }
+
+    private static CustomResourceHandler handler() {
+        final SdkHttpClient http = ApacheHttpClient.builder().build();
+        final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(),
+            new ClientFactory(http, ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
+            new HttpResponseSender(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                Sleeper.SYSTEM, 5, Duration.ofSeconds(1), Duration.ofSeconds(20)),
+            new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(http).build()), Sleeper.SYSTEM,
+            CustomResourceSettings.forTestsWithLocalResponseUrl());
+        return handler;
+    }
+
+    private static final Context CONTEXT = new Context() {
+        private final LambdaLogger logger = new LambdaLogger() {
+            @Override
+            public void log(final String message) {
+                System.err.print(message);
+            }
+
+            @Override
+            public void log(final byte[] message) {
+                log(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+
+        @Override
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return null;
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return null;
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "keyhold-kms-customkeystoreconnection";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "1";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return remainingMillis;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return logger;
+        }
+    };
+
+    private CustomResourceCold() {
+    }
+}

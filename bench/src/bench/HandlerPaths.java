@@ -1,0 +1,231 @@
+package bench;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.HandlerWrapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Drives the shaded handler jar through every path a deployed handler can take, so that a class-load log
+ * (-Xlog:class+load) of this process lists what the handler needs: CREATE (connect + polling), READ, UPDATE
+ * (disconnect), LIST, DELETE, READ after delete (NotFound), a request that fails Keyhold's input check, one that
+ * fails the plugin's schema validation, malformed JSON, a request with providerCredentials and a log group (the
+ * plugin's CloudWatch metrics and CloudWatch Logs publishers), and the testEntrypoint. Uses only the public
+ * Lambda entry points, through the no-argument constructor Lambda uses. Exits 1 if any answer is not the one
+ * expected. Needs AWS_ENDPOINT_URL_KMS/SSM pointing at an emulator seeded with {@code cks-1234567890abcdef0}
+ * DISCONNECTED, and AWS_LAMBDA_FUNCTION_NAME unset (so the wrapper never scrubs the shared temporary directory).
+ */
+public final class HandlerPaths {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ID = "cks-1234567890abcdef0";
+    private static final String STACK =
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
+    private static int failures;
+
+    public static void main(final String[] args) throws Exception {
+        final HandlerWrapper wrapper = new HandlerWrapper();
+        expect("CREATE", drive(wrapper, request("CREATE", props("CONNECTED"), null, false)), "SUCCESS", null);
+        expect("READ", drive(wrapper, request("READ", idOnly(), null, false)), "SUCCESS", null);
+        expect("UPDATE", drive(wrapper, request("UPDATE", props("DISCONNECTED"), props("CONNECTED"), false)),
+            "SUCCESS", null);
+        expect("LIST", drive(wrapper, request("LIST", null, null, false)), "SUCCESS", null);
+        expect("DELETE", drive(wrapper, request("DELETE", props("DISCONNECTED"), null, false)), "SUCCESS", null);
+        expect("READ after DELETE", drive(wrapper, request("READ", idOnly(), null, false)), "FAILED", "NotFound");
+        final ObjectNode badId = props("CONNECTED");
+        badId.put("CustomKeyStoreId", "my-key-store-name");
+        expect("CREATE, bad id", invoke(wrapper, request("CREATE", badId, null, false)), "FAILED", "InvalidRequest");
+        final ObjectNode extra = props("CONNECTED");
+        extra.put("Unknown", "x");
+        expect("CREATE, unknown property", invoke(wrapper, request("CREATE", extra, null, false)), "FAILED",
+            "InvalidRequest");
+        expect("malformed JSON", invokeRaw(wrapper, "{\"action\": "), "FAILED", null);
+        expect("READ with providerCredentials", drive(wrapper, request("READ", idOnly(), null, true)), "FAILED",
+            "NotFound");
+        expect("testEntrypoint READ", testEntrypoint(wrapper), "FAILED", "NotFound");
+        if (failures > 0) {
+            System.err.println(failures + " path(s) answered unexpectedly");
+            System.exit(1);
+        }
+        System.out.println("all handler paths answered as expected");
+    }
+
+    private static ObjectNode idOnly() {
+        final ObjectNode model = JSON.createObjectNode();
+        model.put("CustomKeyStoreId", ID);
+        return model;
+    }
+
+    private static ObjectNode props(final String state) {
+        final ObjectNode model = idOnly();
+        model.put("ConnectionState", state);
+        return model;
+    }
+
+    private static ObjectNode request(final String action, final ObjectNode properties, final ObjectNode previous,
+                                      final boolean providerCredentials) {
+        final ObjectNode request = JSON.createObjectNode();
+        request.put("awsAccountId", "123456789012");
+        request.put("bearerToken", UUID.randomUUID().toString());
+        request.put("region", "us-east-1");
+        request.put("action", action);
+        request.put("resourceType", "Keyhold::KMS::CustomKeyStoreConnection");
+        request.put("resourceTypeVersion", "00000001");
+        request.put("stackId", STACK);
+        final ObjectNode data = request.putObject("requestData");
+        data.set("callerCredentials", credentials());
+        if (providerCredentials) {
+            data.set("providerCredentials", credentials());
+            data.put("providerLogGroupName", "keyhold-bench-provider-logs");
+        }
+        data.put("logicalResourceId", "KeyStoreConnection");
+        if (properties != null) {
+            data.set("resourceProperties", properties);
+        }
+        if (previous != null) {
+            data.set("previousResourceProperties", previous);
+        }
+        request.putNull("callbackContext");
+        return request;
+    }
+
+    private static ObjectNode credentials() {
+        final ObjectNode credentials = JSON.createObjectNode();
+        credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        credentials.put("secretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        credentials.put("sessionToken", "session-token");
+        return credentials;
+    }
+
+    /** Re-invokes while IN_PROGRESS, as CloudFormation does (without waiting the full callback delay). */
+    private static JsonNode drive(final HandlerWrapper wrapper, final ObjectNode request) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            final JsonNode response = invoke(wrapper, request);
+            if (!"IN_PROGRESS".equals(response.path("status").asText())) {
+                return response;
+            }
+            request.set("callbackContext", response.get("callbackContext"));
+            Thread.sleep(Math.min(200, 1000L * response.path("callbackDelaySeconds").asLong()));
+        }
+        throw new IllegalStateException("still IN_PROGRESS after 200 invocations");
+    }
+
+    private static JsonNode invoke(final HandlerWrapper wrapper, final JsonNode request) throws Exception {
+        return invokeRaw(wrapper, JSON.writeValueAsString(request));
+    }
+
+    private static JsonNode invokeRaw(final HandlerWrapper wrapper, final String request) throws Exception {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        wrapper.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, CONTEXT);
+        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode testEntrypoint(final HandlerWrapper wrapper) throws Exception {
+        final ObjectNode payload = JSON.createObjectNode();
+        payload.set("credentials", credentials());
+        payload.put("action", "READ");
+        final ObjectNode request = payload.putObject("request");
+        request.put("clientRequestToken", UUID.randomUUID().toString());
+        request.put("region", "us-east-1");
+        request.put("awsAccountId", "123456789012");
+        request.put("stackId", STACK);
+        request.put("logicalResourceIdentifier", "KeyStoreConnection");
+        final ObjectNode model = idOnly();
+        model.put("CustomKeyStoreId", "cks-00000000000000000");
+        request.set("desiredResourceState", model);
+        payload.putNull("callbackContext");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        wrapper.testEntrypoint(new ByteArrayInputStream(JSON.writeValueAsBytes(payload)), out, CONTEXT);
+        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void expect(final String what, final JsonNode response, final String status, final String code) {
+        final boolean ok = status.equals(response.path("status").asText())
+            && (code == null || code.equals(response.path("errorCode").asText()));
+        System.out.println((ok ? "ok   " : "FAIL ") + what + ": " + response.path("status").asText() + " "
+            + response.path("errorCode").asText(""));
+        if (!ok) {
+            System.out.println("     " + response);
+            failures++;
+        }
+    }
+
+    private static final Context CONTEXT = new Context() {
+        private final LambdaLogger logger = new LambdaLogger() {
+            @Override
+            public void log(final String message) {
+                System.err.println(message);
+            }
+
+            @Override
+            public void log(final byte[] message) {
+                log(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+
+        @Override
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return null;
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return null;
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "keyhold-bench";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return null;
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 900_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 512;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return logger;
+        }
+    };
+
+    private HandlerPaths() {
+    }
+}
