@@ -57,8 +57,8 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
             this.context = context;
             this.logger = logger;
             this.kmsProxy = kmsProxy;
-            this.keyStores = new KmsKeyStores(kmsProxy.client(), kmsProxy::injectCredentialsAndInvokeV2);
-            this.ownership = new SsmOwnership(ssmProxy.client(), ssmProxy::injectCredentialsAndInvokeV2);
+            this.keyStores = new KmsKeyStores(kmsProxy::client, kmsProxy::injectCredentialsAndInvokeV2);
+            this.ownership = new SsmOwnership(ssmProxy::client, ssmProxy::injectCredentialsAndInvokeV2);
         }
 
         String id() {
@@ -92,10 +92,10 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
                     + "credentials, so the handler cannot call AWS. CloudFormation always sends them; a local runner "
                     + "must put callerCredentials in requestData.");
             }
-            final KmsClient kms = config.clients().kms(request.getRegion());
-            final SsmClient ssm = config.clients().ssm(request.getRegion());
+            // Clients are built on first use (the factory caches them per Region).
+            final String region = request.getRegion();
             final Session session = new Session(proxy, request, model, context, logger,
-                proxy.newProxy(() -> kms), proxy.newProxy(() -> ssm));
+                proxy.newProxy(() -> config.clients().kms(region)), proxy.newProxy(() -> config.clients().ssm(region)));
             return handle(session);
         } catch (KeyholdFailureException e) {
             return failed(model, context, e.failure());

@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystoreconnection.aws;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
 import com.keyhold.kms.customkeystoreconnection.core.Observation;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.ConnectCustomKeyStoreRequest;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
@@ -13,10 +14,15 @@ import software.amazon.awssdk.services.kms.model.DisconnectCustomKeyStoreRequest
 
 /** {@link KeyStorePort} over the AWS SDK's KMS client. */
 public final class KmsKeyStores implements KeyStorePort {
-    private final KmsClient kms;
+    private final Supplier<KmsClient> kms;
     private final AwsInvoker invoker;
 
     public KmsKeyStores(final KmsClient kms, final AwsInvoker invoker) {
+        this(() -> kms, invoker);
+    }
+
+    /** The client is built on first use: a READ answered NotFound from the ownership record never needs one. */
+    public KmsKeyStores(final Supplier<KmsClient> kms, final AwsInvoker invoker) {
         this.kms = kms;
         this.invoker = invoker;
     }
@@ -25,7 +31,7 @@ public final class KmsKeyStores implements KeyStorePort {
     public Observation describe(final String customKeyStoreId) {
         final DescribeCustomKeyStoresResponse response = invoker.invoke(
             DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
-            kms::describeCustomKeyStores);
+            request -> kms.get().describeCustomKeyStores(request));
         // KMS answers an unknown id with CustomKeyStoreNotFoundException; an empty list means the same.
         final CustomKeyStoresListEntry entry = response.customKeyStores().stream().findFirst()
             .orElseThrow(() -> CustomKeyStoreNotFoundException.builder()
@@ -38,12 +44,12 @@ public final class KmsKeyStores implements KeyStorePort {
     @Override
     public void connect(final String customKeyStoreId) {
         invoker.invoke(ConnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
-            kms::connectCustomKeyStore);
+            request -> kms.get().connectCustomKeyStore(request));
     }
 
     @Override
     public void disconnect(final String customKeyStoreId) {
         invoker.invoke(DisconnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
-            kms::disconnectCustomKeyStore);
+            request -> kms.get().disconnectCustomKeyStore(request));
     }
 }

@@ -7,6 +7,7 @@ import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
@@ -25,10 +26,15 @@ public final class SsmOwnership implements OwnershipPort {
     private static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final SsmClient ssm;
+    private final Supplier<SsmClient> ssm;
     private final AwsInvoker invoker;
 
     public SsmOwnership(final SsmClient ssm, final AwsInvoker invoker) {
+        this(() -> ssm, invoker);
+    }
+
+    /** The client is built on first use. */
+    public SsmOwnership(final Supplier<SsmClient> ssm, final AwsInvoker invoker) {
         this.ssm = ssm;
         this.invoker = invoker;
     }
@@ -49,7 +55,7 @@ public final class SsmOwnership implements OwnershipPort {
         try {
             final Parameter parameter = invoker.invoke(
                 GetParameterRequest.builder().name(OwnershipRecord.parameterName(customKeyStoreId)).build(),
-                ssm::getParameter).parameter();
+                request -> ssm.get().getParameter(request)).parameter();
             return Optional.of(parse(parameter));
         } catch (ParameterNotFoundException e) {
             return Optional.empty();
@@ -65,7 +71,7 @@ public final class SsmOwnership implements OwnershipPort {
     public void release(final String customKeyStoreId) {
         try {
             invoker.invoke(DeleteParameterRequest.builder().name(OwnershipRecord.parameterName(customKeyStoreId)).build(),
-                ssm::deleteParameter);
+                request -> ssm.get().deleteParameter(request));
         } catch (ParameterNotFoundException e) {
             // Already released: a delete that is re-invoked after it removed the record.
         }
@@ -75,7 +81,7 @@ public final class SsmOwnership implements OwnershipPort {
     public Page list(final String nextToken, final int pageSize) {
         final GetParametersByPathResponse response = invoker.invoke(GetParametersByPathRequest.builder()
             .path(OwnershipRecord.PATH).recursive(false).maxResults(pageSize).nextToken(nextToken).build(),
-            ssm::getParametersByPath);
+            request -> ssm.get().getParametersByPath(request));
         final List<OwnershipRecord> records = response.parameters().stream().map(SsmOwnership::parse)
             .collect(Collectors.toList());
         return new Page(records, response.nextToken());
@@ -87,7 +93,7 @@ public final class SsmOwnership implements OwnershipPort {
             .description("Keyhold ownership record: this key store's connection state is managed by a CloudFormation "
                 + "stack. Do not edit; delete only to release a key store whose stack is gone.")
             .type(ParameterType.STRING).tier(ParameterTier.STANDARD).overwrite(overwrite)
-            .value(write(record)).build(), ssm::putParameter);
+            .value(write(record)).build(), request -> ssm.get().putParameter(request));
     }
 
     private static String write(final OwnershipRecord record) {

@@ -189,8 +189,8 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                     + "custom resource: use Custom::KeyholdConnection (or any Custom:: name).");
             }
             region = regionOf(event.getStackId());
-            keyStores = new KmsKeyStores(clients.kms(region), AwsInvoker.DIRECT);
-            ownership = new SsmOwnership(clients.ssm(region), AwsInvoker.DIRECT);
+            keyStores = new KmsKeyStores(() -> clients.kms(region), AwsInvoker.DIRECT);
+            ownership = new SsmOwnership(() -> clients.ssm(region), AwsInvoker.DIRECT);
             final String requestType = event.getRequestType() == null ? "" : event.getRequestType();
             switch (requestType) {
                 case "Create":
