@@ -29,7 +29,7 @@ class HandlerEdgesTest {
 
     private void invoke(final CustomResourceHandler handler, final String input) {
         handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-            new ByteArrayOutputStream(), Rig.context(Clock.systemUTC(), Duration.ofMinutes(1), log));
+            new ByteArrayOutputStream(), Rig.context(Clock.systemUTC(), Duration.ofMinutes(5), log));
     }
 
     @Test
@@ -109,12 +109,19 @@ class HandlerEdgesTest {
                 public software.amazon.awssdk.services.kms.KmsClient kms(final String region) {
                     throw new IllegalStateException("boom");
                 }
+
+                @Override
+                public software.amazon.awssdk.services.ssm.SsmClient ssm(final String region) {
+                    throw new IllegalStateException("boom");
+                }
             }, (url, body, l) -> sent.add(body), (arn, payload) -> { }, d -> { },
             CustomResourceSettings.forTestsWithLocalResponseUrl());
-        invoke(handler, "{\"RequestType\": \"Delete\", \"ResponseURL\": \"http://127.0.0.1:1/x\", \"RequestId\": \"r\", "
-            + "\"StackId\": \"arn:aws:cloudformation:us-east-1:1:stack/a/b\", \"ResourceType\": \"Custom::X\"}");
-        assertThat(sent).singleElement().satisfies(body -> assertThat(body).contains("InternalFailure: Keyhold "
-            + "failed unexpectedly", "boom", "\"PhysicalResourceId\":\"keyhold-failed-r\""));
+        invoke(handler, "{\"RequestType\": \"Create\", \"ResponseURL\": \"http://127.0.0.1:1/x\", \"RequestId\": \"r\", "
+            + "\"StackId\": \"arn:aws:cloudformation:us-east-1:1:stack/a/b\", \"ResourceType\": \"Custom::X\", "
+            + "\"LogicalResourceId\": \"Conn\", \"ResourceProperties\": {\"CustomKeyStoreId\": \"cks-1\", "
+            + "\"ConnectionState\": \"CONNECTED\"}}");
+        assertThat(sent).as(String.join("\n", log)).singleElement().satisfies(body -> assertThat(body).contains("\"Status\":\"FAILED\"",
+            "InternalFailure", "boom", "defect"));
     }
 
     @Test
