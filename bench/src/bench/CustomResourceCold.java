@@ -1,9 +1,7 @@
 package bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceSettings;
@@ -56,7 +54,7 @@ public final class CustomResourceCold {
 
     private static void invoke(final CustomResourceHandler handler, final String event) {
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-            new ByteArrayOutputStream(), CONTEXT);
+            new ByteArrayOutputStream(), context());
     }
 
     private static String event(final String type, final String url, final String physicalId, final String id,
@@ -86,74 +84,12 @@ public final class CustomResourceCold {
         return handler;
     }
 
-    private static final Context CONTEXT = new Context() {
-        private final LambdaLogger logger = new LambdaLogger() {
-            @Override
-            public void log(final String message) {
-                System.err.print(message);
-            }
-
-            @Override
-            public void log(final byte[] message) {
-                log(new String(message, StandardCharsets.UTF_8));
-            }
-        };
-
-        @Override
-        public String getAwsRequestId() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return null;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return null;
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "keyhold-kms-customkeystoreconnection";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "1";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return remainingMillis;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return logger;
-        }
-    };
+    /** A context with {@code remainingMillis} left, as the function's next invocation would see it. */
+    private static Context context() {
+        return new LocalLambdaContext("keyhold-kms-customkeystoreconnection",
+            "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live", Clock.systemUTC(),
+            Clock.systemUTC().instant().plusMillis(remainingMillis), line -> System.err.println(line));
+    }
 
     private CustomResourceCold() {
     }

@@ -1,9 +1,7 @@
 package bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -157,74 +155,7 @@ public final class HandlerPaths {
         }
     }
 
-    private static final Context CONTEXT = new Context() {
-        private final LambdaLogger logger = new LambdaLogger() {
-            @Override
-            public void log(final String message) {
-                System.err.println(message);
-            }
-
-            @Override
-            public void log(final byte[] message) {
-                log(new String(message, StandardCharsets.UTF_8));
-            }
-        };
-
-        @Override
-        public String getAwsRequestId() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return null;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return null;
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "keyhold-bench";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return null;
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 900_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 512;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return logger;
-        }
-    };
+    private static final Context CONTEXT = LocalLambdaContext.standardError("keyhold-bench");
 
     private HandlerPaths() {
     }
