@@ -144,6 +144,18 @@ class DriveScenariosTest {
         assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.DISCONNECTED);
     }
 
+    @Test
+    void connectThrottledEveryTimeFailsThrottlingWhenRetriesRunOut() {
+        for (int i = 0; i < 50; i++) {
+            kms.throwNext(Op.CONNECT, throttling());
+        }
+        final JsonNode response = driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        assertThat(response.path("errorCode").asText()).isEqualTo("Throttling");
+        assertThat(response.path("message").asText()).contains(XKS, "ConnectCustomKeyStore");
+        assertThat(kms.count(Op.CONNECT)).isEqualTo(com.keyhold.kms.customkeystoreconnection.core.RetryPolicy.DEFAULT.maxAttempts() + 1);
+        assertThat(Duration.between(start, clock.instant())).isLessThan(Duration.ofMinutes(10));
+    }
+
     static Stream<Arguments> terminalConnectErrors() {
         return Stream.of(
             Arguments.of((Supplier<RuntimeException>) () -> CloudHsmClusterNotActiveException.builder().build(),

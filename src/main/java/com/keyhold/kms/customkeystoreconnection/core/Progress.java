@@ -41,7 +41,6 @@ public class Progress {
         if (lastCall != null && state != stateAtLastCall) {
             movedSinceLastCall = true;
         }
-        transientFailures = 0;
     }
 
     /** Records a mutating call KMS accepted. */
@@ -57,6 +56,14 @@ public class Progress {
 
     public int recordTransientFailure() {
         return ++transientFailures;
+    }
+
+    /**
+     * A step went through without an error. Only a whole step counts: a describe that works before a Connect that is
+     * throttled every time must not reset the count, or the retries would never run out.
+     */
+    public void recordStepSucceeded() {
+        transientFailures = 0;
     }
 
     public Duration elapsed(final Instant now) {

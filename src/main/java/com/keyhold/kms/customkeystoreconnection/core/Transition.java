@@ -47,10 +47,12 @@ public final class Transition {
         final Decision decision = planner.decide(progress, observed, now);
         switch (decision.action()) {
             case DONE:
+                progress.recordStepSucceeded();
                 return StepResult.done(observed);
             case FAIL:
                 return StepResult.failed(decision.failure());
             case WAIT:
+                progress.recordStepSucceeded();
                 return StepResult.poll(decision.delaySeconds(), TransitionPlanner.statusLine(keyStoreId, progress, now));
             default:
                 return call(keyStores, decision, observed, region, progress, now);
@@ -71,6 +73,7 @@ public final class Transition {
                 progress);
         }
         progress.recordCall(decision, now);
+        progress.recordStepSucceeded();
         return StepResult.poll(decision.delaySeconds(), String.format("%s: %s%s accepted while %s (target %s)",
             keyStoreId, decision.operation(), decision.reissue() ? " re-issued and" : "", observed.state(),
             progress.getTarget()));
