@@ -7,7 +7,7 @@ import java.time.Duration;
  * {@code base}, capped, for at most {@code maxAttempts} consecutive failures.
  */
 public record RetryPolicy(int maxAttempts, Duration base, Duration cap) {
-    /** About six minutes of retries before a persistent error fails the operation. */
+    /** About five minutes of retries (2, 4, 8, 16, 32 s, then 60 s) before a persistent error fails. */
     public static final RetryPolicy DEFAULT = new RetryPolicy(9, Duration.ofSeconds(2), Duration.ofSeconds(60));
 
     public boolean exhausted(final int failures) {
