@@ -18,6 +18,15 @@ import java.time.Instant;
  * </pre>
  */
 public final class TransitionPlanner {
+    /**
+     * Stabilization budget. The schema gives create, update and delete 60 minutes; failing at 55 with Keyhold's
+     * own message beats CloudFormation's generic timeout. The plugin's default of 20 minutes would fail a slow
+     * CloudHSM connect, which alone can take 20.
+     */
+    public static final Duration STABILIZATION_BUDGET = Duration.ofMinutes(55);
+    /** How long DescribeCustomKeyStores may still show the state from before Keyhold's call. */
+    public static final Duration DESCRIBE_LAG_GRACE = Duration.ofSeconds(20);
+
     private final PollSchedule schedule;
     private final Duration describeLagGrace;
     private final Duration budget;

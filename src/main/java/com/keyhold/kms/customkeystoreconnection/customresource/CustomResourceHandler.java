@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
 import com.keyhold.kms.customkeystoreconnection.aws.AwsInvoker;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
@@ -94,7 +93,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
         this.sleeper = sleeper;
         this.settings = settings;
         this.transition = new Transition(
-            new TransitionPlanner(PollSchedule.DEFAULT, HandlerConfig.DESCRIBE_LAG_GRACE, settings.budget()),
+            new TransitionPlanner(PollSchedule.DEFAULT, TransitionPlanner.DESCRIBE_LAG_GRACE, settings.budget()),
             ERRORS, RetryPolicy.DEFAULT, clock);
     }
 

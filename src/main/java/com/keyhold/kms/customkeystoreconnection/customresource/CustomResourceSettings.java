@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
+import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
+
 import java.time.Duration;
 
 /**
@@ -17,7 +19,7 @@ public record CustomResourceSettings(Duration budget,
                                      int maxReasonBytes,
                                      ResponseUrlPolicy responseUrlPolicy) {
 
-    public static final Duration DEFAULT_BUDGET = Duration.ofMinutes(55);
+    public static final Duration DEFAULT_BUDGET = TransitionPlanner.STABILIZATION_BUDGET;
     public static final Duration DEFAULT_CONTINUE_MARGIN = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_REASON_BYTES = 2048;
 
