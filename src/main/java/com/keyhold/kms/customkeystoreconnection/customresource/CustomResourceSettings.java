@@ -1,7 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
-
 import java.time.Duration;
 
 /**
