@@ -34,30 +34,8 @@ public final class ChangeSets {
         final List<Change> changes = new ArrayList<>();
         // Resources whose physical id will be new: a Ref to them is known only after execution.
         final Set<String> renewed = new LinkedHashSet<>();
-        final Intrinsics.Values values = new Intrinsics.Values() {
-            @Override
-            public String parameter(final String name) {
-                return parameters.get(name);
-            }
-
-            @Override
-            public String pseudo(final String name) {
-                return pseudo.get(name);
-            }
-
-            @Override
-            public String ref(final String logicalId) {
-                final ResourceState r = current.get(logicalId);
-                return r == null || renewed.contains(logicalId) ? null : r.physicalId;
-            }
-
-            @Override
-            public JsonNode attribute(final String logicalId, final String attribute) {
-                final ResourceState r = current.get(logicalId);
-                return r == null || renewed.contains(logicalId) || r.attributes == null ? null
-                    : r.attributes.get(attribute);
-            }
-        };
+        final Intrinsics.Values values = Intrinsics.Values.of(parameters, pseudo,
+            logicalId -> renewed.contains(logicalId) ? null : current.get(logicalId));
         for (String id : template.creationOrder()) {
             final Template.Resource resource = template.resources().get(id);
             final ResourceState old = current.get(id);

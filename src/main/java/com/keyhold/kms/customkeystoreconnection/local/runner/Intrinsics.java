@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,37 @@ public final class Intrinsics {
 
         /** Fn::GetAtt: the attribute, or null before the resource exists. */
         JsonNode attribute(String logicalId, String attribute);
+
+        /**
+         * Values from a stack's parameters and pseudo parameters, and its resources as {@code resources} finds them
+         * (null for a resource that has no physical id yet).
+         */
+        static Values of(final Map<String, String> parameters, final Map<String, String> pseudo,
+                         final Function<String, StackState.ResourceState> resources) {
+            return new Values() {
+                @Override
+                public String parameter(final String name) {
+                    return parameters.get(name);
+                }
+
+                @Override
+                public String pseudo(final String name) {
+                    return pseudo.get(name);
+                }
+
+                @Override
+                public String ref(final String logicalId) {
+                    final StackState.ResourceState r = resources.apply(logicalId);
+                    return r == null ? null : r.physicalId;
+                }
+
+                @Override
+                public JsonNode attribute(final String logicalId, final String attribute) {
+                    final StackState.ResourceState r = resources.apply(logicalId);
+                    return r == null || r.attributes == null ? null : r.attributes.get(attribute);
+                }
+            };
+        }
     }
 
     /** A reference found by {@link #scan}: to a parameter, pseudo parameter or resource (attribute null for Ref). */

@@ -852,30 +852,7 @@ public final class StackRunner {
     }
 
     private Intrinsics.Values liveValues(final StackState stack, final Map<String, String> parameters) {
-        final Map<String, String> pseudo = pseudo(stack);
-        return new Intrinsics.Values() {
-            @Override
-            public String parameter(final String name) {
-                return parameters.get(name);
-            }
-
-            @Override
-            public String pseudo(final String name) {
-                return pseudo.get(name);
-            }
-
-            @Override
-            public String ref(final String logicalId) {
-                final ResourceState r = stack.resources.get(logicalId);
-                return r == null ? null : r.physicalId;
-            }
-
-            @Override
-            public JsonNode attribute(final String logicalId, final String attribute) {
-                final ResourceState r = stack.resources.get(logicalId);
-                return r == null || r.attributes == null ? null : r.attributes.get(attribute);
-            }
-        };
+        return Intrinsics.Values.of(parameters, pseudo(stack), stack.resources::get);
     }
 
     private Map<String, String> outputs(final StackState stack, final Template template) {
