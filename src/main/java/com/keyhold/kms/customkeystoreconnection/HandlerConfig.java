@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
@@ -9,7 +10,6 @@ import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
 import java.time.Clock;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.cloudformation.AbstractWrapper;
 
 /**
  * Everything the handlers take from outside: clock, timings, retry policy, clients. Production uses
@@ -31,7 +31,7 @@ public final class HandlerConfig {
 
     public static HandlerConfig defaults() {
         return new HandlerConfig(Clock.systemUTC(),
-            new ClientFactory(AbstractWrapper.HTTP_CLIENT,
+            new ClientFactory(SharedHttpClient.get(),
                 ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
             PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
     }
