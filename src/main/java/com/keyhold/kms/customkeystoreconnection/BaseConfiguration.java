@@ -3,7 +3,6 @@ package com.keyhold.kms.customkeystoreconnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import org.json.JSONObject;
 import org.json.JSONTokener;
 
@@ -24,10 +23,5 @@ public abstract class BaseConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Custom key stores cannot be tagged, so the resource defines no tags. */
-    public Map<String, String> resourceDefinedTags(final ResourceModel resourceModel) {
-        return null;
     }
 }

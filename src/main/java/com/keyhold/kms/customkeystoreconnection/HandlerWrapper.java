@@ -1,49 +1,63 @@
 package com.keyhold.kms.customkeystoreconnection;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.ByteArrayInputStream;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.keyhold.kms.customkeystoreconnection.Protocol.Invocation;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
+import com.keyhold.kms.customkeystoreconnection.core.Failure;
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import org.apache.commons.io.IOUtils;
+import java.util.Set;
 import org.json.JSONArray;
+import org.json.JSONException;
 import org.json.JSONObject;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.cloudformation.Action;
-import software.amazon.cloudformation.LambdaWrapper;
 import software.amazon.cloudformation.exceptions.BaseHandlerException;
 import software.amazon.cloudformation.loggers.LambdaLogPublisher;
+import software.amazon.cloudformation.loggers.LogPublisher;
 import software.amazon.cloudformation.proxy.AmazonWebServicesClientProxy;
+import software.amazon.cloudformation.proxy.DelayFactory;
 import software.amazon.cloudformation.proxy.HandlerErrorCode;
-import software.amazon.cloudformation.proxy.HandlerRequest;
 import software.amazon.cloudformation.proxy.LoggerProxy;
+import software.amazon.cloudformation.proxy.MetricsPublisherProxy;
 import software.amazon.cloudformation.proxy.ProgressEvent;
-import software.amazon.cloudformation.proxy.RequestData;
 import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
-import software.amazon.cloudformation.proxy.ResourceHandlerTestPayload;
+import software.amazon.cloudformation.proxy.WaitStrategy;
+import software.amazon.cloudformation.resource.Validator;
+import software.amazon.cloudformation.resource.exceptions.ValidationException;
 
 /**
  * The Lambda entry point CloudFormation invokes ({@code handleRequest}) and the contract-test entry point
- * ({@code testEntrypoint}), as {@code cfn generate} writes them.
+ * ({@code testEntrypoint}), named in .rpdk-config as {@code cfn generate} names them.
+ *
+ * <p>It speaks CloudFormation's resource-provider protocol itself ({@link Protocol}) rather than extending the plugin's
+ * {@code LambdaWrapper}, whose class initialisation builds an Apache HTTP client with its TLS context and whose
+ * serializer builds two Jackson mappers: most of a cold start, paid on nearly every invocation of a long transition
+ * (docs/PERFORMANCE.md). Each request goes through the same steps as in the plugin's wrapper: scrub the temporary
+ * directory, read the request, validate the first invocation of CREATE and UPDATE against the schema, publish the
+ * owner's metrics and logs when asked, call the handler through the plugin's proxy with the caller's credentials, and
+ * map what escapes it onto the protocol's error codes.
  */
-public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext, TypeConfigurationModel> {
-    private static final TypeReference<HandlerRequest<ResourceModel, CallbackContext, TypeConfigurationModel>>
-        REQUEST_REFERENCE = new TypeReference<>() {
-        };
-    private static final TypeReference<ResourceModel> TYPE_REFERENCE = new TypeReference<>() {
-    };
-    private static final TypeReference<ResourceHandlerTestPayload<ResourceModel, CallbackContext, TypeConfigurationModel>>
-        TEST_ENTRY_TYPE_REFERENCE = new TypeReference<>() {
-        };
+public class HandlerWrapper implements RequestStreamHandler {
+    private static final Set<Action> MUTATING = Set.of(Action.CREATE, Action.UPDATE, Action.DELETE);
+    private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
 
-    private final Configuration configuration = new Configuration();
-    private final Map<Action, BaseHandler<CallbackContext>> handlers = new EnumMap<>(Action.class);
+    private final Map<Action, BaseHandler<CallbackContext>> handlers;
     private final TempDirectoryGuard tempDirectoryGuard;
+    private final Configuration configuration = new Configuration();
+    private final ProviderTelemetry telemetry = new ProviderTelemetry(SharedHttpClient::get);
     private JSONObject resourceSchema;
+    private Set<String> writeOnlyProperties;
 
     /** Used by Lambda. */
     public HandlerWrapper() {
@@ -52,136 +66,204 @@ public class HandlerWrapper extends LambdaWrapper<ResourceModel, CallbackContext
 
     /** Used by tests and local tools: injected clock and clients, and a guard for the temporary directory. */
     public HandlerWrapper(final HandlerConfig config, final TempDirectoryGuard tempDirectoryGuard) {
+        this(handlers(config), tempDirectoryGuard);
+    }
+
+    HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers,
+                   final TempDirectoryGuard tempDirectoryGuard) {
+        this.handlers = handlers;
         this.tempDirectoryGuard = tempDirectoryGuard;
+    }
+
+    private static Map<Action, BaseHandler<CallbackContext>> handlers(final HandlerConfig config) {
+        final Map<Action, BaseHandler<CallbackContext>> handlers = new EnumMap<>(Action.class);
         handlers.put(Action.CREATE, new CreateHandler(config));
         handlers.put(Action.READ, new ReadHandler(config));
         handlers.put(Action.UPDATE, new UpdateHandler(config));
         handlers.put(Action.DELETE, new DeleteHandler(config));
         handlers.put(Action.LIST, new ListHandler(config));
-    }
-
-    /**
-     * Checks the resource properties with Keyhold's own rules before the plugin's schema validation, whose messages
-     * name the property but not what is allowed, and answers a mutating request without properties InvalidRequest
-     * (the plugin would call it an InternalFailure).
-     */
-    @Override
-    public void handleRequest(final InputStream inputStream, final OutputStream outputStream, final Context context)
-        throws IOException {
-        final byte[] input = inputStream == null ? null : IOUtils.toByteArray(inputStream);
-        final String problem = input == null ? null : InputCheck.problem(input);
-        if (problem != null) {
-            writeResponse(outputStream, ProgressEvent.failed(null, null, HandlerErrorCode.InvalidRequest, problem));
-            outputStream.close();
-            return;
-        }
-        super.handleRequest(input == null ? null : new ByteArrayInputStream(input), outputStream, context);
+        return handlers;
     }
 
     @Override
-    public ProgressEvent<ResourceModel, CallbackContext> invokeHandler(
-        final AmazonWebServicesClientProxy proxy,
-        final ResourceHandlerRequest<ResourceModel> request,
-        final Action action,
-        final CallbackContext callbackContext,
-        final TypeConfigurationModel typeConfiguration) {
-        final BaseHandler<CallbackContext> handler = handlers.get(action);
-        if (handler == null) {
-            throw new IllegalArgumentException("Unknown action " + action);
-        }
-        loggerProxy.log(String.format("[%s] invoking handler...", action));
-        final ProgressEvent<ResourceModel, CallbackContext> result = handler.handleRequest(proxy, request,
-            callbackContext, loggerProxy);
-        loggerProxy.log(String.format("[%s] handler invoked", action));
-        return result;
+    public void handleRequest(final InputStream input, final OutputStream output, final Context context)
+        throws IOException {
+        final LogPublisher platform = new LambdaLogPublisher(context.getLogger());
+        write(output, process(input, platform));
     }
 
-    public void testEntrypoint(final InputStream inputStream, final OutputStream outputStream, final Context context)
+    /** Runs one handler as the CloudFormation CLI's contract tests do: no schema check, the payload's credentials. */
+    public void testEntrypoint(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
-        this.loggerProxy = new LoggerProxy();
-        this.loggerProxy.addLogPublisher(new LambdaLogPublisher(context.getLogger()));
+        final LoggerProxy logger = logger(new LambdaLogPublisher(context.getLogger()));
         ProgressEvent<ResourceModel, CallbackContext> response;
         try {
-            final String input = IOUtils.toString(inputStream, StandardCharsets.UTF_8);
-            final ResourceHandlerTestPayload<ResourceModel, CallbackContext, TypeConfigurationModel> payload = this.serializer
-                .deserialize(input, TEST_ENTRY_TYPE_REFERENCE);
-            final AmazonWebServicesClientProxy proxy = new AmazonWebServicesClientProxy(loggerProxy,
-                payload.getCredentials(), () -> (long) context.getRemainingTimeInMillis());
-            response = invokeHandler(proxy, payload.getRequest(), payload.getAction(), payload.getCallbackContext(),
-                payload.getTypeConfiguration());
-        } catch (final IOException e) {
-            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InvalidRequest);
-        } catch (final BaseHandlerException e) {
-            response = ProgressEvent.defaultFailureHandler(e, e.getErrorCode());
-        } catch (final AwsServiceException e) {
-            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.GeneralServiceException);
-        } catch (final RuntimeException e) {
-            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InternalFailure);
+            final Invocation invocation = Protocol.testInvocation(Protocol.parse(readAll(input)));
+            final AmazonWebServicesClientProxy proxy = invocation.callerCredentials() == null ? null
+                : new AmazonWebServicesClientProxy(logger, invocation.callerCredentials(),
+                    () -> (long) context.getRemainingTimeInMillis());
+            response = invoke(proxy, invocation, logger, new MetricsPublisherProxy());
+        } catch (KeyholdFailureException e) {
+            response = failed(e.failure());
+        } catch (JSONException e) {
+            response = failed(new Failure(FailureKind.InvalidRequest, "The test payload is malformed: " + e.getMessage()));
         }
-        writeResponse(outputStream, response);
-        outputStream.close();
+        write(output, response);
     }
 
-    @Override
-    public JSONObject provideResourceSchemaJSONObject() {
+    private ProgressEvent<ResourceModel, CallbackContext> process(final InputStream input, final LogPublisher platform) {
+        final LoggerProxy platformLogger = logger(platform);
+        scrubTemporaryDirectory(platformLogger);
+        final Invocation invocation;
+        try {
+            final JSONObject request = Protocol.parse(readAll(input));
+            final String problem = InputCheck.problem(request);
+            if (problem != null) {
+                return failed(new Failure(FailureKind.InvalidRequest, problem));
+            }
+            invocation = Protocol.invocation(request);
+        } catch (KeyholdFailureException e) {
+            return failed(e.failure());
+        } catch (JSONException e) {
+            return failed(new Failure(FailureKind.InvalidRequest, "The request is malformed: " + e.getMessage()));
+        } catch (IOException e) {
+            return failed(new Failure(FailureKind.InternalFailure, "The request could not be read: " + e));
+        }
+        final Action action = invocation.action();
+        final LoggerProxy logger = logger(platform);
+        final MetricsPublisherProxy metrics = new MetricsPublisherProxy();
+        ProgressEvent<ResourceModel, CallbackContext> response;
+        try {
+            if (invocation.providerCredentials() != null) {
+                telemetry.attach(invocation.providerCredentials(), invocation.resourceType(),
+                    invocation.providerLogGroupName(), logger, metrics, platformLogger);
+            }
+            metrics.publishInvocationMetric(Instant.now(), action);
+            response = validateAndInvoke(invocation, logger, metrics);
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever happened, CloudFormation gets an answer it can show, and the mutating request's model back.
+            platformLogger.log("Keyhold failed outside its handlers: " + e);
+            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InternalFailure);
+            if (MUTATING.contains(action)) {
+                response.setResourceModel(invocation.request().getDesiredResourceState());
+            }
+        }
+        metrics.publishExceptionByErrorCodeAndCountBulkMetrics(Instant.now(), action, response.getErrorCode());
+        return response;
+    }
+
+    private ProgressEvent<ResourceModel, CallbackContext> validateAndInvoke(final Invocation invocation,
+                                                                           final LoggerProxy logger,
+                                                                           final MetricsPublisherProxy metrics) {
+        if (VALIDATED.contains(invocation.action()) && invocation.first()) {
+            final String invalid = schemaViolations(invocation.rawProperties());
+            if (invalid != null) {
+                return failed(new Failure(FailureKind.InvalidRequest, invalid));
+            }
+        }
+        final AmazonWebServicesClientProxy proxy = invocation.callerCredentials() == null ? null
+            : new AmazonWebServicesClientProxy(logger, invocation.callerCredentials(),
+                DelayFactory.CONSTANT_DEFAULT_DELAY_FACTORY, WaitStrategy.scheduleForCallbackStrategy());
+        return invoke(proxy, invocation, logger, metrics);
+    }
+
+    /** Calls the action's handler; what escapes it becomes the error code the plugin's wrapper would give. */
+    private ProgressEvent<ResourceModel, CallbackContext> invoke(final AmazonWebServicesClientProxy proxy,
+                                                                final Invocation invocation,
+                                                                final LoggerProxy logger,
+                                                                final MetricsPublisherProxy metrics) {
+        final Action action = invocation.action();
+        final ResourceHandlerRequest<ResourceModel> request = invocation.request();
+        final Instant start = Instant.now();
+        try {
+            logger.log(String.format("[%s] invoking handler...", action));
+            final ProgressEvent<ResourceModel, CallbackContext> response = handlers.get(action)
+                .handleRequest(proxy, request, invocation.callbackContext(), logger);
+            logger.log(String.format("[%s] handler returned %s", action, response.getStatus()));
+            return response;
+        } catch (BaseHandlerException e) {
+            metrics.publishExceptionMetric(Instant.now(), action, e, e.getErrorCode());
+            return ProgressEvent.defaultFailureHandler(e, e.getErrorCode());
+        } catch (AwsServiceException e) {
+            final HandlerErrorCode code = e.isThrottlingException() ? HandlerErrorCode.Throttling
+                : HandlerErrorCode.GeneralServiceException;
+            metrics.publishExceptionMetric(Instant.now(), action, e, code);
+            return ProgressEvent.defaultFailureHandler(e, code);
+        } catch (RuntimeException e) {
+            logger.log(String.format("[%s] handler failed: %s", action, e));
+            metrics.publishExceptionMetric(Instant.now(), action, e, HandlerErrorCode.InternalFailure);
+            return ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InternalFailure);
+        } finally {
+            metrics.publishDurationMetric(Instant.now(), action, Duration.between(start, Instant.now()).toMillis());
+        }
+    }
+
+    /** The schema validator's findings in the plugin wrapper's words, or null when the properties conform. */
+    private String schemaViolations(final JSONObject properties) {
+        try {
+            new Validator().validateObject(properties, resourceSchema());
+            return null;
+        } catch (ValidationException e) {
+            final StringBuilder message = new StringBuilder(String.format("Model validation failed (%s)",
+                e.getMessage()));
+            for (ValidationException cause : e.getCausingExceptions()) {
+                message.append(String.format("%n%s (%s)", cause.getMessage(), cause.getSchemaPointer()));
+            }
+            return message.toString();
+        }
+    }
+
+    private void scrubTemporaryDirectory(final LoggerProxy platformLogger) {
+        try {
+            tempDirectoryGuard.scrub();
+        } catch (IOException | RuntimeException e) {
+            // A file another process holds must not fail the request; the next scrub tries again.
+            platformLogger.log("Could not empty the temporary directory: " + e);
+        }
+    }
+
+    private void write(final OutputStream output, final ProgressEvent<ResourceModel, CallbackContext> response)
+        throws IOException {
+        final Set<String> hidden = response.getResourceModel() == null || response.isInProgress() ? Set.of()
+            : writeOnlyProperties();
+        output.write(Protocol.response(response, hidden).toString().getBytes(StandardCharsets.UTF_8));
+        output.close();
+    }
+
+    /** The schema's write-only properties, never returned in a final answer (the schema declares none today). */
+    private Set<String> writeOnlyProperties() {
+        if (writeOnlyProperties == null) {
+            final Set<String> names = new LinkedHashSet<>();
+            final JSONArray pointers = resourceSchema().optJSONArray("writeOnlyProperties");
+            for (int i = 0; pointers != null && i < pointers.length(); i++) {
+                names.add(Protocol.topLevelProperty(pointers.getString(i)));
+            }
+            writeOnlyProperties = Set.copyOf(names);
+        }
+        return writeOnlyProperties;
+    }
+
+    private JSONObject resourceSchema() {
         if (resourceSchema == null) {
             resourceSchema = configuration.resourceSchemaJSONObject();
         }
         return resourceSchema;
     }
 
-    /**
-     * The plugin strips write-only properties from every final response by loading the schema into a JSON-schema
-     * validator: several hundred classes and a schema parse on each cold start (docs/PERFORMANCE.md). The schema
-     * declares no write-only property, so the model goes back as the handler built it, which is what the stripping
-     * would produce; should the schema ever declare one, the plugin's stripping applies again.
-     */
-    @Override
-    protected ResourceModel sanitizeModel(final ResourceModel model) throws IOException {
-        final JSONArray writeOnly = provideResourceSchemaJSONObject().optJSONArray("writeOnlyProperties");
-        return writeOnly == null || writeOnly.isEmpty() ? model : super.sanitizeModel(model);
+    private static LoggerProxy logger(final LogPublisher publisher) {
+        final LoggerProxy logger = new LoggerProxy();
+        logger.addLogPublisher(publisher);
+        return logger;
     }
 
-    @Override
-    public Map<String, String> provideResourceDefinedTags(final ResourceModel resourceModel) {
-        return configuration.resourceDefinedTags(resourceModel);
-    }
-
-    @Override
-    protected ResourceHandlerRequest<ResourceModel> transform(
-        final HandlerRequest<ResourceModel, CallbackContext, TypeConfigurationModel> request) {
-        final RequestData<ResourceModel, TypeConfigurationModel> requestData = request.getRequestData();
-        return ResourceHandlerRequest.<ResourceModel>builder()
-            .clientRequestToken(request.getBearerToken())
-            .desiredResourceState(requestData.getResourceProperties())
-            .previousResourceState(requestData.getPreviousResourceProperties())
-            .desiredResourceTags(getDesiredResourceTags(request))
-            .previousResourceTags(getPreviousResourceTags(request))
-            .systemTags(requestData.getSystemTags())
-            .awsAccountId(request.getAwsAccountId())
-            .logicalResourceIdentifier(requestData.getLogicalResourceId())
-            .nextToken(request.getNextToken())
-            .maxResults(request.getMaxResults())
-            .region(request.getRegion())
-            .stackId(request.getStackId())
-            .build();
-    }
-
-    @Override
-    protected TypeReference<HandlerRequest<ResourceModel, CallbackContext, TypeConfigurationModel>> getTypeReference() {
-        return REQUEST_REFERENCE;
-    }
-
-    @Override
-    protected TypeReference<ResourceModel> getModelTypeReference() {
-        return TYPE_REFERENCE;
-    }
-
-    /** The plugin empties java.io.tmpdir on every request; outside Lambda that must never be a shared directory. */
-    @Override
-    protected void scrubFiles() {
-        if (tempDirectoryGuard.mayScrub()) {
-            super.scrubFiles();
+    private static byte[] readAll(final InputStream input) throws IOException {
+        if (input == null) {
+            throw new KeyholdFailureException(FailureKind.InvalidRequest, "No request was received.");
         }
+        return input.readAllBytes();
+    }
+
+    private static ProgressEvent<ResourceModel, CallbackContext> failed(final Failure failure) {
+        return ProgressEvent.failed(null, null, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
     }
 }

@@ -1,15 +1,15 @@
 package com.keyhold.kms.customkeystoreconnection;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import org.json.JSONObject;
 
-/** The first look at a raw CloudFormation request, before the plugin deserializes it. */
+/**
+ * The first look at a raw CloudFormation request, before anything is decoded: Keyhold's own rules on the resource
+ * properties, whose messages say what is allowed, ahead of the schema validator's terser ones.
+ */
 final class InputCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> MUTATING = Set.of("CREATE", "UPDATE", "DELETE");
     private static final Set<String> VALIDATED = Set.of("CREATE", "UPDATE");
 
@@ -17,23 +17,15 @@ final class InputCheck {
     }
 
     /** What is wrong with the request's resource properties, or null to let the wrapper proceed. */
-    static String problem(final byte[] request) {
-        final JsonNode root;
-        try {
-            root = JSON.readTree(request);
-        } catch (IOException e) {
-            return null; // the wrapper reports unreadable input itself
-        }
-        if (root == null || !root.isObject()) {
-            return null;
-        }
-        final String action = root.path("action").asText();
-        final JsonNode properties = root.path("requestData").path("resourceProperties");
-        if (MUTATING.contains(action) && !properties.isObject()) {
+    static String problem(final JSONObject request) {
+        final String action = request.optString("action");
+        final JSONObject data = request.optJSONObject("requestData");
+        final JSONObject properties = data == null ? null : data.optJSONObject("resourceProperties");
+        if (MUTATING.contains(action) && properties == null) {
             return String.format("The %s request carries no resource properties; CustomKeyStoreId is required.", action);
         }
-        if (!VALIDATED.contains(action) || !root.path("callbackContext").isNull() && !root.path("callbackContext")
-            .isMissingNode()) {
+        final boolean firstInvocation = !request.has("callbackContext") || request.isNull("callbackContext");
+        if (!VALIDATED.contains(action) || !firstInvocation) {
             return null;
         }
         final List<String> problems = ModelRules.check(text(properties, "CustomKeyStoreId"),
@@ -41,8 +33,8 @@ final class InputCheck {
         return problems.isEmpty() ? null : String.join(" ", problems);
     }
 
-    private static String text(final JsonNode properties, final String name) {
-        final JsonNode value = properties.get(name);
-        return value == null || value.isNull() ? null : value.asText();
+    /** The value as given, so a number or an object is reported as the template wrote it. */
+    private static String text(final JSONObject properties, final String name) {
+        return properties.has(name) && !properties.isNull(name) ? String.valueOf(properties.get(name)) : null;
     }
 }

@@ -1,45 +1,31 @@
 package com.keyhold.kms.customkeystoreconnection;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Objects;
 import org.json.JSONObject;
 
 /**
  * The resource's properties, as {@code cfn generate} would write them from schema.json (by hand, since
- * the build must not need the CloudFormation CLI). ResourceModelSchemaTest keeps the two in step.
+ * the build must not need the CloudFormation CLI). Their JSON names are in {@link ResourceModelJson};
+ * ResourceModelSchemaTest keeps both in step with the schema.
  */
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
-    getterVisibility = JsonAutoDetect.Visibility.NONE,
-    setterVisibility = JsonAutoDetect.Visibility.NONE)
 public class ResourceModel {
-    @JsonIgnore
     public static final String TYPE_NAME = "Keyhold::KMS::CustomKeyStoreConnection";
 
-    @JsonIgnore
     public static final String IDENTIFIER_KEY_CUSTOMKEYSTOREID = "/properties/CustomKeyStoreId";
 
-    @JsonProperty("CustomKeyStoreId")
     private String customKeyStoreId;
 
-    @JsonProperty("ConnectionState")
     private String connectionState;
 
-    @JsonProperty("ConnectionStateOnDelete")
     private String connectionStateOnDelete;
 
-    @JsonProperty("CustomKeyStoreName")
     private String customKeyStoreName;
 
-    @JsonProperty("CustomKeyStoreType")
     private String customKeyStoreType;
 
-    @JsonProperty("ConnectionErrorCode")
     private String connectionErrorCode;
 
-    @JsonProperty("ObservedConnectionState")
     private String observedConnectionState;
 
     public ResourceModel() {
@@ -56,7 +42,6 @@ public class ResourceModel {
             .observedConnectionState(observedConnectionState);
     }
 
-    @JsonIgnore
     public JSONObject getPrimaryIdentifier() {
         final JSONObject identifier = new JSONObject();
         if (customKeyStoreId != null) {
@@ -66,7 +51,6 @@ public class ResourceModel {
         return identifier.length() == 1 ? identifier : null;
     }
 
-    @JsonIgnore
     public List<Object> getAdditionalIdentifiers() {
         return null;
     }

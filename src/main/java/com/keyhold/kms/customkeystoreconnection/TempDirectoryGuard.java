@@ -2,13 +2,17 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * The plugin's wrapper deletes every file in java.io.tmpdir on each request, to clean Lambda's /tmp.
- * Outside Lambda that would wipe a developer's or CI's temporary directory, so anything that runs the
- * wrapper elsewhere first points java.io.tmpdir at a private directory; only then may it scrub.
+ * The wrapper deletes every file in java.io.tmpdir on each request, as the CloudFormation plugin's wrapper does, so
+ * nothing one caller's request left in Lambda's /tmp is seen by the next. Outside Lambda that would wipe a developer's
+ * or CI's temporary directory, so anything that runs the wrapper elsewhere first points java.io.tmpdir at a private
+ * directory; only then may it scrub.
  */
 public final class TempDirectoryGuard {
     private static final String TMPDIR = "java.io.tmpdir";
@@ -47,5 +51,31 @@ public final class TempDirectoryGuard {
 
     public boolean mayScrub() {
         return mayScrub;
+    }
+
+    /** Empties java.io.tmpdir (the directory itself stays), if this guard allows it. */
+    public void scrub() throws IOException {
+        if (!mayScrub) {
+            return;
+        }
+        final Path root = Path.of(System.getProperty(TMPDIR));
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path directory, final IOException error) throws IOException {
+                if (error != null) {
+                    throw error;
+                }
+                if (!directory.equals(root)) {
+                    Files.delete(directory);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

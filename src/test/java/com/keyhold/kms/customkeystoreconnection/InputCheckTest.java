@@ -2,19 +2,18 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 class InputCheckTest {
     private static String problem(final String json) {
-        return InputCheck.problem(json.getBytes(StandardCharsets.UTF_8));
+        return InputCheck.problem(new JSONObject(json));
     }
 
     @Test
-    void leavesWhatItCannotReadToTheWrapper() {
-        assertThat(problem("{not json")).isNull();
-        assertThat(problem("[1, 2]")).isNull();
-        assertThat(problem("")).isNull();
+    void leavesRequestsWithoutAnActionItKnowsToTheProtocol() {
+        assertThat(problem("{}")).isNull();
+        assertThat(problem("{\"action\": 7, \"requestData\": \"x\"}")).isNull();
     }
 
     @Test

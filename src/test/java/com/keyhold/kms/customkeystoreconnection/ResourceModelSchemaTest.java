@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.OnDelete;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.json.JSONArray;
 import org.json.JSONObject;
@@ -60,16 +57,12 @@ class ResourceModelSchemaTest {
         for (String name : properties.keySet()) {
             fromSchema.put(name, resolvedType(schema, properties.getJSONObject(name)));
         }
-        final Map<String, String> fromModel = Arrays.stream(ResourceModel.class.getDeclaredFields())
-            .filter(f -> !Modifier.isStatic(f.getModifiers()))
-            .collect(Collectors.toMap(f -> f.getAnnotation(JsonProperty.class).value(), ResourceModelSchemaTest::jsonType,
-                (a, b) -> a, TreeMap::new));
-        assertThat(fromModel).isEqualTo(fromSchema);
-    }
-
-    private static String jsonType(final Field field) {
-        assertThat(field.getType()).as(field.getName()).isEqualTo(String.class);
-        return "string";
+        // Every model field is a string, and the JSON table names each schema property once.
+        assertThat(Arrays.stream(ResourceModel.class.getDeclaredFields()).filter(f -> !Modifier.isStatic(f.getModifiers())))
+            .hasSize(fromSchema.size()).allSatisfy(f -> assertThat(f.getType()).as(f.getName()).isEqualTo(String.class));
+        assertThat(fromSchema).containsOnlyKeys(ResourceModelJson.names()).allSatisfy((name, type) ->
+            assertThat(type).as(name).isEqualTo("string"));
+        assertThat(ResourceModelJson.names()).containsExactlyInAnyOrderElementsOf(properties.keySet());
     }
 
     @Test

@@ -59,12 +59,6 @@ class ResourceModelTest {
     }
 
     @Test
-    void theTypeHasNoTagsAndNoConfiguration() {
-        assertThat(new Configuration().resourceDefinedTags(full())).isNull();
-        assertThat(new TypeConfigurationModel()).isNotNull();
-    }
-
-    @Test
     void aMissingSchemaIsReportedByName() {
         final BaseConfiguration broken = new BaseConfiguration("nowhere.json") {
         };

@@ -2,11 +2,14 @@ package com.keyhold.kms.customkeystoreconnection.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What one transition has done so far. It travels in the callback context between invocations, so a
  * resumed handler knows which mutating calls it already made and never repeats one for the same step.
- * A plain bean because CloudFormation's callback context is (de)serialized with Jackson.
+ * {@link #toMap()} and {@link #fromMap(Map)} are its one external form, which each entry point puts into its JSON
+ * (the registry handler's callback context, the custom resource's continuation).
  */
 public class Progress {
     private TargetState target;
@@ -177,5 +180,81 @@ public class Progress {
 
     public void setTransientFailures(final int transientFailures) {
         this.transientFailures = transientFailures;
+    }
+
+    /** Every field under its bean name; absent when unset, so the JSON stays small and old forms stay readable. */
+    public Map<String, Object> toMap() {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        putIfSet(map, "target", target == null ? null : target.name());
+        map.put("startedAtMillis", startedAtMillis);
+        putIfSet(map, "observedState", observedState == null ? null : observedState.name());
+        map.put("observedSinceMillis", observedSinceMillis);
+        putIfSet(map, "lastCall", lastCall);
+        map.put("lastCallAtMillis", lastCallAtMillis);
+        putIfSet(map, "stateAtLastCall", stateAtLastCall == null ? null : stateAtLastCall.name());
+        map.put("movedSinceLastCall", movedSinceLastCall);
+        map.put("calls", calls);
+        map.put("reissued", reissued);
+        map.put("recovering", recovering);
+        map.put("transientFailures", transientFailures);
+        return map;
+    }
+
+    /**
+     * The inverse of {@link #toMap()}. Missing members keep their defaults; a member of the wrong type is an error,
+     * because a progress that cannot be read must not be mistaken for a fresh start (that could repeat a Connect).
+     */
+    public static Progress fromMap(final Map<String, ?> map) {
+        final Progress progress = new Progress();
+        progress.target = enumValue(map, "target", TargetState.class);
+        progress.startedAtMillis = number(map, "startedAtMillis").longValue();
+        progress.observedState = enumValue(map, "observedState", KmsConnectionState.class);
+        progress.observedSinceMillis = number(map, "observedSinceMillis").longValue();
+        progress.lastCall = value(map, "lastCall", String.class);
+        progress.lastCallAtMillis = number(map, "lastCallAtMillis").longValue();
+        progress.stateAtLastCall = enumValue(map, "stateAtLastCall", KmsConnectionState.class);
+        progress.movedSinceLastCall = flag(map, "movedSinceLastCall");
+        progress.calls = number(map, "calls").intValue();
+        progress.reissued = flag(map, "reissued");
+        progress.recovering = flag(map, "recovering");
+        progress.transientFailures = number(map, "transientFailures").intValue();
+        return progress;
+    }
+
+    private static void putIfSet(final Map<String, Object> map, final String name, final Object value) {
+        if (value != null) {
+            map.put(name, value);
+        }
+    }
+
+    private static <T> T value(final Map<String, ?> map, final String name, final Class<T> type) {
+        final Object value = map.get(name);
+        if (value == null) {
+            return null;
+        }
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException("progress member " + name + " is " + value + ", not a "
+                + type.getSimpleName());
+        }
+        return type.cast(value);
+    }
+
+    private static Number number(final Map<String, ?> map, final String name) {
+        final Number value = value(map, name, Number.class);
+        return value == null ? 0 : value;
+    }
+
+    private static boolean flag(final Map<String, ?> map, final String name) {
+        return Boolean.TRUE.equals(value(map, name, Boolean.class));
+    }
+
+    private static <E extends Enum<E>> E enumValue(final Map<String, ?> map, final String name, final Class<E> type) {
+        final String value = value(map, name, String.class);
+        try {
+            return value == null ? null : Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("progress member " + name + " is " + value + ", not a "
+                + type.getSimpleName(), e);
+        }
     }
 }

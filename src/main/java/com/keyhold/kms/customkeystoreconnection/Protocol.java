@@ -1,0 +1,269 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
+import software.amazon.cloudformation.Action;
+import software.amazon.cloudformation.proxy.Credentials;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/**
+ * CloudFormation's resource-provider protocol (version 2.0.0) in JSON: the request CloudFormation sends, the
+ * {@code testEntrypoint} payload of the contract tests, the response, and the callback context that travels between
+ * invocations. Read and written with org.json rather than a data-binding library: a handler starts cold on most
+ * invocations, and binding costs more start-up time than the whole protocol is worth (docs/PERFORMANCE.md).
+ */
+final class Protocol {
+    private static final String COMPRESSED = "__COMPRESSED__";
+    private static final String COMPRESSION_METHOD = "__COMPRESSION_METHOD__";
+    private static final String GZIP_BASE64 = "gzip_base64";
+
+    /** One request, as the wrapper and the handlers need it. */
+    record Invocation(Action action, String resourceType, JSONObject rawProperties, Credentials callerCredentials,
+                      Credentials providerCredentials, String providerLogGroupName, CallbackContext callbackContext,
+                      ResourceHandlerRequest<ResourceModel> request) {
+        /** CloudFormation sends no callback context with the first invocation of an operation. */
+        boolean first() {
+            return callbackContext == null;
+        }
+    }
+
+    private Protocol() {
+    }
+
+    /**
+     * The request as a JSON object, unpacked when CloudFormation sent it compressed (it does so for large payloads:
+     * {@code {"__COMPRESSED__": <base64 of gzip>, "__COMPRESSION_METHOD__": "gzip_base64"}}).
+     */
+    static JSONObject parse(final byte[] input) {
+        final JSONObject root = object(new String(input, StandardCharsets.UTF_8));
+        if (!root.has(COMPRESSED)) {
+            return root;
+        }
+        final String method = root.optString(COMPRESSION_METHOD, GZIP_BASE64);
+        if (!GZIP_BASE64.equals(method)) {
+            throw invalid("The request is compressed with " + method + "; only " + GZIP_BASE64 + " is supported.");
+        }
+        try (GZIPInputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(
+            Base64.getMimeDecoder().decode(root.getString(COMPRESSED))))) {
+            return object(new String(unzipped.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException | JSONException e) {
+            throw invalid("The compressed request cannot be unpacked: " + e.getMessage());
+        }
+    }
+
+    private static JSONObject object(final String text) {
+        try {
+            return new JSONObject(text);
+        } catch (JSONException e) {
+            throw invalid("The request is not a JSON object: " + e.getMessage());
+        }
+    }
+
+    static Invocation invocation(final JSONObject root) {
+        final JSONObject data = root.optJSONObject("requestData");
+        if (data == null) {
+            throw invalid("The request has no requestData object.");
+        }
+        final JSONObject properties = optObject(data, "resourceProperties");
+        final JSONObject previous = optObject(data, "previousResourceProperties");
+        final ResourceHandlerRequest<ResourceModel> request = ResourceHandlerRequest.<ResourceModel>builder()
+            .clientRequestToken(optString(root, "bearerToken"))
+            .desiredResourceState(properties == null ? null : ResourceModelJson.read(properties, "resourceProperties"))
+            .previousResourceState(previous == null ? null
+                : ResourceModelJson.read(previous, "previousResourceProperties"))
+            // The type is not taggable (schema.json): stack tags are passed on as CloudFormation sent them.
+            .desiredResourceTags(tags(data, "stackTags"))
+            .previousResourceTags(tags(data, "previousStackTags"))
+            .systemTags(tags(data, "systemTags"))
+            .previousSystemTags(tags(data, "previousSystemTags"))
+            .awsAccountId(optString(root, "awsAccountId"))
+            .logicalResourceIdentifier(optString(data, "logicalResourceId"))
+            .nextToken(optString(root, "nextToken"))
+            .maxResults(root.has("maxResults") && !root.isNull("maxResults") ? root.getInt("maxResults") : null)
+            .region(optString(root, "region"))
+            .stackId(optString(root, "stackId"))
+            .snapshotRequested(optFlag(root, "snapshotRequested"))
+            .rollback(optFlag(root, "rollback"))
+            .driftable(optFlag(root, "driftable"))
+            .features(map(root, "features"))
+            .updatePolicy(map(root, "updatePolicy"))
+            .creationPolicy(map(root, "creationPolicy"))
+            .build();
+        return new Invocation(action(root.opt("action")), optString(root, "resourceType"), properties,
+            credentials(data, "callerCredentials"), credentials(data, "providerCredentials"),
+            optString(data, "providerLogGroupName"), callbackContext(root), request);
+    }
+
+    /** The contract tests' payload: {@code credentials}, {@code action}, {@code request}, {@code callbackContext}. */
+    static Invocation testInvocation(final JSONObject root) {
+        final JSONObject request = optObject(root, "request");
+        if (request == null) {
+            throw invalid("The test payload has no request object.");
+        }
+        final JSONObject desired = optObject(request, "desiredResourceState");
+        final JSONObject previous = optObject(request, "previousResourceState");
+        final ResourceHandlerRequest<ResourceModel> handlerRequest = ResourceHandlerRequest.<ResourceModel>builder()
+            .clientRequestToken(optString(request, "clientRequestToken"))
+            .desiredResourceState(desired == null ? null : ResourceModelJson.read(desired, "desiredResourceState"))
+            .previousResourceState(previous == null ? null : ResourceModelJson.read(previous, "previousResourceState"))
+            .desiredResourceTags(tags(request, "desiredResourceTags"))
+            .previousResourceTags(tags(request, "previousResourceTags"))
+            .systemTags(tags(request, "systemTags"))
+            .previousSystemTags(tags(request, "previousSystemTags"))
+            .awsAccountId(optString(request, "awsAccountId"))
+            .awsPartition(optString(request, "awsPartition"))
+            .logicalResourceIdentifier(optString(request, "logicalResourceIdentifier"))
+            .nextToken(optString(request, "nextToken"))
+            .region(optString(request, "region"))
+            .stackId(optString(request, "stackId"))
+            .build();
+        return new Invocation(action(root.opt("action")), ResourceModel.TYPE_NAME, desired,
+            credentials(root, "credentials"), null, null, callbackContext(root), handlerRequest);
+    }
+
+    /** The response CloudFormation reads, without the {@code writeOnly} properties of its model. */
+    static JSONObject response(final ProgressEvent<ResourceModel, CallbackContext> event, final Set<String> writeOnly) {
+        final JSONObject json = new JSONObject();
+        json.put("status", event.getStatus().name());
+        if (event.getErrorCode() != null) {
+            json.put("errorCode", event.getErrorCode().name());
+        }
+        json.putOpt("message", event.getMessage());
+        if (event.getCallbackContext() != null) {
+            json.put("callbackContext", callbackContext(event.getCallbackContext()));
+        }
+        json.put("callbackDelaySeconds", event.getCallbackDelaySeconds());
+        if (event.getResourceModel() != null) {
+            final JSONObject model = ResourceModelJson.write(event.getResourceModel());
+            writeOnly.forEach(model::remove);
+            json.put("resourceModel", model);
+        }
+        if (event.getResourceModels() != null) {
+            final JSONArray models = new JSONArray();
+            event.getResourceModels().forEach(model -> models.put(ResourceModelJson.write(model)));
+            json.put("resourceModels", models);
+        }
+        json.putOpt("nextToken", event.getNextToken());
+        return json;
+    }
+
+    /** The property a schema pointer such as {@code /properties/Name} names; Keyhold's properties are all top-level. */
+    static String topLevelProperty(final String pointer) {
+        final String prefix = "/properties/";
+        if (!pointer.startsWith(prefix) || pointer.indexOf('/', prefix.length()) >= 0) {
+            throw new IllegalStateException("schema pointer " + pointer + " does not name a top-level property");
+        }
+        return pointer.substring(prefix.length());
+    }
+
+    /**
+     * The callback context, Keyhold's own members only. The plugin's call-graph memo is left out: the one call chain
+     * Keyhold runs is poll-only (its service call returns the model it is given), so replaying it costs no AWS call.
+     */
+    static JSONObject callbackContext(final CallbackContext context) {
+        final JSONObject json = new JSONObject();
+        if (context.getProgress() != null) {
+            json.put("progress", new JSONObject(context.getProgress().toMap()));
+        }
+        json.put("preconditionsChecked", context.isPreconditionsChecked());
+        json.put("ownershipClaimed", context.isOwnershipClaimed());
+        json.put("nextPollSeconds", context.getNextPollSeconds());
+        json.putOpt("statusMessage", context.getStatusMessage());
+        return json;
+    }
+
+    private static CallbackContext callbackContext(final JSONObject root) {
+        if (!root.has("callbackContext") || root.isNull("callbackContext")) {
+            return null;
+        }
+        final JSONObject json = optObject(root, "callbackContext");
+        if (json == null) {
+            throw invalid("The callbackContext is not a JSON object.");
+        }
+        try {
+            final CallbackContext context = new CallbackContext();
+            final JSONObject progress = json.optJSONObject("progress");
+            context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
+            context.setPreconditionsChecked(json.optBoolean("preconditionsChecked"));
+            context.setOwnershipClaimed(json.optBoolean("ownershipClaimed"));
+            context.setNextPollSeconds(json.optInt("nextPollSeconds"));
+            context.setStatusMessage(optString(json, "statusMessage"));
+            return context;
+        } catch (IllegalArgumentException e) {
+            // Never restart a transition from scratch on a context that cannot be read: that could repeat a call.
+            throw new KeyholdFailureException(FailureKind.InternalFailure, "The callback context cannot be read ("
+                + e.getMessage() + "). It was not written by this version of Keyhold; retry the stack operation.");
+        }
+    }
+
+    private static Action action(final Object value) {
+        if (value instanceof String) {
+            for (Action action : Action.values()) {
+                if (action.name().equals(value)) {
+                    return action;
+                }
+            }
+        }
+        throw invalid(String.format("The request's action %s is not one of %s.", value,
+            List.of(Action.CREATE, Action.READ, Action.UPDATE, Action.DELETE, Action.LIST)));
+    }
+
+    private static Credentials credentials(final JSONObject parent, final String name) {
+        final JSONObject json = optObject(parent, name);
+        return json == null ? null : new Credentials(optString(json, "accessKeyId"), optString(json, "secretAccessKey"),
+            optString(json, "sessionToken"));
+    }
+
+    private static Map<String, String> tags(final JSONObject parent, final String name) {
+        final JSONObject json = optObject(parent, name);
+        if (json == null) {
+            return null;
+        }
+        final Map<String, String> tags = new HashMap<>();
+        json.keySet().forEach(key -> tags.put(key, json.isNull(key) ? null : String.valueOf(json.get(key))));
+        return tags;
+    }
+
+    private static Map<String, Object> map(final JSONObject parent, final String name) {
+        final JSONObject json = optObject(parent, name);
+        return json == null ? null : json.toMap();
+    }
+
+    private static Boolean optFlag(final JSONObject parent, final String name) {
+        return parent.has(name) && !parent.isNull(name) ? parent.getBoolean(name) : null;
+    }
+
+    /** The member as an object; null when absent or null; InvalidRequest when it is something else. */
+    private static JSONObject optObject(final JSONObject parent, final String name) {
+        if (!parent.has(name) || parent.isNull(name)) {
+            return null;
+        }
+        final JSONObject value = parent.optJSONObject(name);
+        if (value == null) {
+            throw invalid(String.format("%s must be a JSON object; got %s.", name, parent.get(name)));
+        }
+        return value;
+    }
+
+    private static String optString(final JSONObject parent, final String name) {
+        return parent.has(name) && !parent.isNull(name) ? String.valueOf(parent.get(name)) : null;
+    }
+
+    private static KeyholdFailureException invalid(final String message) {
+        return new KeyholdFailureException(FailureKind.InvalidRequest, message);
+    }
+}

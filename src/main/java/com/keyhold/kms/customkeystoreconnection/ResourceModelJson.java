@@ -1,0 +1,90 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.json.JSONObject;
+
+/**
+ * The resource model's JSON form: one entry per schema property (ResourceModelSchemaTest keeps this table and
+ * schema.json in step). Every property is a string, and a name the schema does not declare is refused with the list
+ * of those it does, so a typo in a template never passes silently.
+ */
+final class ResourceModelJson {
+    private record Property(Function<ResourceModel, String> getter, BiConsumer<ResourceModel, String> setter) {
+    }
+
+    private static final Map<String, Property> PROPERTIES = properties();
+
+    private ResourceModelJson() {
+    }
+
+    private static Map<String, Property> properties() {
+        final Map<String, Property> properties = new LinkedHashMap<>();
+        properties.put("CustomKeyStoreId",
+            new Property(ResourceModel::getCustomKeyStoreId, ResourceModel::setCustomKeyStoreId));
+        properties.put("ConnectionState",
+            new Property(ResourceModel::getConnectionState, ResourceModel::setConnectionState));
+        properties.put("ConnectionStateOnDelete",
+            new Property(ResourceModel::getConnectionStateOnDelete, ResourceModel::setConnectionStateOnDelete));
+        properties.put("CustomKeyStoreName",
+            new Property(ResourceModel::getCustomKeyStoreName, ResourceModel::setCustomKeyStoreName));
+        properties.put("CustomKeyStoreType",
+            new Property(ResourceModel::getCustomKeyStoreType, ResourceModel::setCustomKeyStoreType));
+        properties.put("ConnectionErrorCode",
+            new Property(ResourceModel::getConnectionErrorCode, ResourceModel::setConnectionErrorCode));
+        properties.put("ObservedConnectionState",
+            new Property(ResourceModel::getObservedConnectionState, ResourceModel::setObservedConnectionState));
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /** The property names, in schema order. */
+    static Set<String> names() {
+        return PROPERTIES.keySet();
+    }
+
+    /**
+     * @param where names the member being read (resourceProperties, desiredResourceState...) in error messages
+     * @throws KeyholdFailureException InvalidRequest for an undeclared name or a value that is not a string
+     */
+    static ResourceModel read(final JSONObject json, final String where) {
+        final ResourceModel model = new ResourceModel();
+        for (String name : json.keySet()) {
+            final Property property = PROPERTIES.get(name);
+            if (property == null) {
+                throw invalid(String.format("%s has an unknown property %s. %s declares %s.", where, name,
+                    ResourceModel.TYPE_NAME, String.join(", ", names())));
+            }
+            final Object value = json.get(name);
+            if (value == JSONObject.NULL) {
+                continue;
+            }
+            if (!(value instanceof String)) {
+                throw invalid(String.format("%s in %s must be a string; got %s.", name, where, value));
+            }
+            property.setter().accept(model, (String) value);
+        }
+        return model;
+    }
+
+    /** The model's properties that are set; unset ones are left out, as CloudFormation expects. */
+    static JSONObject write(final ResourceModel model) {
+        final JSONObject json = new JSONObject();
+        PROPERTIES.forEach((name, property) -> {
+            final String value = property.getter().apply(model);
+            if (value != null) {
+                json.put(name, value);
+            }
+        });
+        return json;
+    }
+
+    private static KeyholdFailureException invalid(final String message) {
+        return new KeyholdFailureException(FailureKind.InvalidRequest, message);
+    }
+}
