@@ -1,14 +1,15 @@
 package com.keyhold.kms.customkeystoreconnection.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
+import org.json.JSONStringer;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
@@ -21,10 +22,13 @@ import software.amazon.awssdk.services.ssm.model.ParameterTier;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 
-/** Ownership records as SSM Parameter Store parameters (standard tier, plain String, JSON value). */
+/**
+ * Ownership records as SSM Parameter Store parameters (standard tier, plain String, JSON value: one member per record
+ * component, named after it, in component order, null components as null).
+ */
 public final class SsmOwnership implements OwnershipPort {
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    // The JSON is handled with org.json, which the handler already loads, so that Jackson databind stays off its cold
+    // start. The format is the one Jackson's ObjectMapper wrote before: stored records must keep reading both ways.
 
     private final Supplier<SsmClient> ssm;
     private final AwsInvoker invoker;
@@ -97,24 +101,47 @@ public final class SsmOwnership implements OwnershipPort {
     }
 
     private static String write(final OwnershipRecord record) {
-        try {
-            return JSON.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise ownership record", e);
-        }
+        // JSONStringer keeps the member order, which JSONObject would not: for ids, ARNs, tokens and timestamps the
+        // bytes are Jackson's (org.json only escapes "</" and some non-ASCII ranges differently, still valid JSON).
+        return new JSONStringer().object()
+            .key("customKeyStoreId").value(record.customKeyStoreId())
+            .key("connectionState").value(record.connectionState())
+            .key("connectionStateOnDelete").value(record.connectionStateOnDelete())
+            .key("stackId").value(record.stackId())
+            .key("logicalResourceId").value(record.logicalResourceId())
+            .key("clientRequestToken").value(record.clientRequestToken())
+            .key("updatedAt").value(record.updatedAt())
+            .endObject().toString();
     }
 
     private static OwnershipRecord parse(final Parameter parameter) {
         final String name = parameter.name();
         final String id = name.substring(name.lastIndexOf('/') + 1);
         try {
-            final OwnershipRecord stored = JSON.readValue(parameter.value(), OwnershipRecord.class);
-            // The parameter name is authoritative for the id, whatever the value says.
-            return new OwnershipRecord(id, stored.connectionState(), stored.connectionStateOnDelete(), stored.stackId(),
-                stored.logicalResourceId(), stored.clientRequestToken(), stored.updatedAt());
-        } catch (JsonProcessingException e) {
+            final JSONObject stored = new JSONObject(parameter.value());
+            // Read only to fail as Jackson did on a non-text id: the parameter name is authoritative for the id.
+            text(stored, "customKeyStoreId");
+            return new OwnershipRecord(id, text(stored, "connectionState"), text(stored, "connectionStateOnDelete"),
+                text(stored, "stackId"), text(stored, "logicalResourceId"), text(stored, "clientRequestToken"),
+                text(stored, "updatedAt"));
+        } catch (JSONException e) {
             // A hand-edited value still proves ownership; report what can be read.
             return new OwnershipRecord(id, null, null, "(unreadable record)", "(unreadable record)", null, null);
         }
+    }
+
+    /**
+     * A String component as Jackson read it: absent or null is null, unknown members are ignored by the caller, a
+     * number or boolean gives its text, and an object or array makes the whole record unreadable.
+     */
+    private static String text(final JSONObject stored, final String member) {
+        if (stored.isNull(member)) {
+            return null;
+        }
+        final Object value = stored.get(member);
+        if (value instanceof JSONObject || value instanceof JSONArray) {
+            throw new JSONException(member + " is not text");
+        }
+        return value.toString();
     }
 }
