@@ -226,7 +226,7 @@ public class HandlerWrapper implements RequestStreamHandler {
         throws IOException {
         final Set<String> hidden = response.getResourceModel() == null || response.isInProgress() ? Set.of()
             : writeOnlyProperties();
-        output.write(Protocol.response(response, hidden).toString().getBytes(StandardCharsets.UTF_8));
+        output.write(Protocol.response(response, hidden).getBytes(StandardCharsets.UTF_8));
         output.close();
     }
 

@@ -8,13 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
-import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
+import org.json.JSONStringer;
+import org.json.JSONWriter;
 import software.amazon.cloudformation.Action;
 import software.amazon.cloudformation.proxy.Credentials;
 import software.amazon.cloudformation.proxy.ProgressEvent;
@@ -135,30 +137,46 @@ final class Protocol {
             credentials(root, "credentials"), null, null, callbackContext(root), handlerRequest);
     }
 
-    /** The response CloudFormation reads, without the {@code writeOnly} properties of its model. */
-    static JSONObject response(final ProgressEvent<ResourceModel, CallbackContext> event, final Set<String> writeOnly) {
-        final JSONObject json = new JSONObject();
+    /**
+     * The response CloudFormation reads, without the {@code writeOnly} properties of its model. Members come in the
+     * order the plugin's wrapper wrote them (status first), which keeps logs and the executable's output readable.
+     */
+    static String response(final ProgressEvent<ResourceModel, CallbackContext> event, final Set<String> writeOnly) {
+        final Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", event.getStatus().name());
         if (event.getErrorCode() != null) {
             json.put("errorCode", event.getErrorCode().name());
         }
-        json.putOpt("message", event.getMessage());
+        putIfSet(json, "message", event.getMessage());
         if (event.getCallbackContext() != null) {
             json.put("callbackContext", callbackContext(event.getCallbackContext()));
         }
         json.put("callbackDelaySeconds", event.getCallbackDelaySeconds());
         if (event.getResourceModel() != null) {
-            final JSONObject model = ResourceModelJson.write(event.getResourceModel());
-            writeOnly.forEach(model::remove);
+            final Map<String, String> model = ResourceModelJson.write(event.getResourceModel());
+            model.keySet().removeAll(writeOnly);
             json.put("resourceModel", model);
         }
         if (event.getResourceModels() != null) {
-            final JSONArray models = new JSONArray();
-            event.getResourceModels().forEach(model -> models.put(ResourceModelJson.write(model)));
-            json.put("resourceModels", models);
+            json.put("resourceModels", event.getResourceModels().stream().map(ResourceModelJson::write).toList());
         }
-        json.putOpt("nextToken", event.getNextToken());
-        return json;
+        putIfSet(json, "nextToken", event.getNextToken());
+        return write(new JSONStringer(), json).toString();
+    }
+
+    /** Maps and lists as JSON objects and arrays, keeping the maps' order (org.json's own objects do not). */
+    private static JSONWriter write(final JSONWriter writer, final Object value) {
+        if (value instanceof Map<?, ?> map) {
+            writer.object();
+            map.forEach((key, member) -> write(writer.key(String.valueOf(key)), member));
+            return writer.endObject();
+        }
+        if (value instanceof List<?> list) {
+            writer.array();
+            list.forEach(element -> write(writer, element));
+            return writer.endArray();
+        }
+        return writer.value(value);
     }
 
     /** The property a schema pointer such as {@code /properties/Name} names; Keyhold's properties are all top-level. */
@@ -174,16 +192,22 @@ final class Protocol {
      * The callback context, Keyhold's own members only. The plugin's call-graph memo is left out: the one call chain
      * Keyhold runs is poll-only (its service call returns the model it is given), so replaying it costs no AWS call.
      */
-    static JSONObject callbackContext(final CallbackContext context) {
-        final JSONObject json = new JSONObject();
+    static Map<String, Object> callbackContext(final CallbackContext context) {
+        final Map<String, Object> json = new LinkedHashMap<>();
         if (context.getProgress() != null) {
-            json.put("progress", new JSONObject(context.getProgress().toMap()));
+            json.put("progress", context.getProgress().toMap());
         }
         json.put("preconditionsChecked", context.isPreconditionsChecked());
         json.put("ownershipClaimed", context.isOwnershipClaimed());
         json.put("nextPollSeconds", context.getNextPollSeconds());
-        json.putOpt("statusMessage", context.getStatusMessage());
+        putIfSet(json, "statusMessage", context.getStatusMessage());
         return json;
+    }
+
+    private static void putIfSet(final Map<String, Object> json, final String name, final Object value) {
+        if (value != null) {
+            json.put(name, value);
+        }
     }
 
     private static CallbackContext callbackContext(final JSONObject root) {

@@ -72,9 +72,9 @@ final class ResourceModelJson {
         return model;
     }
 
-    /** The model's properties that are set; unset ones are left out, as CloudFormation expects. */
-    static JSONObject write(final ResourceModel model) {
-        final JSONObject json = new JSONObject();
+    /** The model's properties that are set, in schema order; unset ones are left out, as CloudFormation expects. */
+    static Map<String, String> write(final ResourceModel model) {
+        final Map<String, String> json = new LinkedHashMap<>();
         PROPERTIES.forEach((name, property) -> {
             final String value = property.getter().apply(model);
             if (value != null) {
