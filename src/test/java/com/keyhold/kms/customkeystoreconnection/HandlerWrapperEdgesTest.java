@@ -1,0 +1,163 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.cloudformation.Action;
+import software.amazon.cloudformation.exceptions.CfnServiceLimitExceededException;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+
+/** What the wrapper does around a handler that misbehaves, and with input no handler should see. */
+class HandlerWrapperEdgesTest {
+    @SuppressWarnings("unchecked")
+    private final BaseHandler<CallbackContext> handler = mock(BaseHandler.class);
+    private final List<String> log = new ArrayList<>();
+    private final HandlerWrapper wrapper = wrapper(TempDirectoryGuard.never());
+
+    private HandlerWrapper wrapper(final TempDirectoryGuard guard) {
+        final Map<Action, BaseHandler<CallbackContext>> handlers = new EnumMap<>(Action.class);
+        for (Action action : List.of(Action.CREATE, Action.READ, Action.UPDATE, Action.DELETE, Action.LIST)) {
+            handlers.put(action, handler);
+        }
+        return new HandlerWrapper(handlers, guard);
+    }
+
+    private JSONObject invoke(final HandlerWrapper target, final InputStream input) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final Clock clock = Clock.systemUTC();
+        target.handleRequest(input, out, new LocalLambdaContext("edges", null, clock,
+            clock.instant().plusSeconds(60), log::add));
+        return new JSONObject(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private JSONObject invoke(final String action) throws IOException {
+        final String request = "{\"action\": \"" + action + "\", \"region\": \"us-east-1\", \"requestData\": {"
+            + "\"callerCredentials\": {\"accessKeyId\": \"AK\", \"secretAccessKey\": \"SK\", \"sessionToken\": \"ST\"},"
+            + "\"resourceProperties\": {\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": \"CONNECTED\"}},"
+            + "\"callbackContext\": {\"preconditionsChecked\": true}}";
+        return invoke(wrapper, new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static AwsServiceException awsError(final String code, final int status) {
+        return AwsServiceException.builder().statusCode(status).message(code + " happened")
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build()).build();
+    }
+
+    @Test
+    void aHandlerExceptionOfThePluginKeepsItsErrorCode() throws IOException {
+        when(handler.handleRequest(any(), any(), any(), any()))
+            .thenThrow(new CfnServiceLimitExceededException("CustomKeyStore", "too many"));
+        final JSONObject response = invoke("UPDATE");
+        assertThat(response.getString("errorCode")).isEqualTo("ServiceLimitExceeded");
+        assertThat(response.getString("message")).contains("too many");
+    }
+
+    @Test
+    void serviceErrorsThatEscapeAHandlerAreThrottlingOrGeneralServiceErrors() throws IOException {
+        when(handler.handleRequest(any(), any(), any(), any())).thenThrow(awsError("ThrottlingException", 400));
+        assertThat(invoke("UPDATE").getString("errorCode")).isEqualTo("Throttling");
+        doThrow(awsError("KMSInternalException", 500)).when(handler).handleRequest(any(), any(), any(), any());
+        final JSONObject general = invoke("READ");
+        assertThat(general.getString("errorCode")).isEqualTo("GeneralServiceException");
+        assertThat(general.getString("message")).contains("KMSInternalException happened");
+    }
+
+    @Test
+    void aDefectInAHandlerIsAnInternalFailureThatSaysWhat() throws IOException {
+        when(handler.handleRequest(any(), any(), any(), any())).thenThrow(new IllegalStateException("state lost"));
+        final JSONObject response = invoke("DELETE");
+        assertThat(response.getString("errorCode")).isEqualTo("InternalFailure");
+        assertThat(response.getString("message")).isEqualTo("state lost");
+        assertThat(log).anyMatch(line -> line.contains("[DELETE] handler failed") && line.contains("state lost"));
+    }
+
+    @Test
+    void aMissingClassStillGetsAnAnswerWithTheRequestsModel() throws IOException {
+        // The shaded jar is minimised: should it ever miss a class, CloudFormation must still get an answer.
+        when(handler.handleRequest(any(), any(), any(), any())).thenThrow(new NoClassDefFoundError("some/Model"));
+        final JSONObject response = invoke("UPDATE");
+        assertThat(response.getString("errorCode")).isEqualTo("InternalFailure");
+        assertThat(response.getString("message")).contains("some/Model");
+        assertThat(response.getJSONObject("resourceModel").getString("CustomKeyStoreId")).isEqualTo("cks-1");
+        assertThat(invoke("READ").has("resourceModel")).as("READ is not mutating").isFalse();
+    }
+
+    @Test
+    void aHandlerAnswerIsPassedOnAsItIs() throws IOException {
+        when(handler.handleRequest(any(), any(), any(), any())).thenReturn(ProgressEvent.defaultSuccessHandler(
+            ResourceModel.builder().customKeyStoreId("cks-1").build()));
+        assertThat(invoke("READ").toMap()).isEqualTo(Map.of("status", "SUCCESS", "callbackDelaySeconds", 0,
+            "resourceModel", Map.of("CustomKeyStoreId", "cks-1")));
+        assertThat(log).contains("[READ] invoking handler...", "[READ] handler returned SUCCESS");
+    }
+
+    @Test
+    void noInputAndUnreadableInputAreAnsweredWithoutCallingAHandler() throws IOException {
+        assertThat(invoke(wrapper, null).getString("message")).isEqualTo("No request was received.");
+        final JSONObject broken = invoke(wrapper, new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        });
+        assertThat(broken.getString("errorCode")).isEqualTo("InternalFailure");
+        assertThat(broken.getString("message")).isEqualTo("The request could not be read: java.io.IOException: "
+            + "connection reset");
+        final JSONObject mistyped = invoke(wrapper, new ByteArrayInputStream(
+            "{\"action\": \"READ\", \"maxResults\": \"ten\", \"requestData\": {}}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(mistyped.getString("errorCode")).isEqualTo("InvalidRequest");
+        assertThat(mistyped.getString("message")).startsWith("The request is malformed:").contains("maxResults");
+        verifyNoInteractions(handler);
+    }
+
+    @Test
+    void aTemporaryDirectoryThatCannotBeEmptiedDoesNotFailTheRequest() throws IOException {
+        final String before = System.getProperty("java.io.tmpdir");
+        try {
+            final TempDirectoryGuard guard = TempDirectoryGuard.privateDirectory();
+            Files.delete(Path.of(System.getProperty("java.io.tmpdir")));
+            when(handler.handleRequest(any(), any(), any(), any())).thenReturn(ProgressEvent.defaultSuccessHandler(null));
+            final JSONObject response = invoke(wrapper(guard), new ByteArrayInputStream(
+                "{\"action\": \"LIST\", \"requestData\": {}}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(response.getString("status")).isEqualTo("SUCCESS");
+            assertThat(log).anyMatch(line -> line.startsWith("Could not empty the temporary directory"));
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
+    @Test
+    void theScrubEmptiesNestedDirectoriesButKeepsTheRoot() throws IOException {
+        final String before = System.getProperty("java.io.tmpdir");
+        try {
+            final TempDirectoryGuard guard = TempDirectoryGuard.privateDirectory();
+            final Path root = Path.of(System.getProperty("java.io.tmpdir"));
+            Files.writeString(Files.createDirectories(root.resolve("a/b")).resolve("left-over.txt"), "caller data");
+            Files.writeString(root.resolve("top.txt"), "caller data");
+            guard.scrub();
+            assertThat(root).isEmptyDirectory();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+}

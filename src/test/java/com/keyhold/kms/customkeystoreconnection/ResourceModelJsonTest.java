@@ -1,0 +1,47 @@
+package com.keyhold.kms.customkeystoreconnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+class ResourceModelJsonTest {
+    private static final ResourceModel FULL = ResourceModel.builder().customKeyStoreId("cks-1")
+        .connectionState("CONNECTED").connectionStateOnDelete("DISCONNECTED").customKeyStoreName("hsm")
+        .customKeyStoreType("AWS_CLOUDHSM").connectionErrorCode("USER_LOCKED_OUT").observedConnectionState("FAILED")
+        .build();
+
+    @Test
+    void everyPropertyMakesTheRoundTrip() {
+        final JSONObject json = new JSONObject(ResourceModelJson.write(FULL));
+        assertThat(json.keySet()).containsExactlyInAnyOrderElementsOf(ResourceModelJson.names());
+        assertThat(ResourceModelJson.read(json, "resourceProperties")).isEqualTo(FULL);
+    }
+
+    @Test
+    void unsetPropertiesAreLeftOutAndNullsReadAsUnset() {
+        assertThat(ResourceModelJson.write(ResourceModel.builder().customKeyStoreId("cks-1").build()))
+            .containsOnlyKeys("CustomKeyStoreId");
+        assertThat(ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": null}"),
+            "resourceProperties")).isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
+    }
+
+    @Test
+    void anUndeclaredNameIsRefusedWithTheNamesThatAreDeclared() {
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"Color\": \"blue\"}"), "desiredResourceState"))
+            .isInstanceOf(KeyholdFailureException.class)
+            .hasMessage("desiredResourceState has an unknown property Color. Keyhold::KMS::CustomKeyStoreConnection "
+                + "declares CustomKeyStoreId, ConnectionState, ConnectionStateOnDelete, CustomKeyStoreName, "
+                + "CustomKeyStoreType, ConnectionErrorCode, ObservedConnectionState.");
+    }
+
+    @Test
+    void aValueThatIsNotAStringIsRefusedAsGiven() {
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"ConnectionState\": 42}"), "resourceProperties"))
+            .hasMessage("ConnectionState in resourceProperties must be a string; got 42.");
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": [\"cks-1\"]}"), "x"))
+            .hasMessageContaining("got [\"cks-1\"]");
+    }
+}
