@@ -4,7 +4,7 @@ import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import java.net.URI;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /** The production {@link ClientFactory}, pointed at an emulator. */
 public final class EmulatorClients {
@@ -16,7 +16,7 @@ public final class EmulatorClients {
      * Keyhold's own callback retries are what the tests exercise.
      */
     public static ClientFactory at(final URI endpoint) {
-        return new ClientFactory(ApacheHttpClient.builder().build(),
+        return new ClientFactory(UrlConnectionHttpClient.builder().build(),
             ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), endpoint);
     }
 }

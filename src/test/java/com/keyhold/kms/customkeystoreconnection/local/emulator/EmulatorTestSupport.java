@@ -6,12 +6,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-/** Real SDK clients pointed at an emulator: Apache HTTP, us-east-1, fake static credentials, no retries. */
+/** Real SDK clients pointed at an emulator: the URLConnection HTTP client Keyhold ships, us-east-1, fake static credentials, no retries. */
 final class EmulatorTestSupport {
     static final String ACCESS_KEY = "AKIAEMULATORTEST0001";
     static final String SECRET_KEY = "emulator-secret-key-for-tests";
@@ -20,7 +20,7 @@ final class EmulatorTestSupport {
     }
 
     static SdkHttpClient http() {
-        return ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(10)).build();
     }
 
