@@ -3,6 +3,7 @@ package bench;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceSettings;
 import com.keyhold.kms.customkeystoreconnection.customresource.HttpResponseSender;
@@ -10,22 +11,18 @@ import com.keyhold.kms.customkeystoreconnection.customresource.LambdaSelfInvoker
 import com.keyhold.kms.customkeystoreconnection.customresource.Sleeper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * One cold invocation of the custom-resource function in a fresh JVM, the counterpart of the registry handler's
  * cold READ: an Update of a key store that no stack manages makes one ssm:GetParameter (ParameterNotFound) and
  * answers FAILED / NotFound to the ResponseURL (args[0], bench.ResponseSink). The handler is wired exactly as its
- * Lambda constructor wires it (one Apache HTTP client shared by the SDK clients, the JDK HTTP client for the
- * answer, a lazy Lambda client), except that the ResponseURL policy admits the local sink instead of S3 only.
+ * Lambda constructor wires it (the shared URLConnection HTTP client for the SDK clients and the answer alike, a lazy
+ * Lambda client), except that the ResponseURL policy admits the local sink instead of S3 only.
  * With "--paths" as args[1] it instead drives the function's other paths (create with polling, delete, a
  * continuation through Lambda Invoke when the remaining time runs short) so that a class-load log of the run lists
  * what the function needs from the shaded jar; the emulator must hold cks-1234567890abcdef0 DISCONNECTED.
@@ -74,13 +71,12 @@ public final class CustomResourceCold {
     }
 
     private static CustomResourceHandler handler() {
-        final SdkHttpClient http = ApacheHttpClient.builder().build();
         final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(),
-            new ClientFactory(http, ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
-            new HttpResponseSender(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-                Sleeper.SYSTEM, 5, Duration.ofSeconds(1), Duration.ofSeconds(20)),
-            new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(http).build()), Sleeper.SYSTEM,
-            CustomResourceSettings.forTestsWithLocalResponseUrl());
+            new ClientFactory(SharedHttpClient.get(),
+                ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
+            HttpResponseSender.defaults(Sleeper.SYSTEM),
+            new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(SharedHttpClient.get()).build()),
+            Sleeper.SYSTEM, CustomResourceSettings.forTestsWithLocalResponseUrl());
         return handler;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.aws.AwsInvoker;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.aws.SsmOwnership;
 import com.keyhold.kms.customkeystoreconnection.core.Attempt;
 import com.keyhold.kms.customkeystoreconnection.core.Durations;
@@ -41,8 +42,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -73,11 +72,14 @@ public final class CustomResourceHandler implements RequestStreamHandler {
     private final CustomResourceSettings settings;
     private final Transition transition;
 
-    /** Lambda's constructor: clients from the environment (AWS_ENDPOINT_URL_KMS/SSM are honoured by the SDK). */
+    /**
+     * Lambda's constructor: clients from the environment (AWS_ENDPOINT_URL_KMS/SSM are honoured by the SDK). The SDK
+     * clients and the answer's PUT share one HTTP client, so a cold start loads one HTTP stack.
+     */
     public CustomResourceHandler() {
         this(Clock.systemUTC(), Production.CLIENTS, HttpResponseSender.defaults(Sleeper.SYSTEM),
-            new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(Production.HTTP).build()), Sleeper.SYSTEM,
-            CustomResourceSettings.defaults());
+            new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(SharedHttpClient.get()).build()),
+            Sleeper.SYSTEM, CustomResourceSettings.defaults());
     }
 
     public CustomResourceHandler(final Clock clock,
@@ -97,10 +99,9 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             ERRORS, RetryPolicy.DEFAULT, clock);
     }
 
-    /** One HTTP stack and one client per Region and service for the life of the process (and its SnapStart snapshot). */
+    /** One SDK client per Region and service for the life of the process (and its SnapStart snapshot). */
     private static final class Production {
-        static final SdkHttpClient HTTP = ApacheHttpClient.builder().build();
-        static final ClientFactory CLIENTS = new ClientFactory(HTTP,
+        static final ClientFactory CLIENTS = new ClientFactory(SharedHttpClient.get(),
             ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
     }
 

@@ -154,8 +154,7 @@ class ContinuationTest {
     void failingSelfInvocationIsAnsweredFailedNamingThePermission() {
         final CustomResourceHandler handler = new CustomResourceHandler(rig.clock,
             new com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients(rig.kms, rig.ssm),
-            new HttpResponseSender(java.net.http.HttpClient.newHttpClient(), rig::sleep, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(5)),
+            new HttpResponseSender(rig.http, rig::sleep, 1, Duration.ofSeconds(1), Duration.ofSeconds(5)),
             (arn, payload) -> {
                 throw new IllegalStateException("AccessDeniedException");
             }, rig::sleep, CustomResourceSettings.forTestsWithLocalResponseUrl());

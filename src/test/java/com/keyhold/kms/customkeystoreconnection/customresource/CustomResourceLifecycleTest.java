@@ -31,12 +31,18 @@ class CustomResourceLifecycleTest {
         rig.close();
     }
 
-    /** The one answer for a request: asserted to be exactly one PUT, empty Content-Type, CloudFormation's body. */
+    /**
+     * The one answer for a request: asserted to be exactly one PUT, empty Content-Type, the body's length, the
+     * pre-signature untouched, CloudFormation's body.
+     */
     private JsonNode answer(final String requestId) {
         assertThat(rig.server.receivedFor(requestId)).as("exactly one answer for " + requestId).hasSize(1);
         final ResponseServer.Received received = rig.server.receivedFor(requestId).get(0);
         assertThat(received.method()).isEqualTo("PUT");
         assertThat(received.contentTypes()).containsExactly("");
+        assertThat(received.header("Content-Length"))
+            .containsExactly(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(received.header("Transfer-Encoding")).isEmpty();
         assertThat(received.query()).isEqualTo("X-Amz-Signature=secret-signature");
         final JsonNode body = received.json();
         assertThat(body.path("StackId").asText()).isEqualTo(STACK_ID);

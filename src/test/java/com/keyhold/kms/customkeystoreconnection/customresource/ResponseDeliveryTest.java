@@ -4,13 +4,17 @@ import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.HSM;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +25,7 @@ class ResponseDeliveryTest {
     private final ResponseServer server = new ResponseServer();
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
-    private final HttpResponseSender sender = new HttpResponseSender(HttpClient.newHttpClient(), sleeps::add, 4,
+    private final HttpResponseSender sender = new HttpResponseSender(SharedHttpClient.get(), sleeps::add, 4,
         Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     @AfterEach
@@ -97,6 +101,39 @@ class ResponseDeliveryTest {
     }
 
     @Test
+    void thePutCarriesTheExactBodyAnEmptyContentTypeAndItsLength() {
+        final String body = "{\"Status\":\"FAILED\",\"Reason\":\"caf\u00e9 \u2713\"}";
+        assertThat(sender.send(server.url("r-1"), body, log::add)).isTrue();
+        assertThat(server.received()).hasSize(1);
+        final ResponseServer.Received put = server.received().get(0);
+        assertThat(put.method()).isEqualTo("PUT");
+        assertThat(put.body()).isEqualTo(body);
+        assertThat(put.contentTypes()).as("S3 checks the Content-Type the URL was signed with: none")
+            .containsExactly("");
+        assertThat(put.header("Content-Length"))
+            .containsExactly(String.valueOf(body.getBytes(StandardCharsets.UTF_8).length));
+        assertThat(put.header("Transfer-Encoding")).isEmpty();
+        assertThat(put.header("Expect")).isEmpty();
+        assertThat(log).containsExactly("Response delivered to " + ResponseUrlPolicy.redacted(server.url("r-1"))
+            + " (HTTP 200, attempt 1)");
+    }
+
+    @Test
+    void thePreSignedUrlGoesOutByteForByte() {
+        final String path = "/cloudformation-custom-resource-response/arn%3Aaws%3Acloudformation%3Aus-east-1%3A1%3A"
+            + "stack/app/guid%7CRes%7Cr-1";
+        final String query = "X-Amz-Signature=ab%2Bc%2Fd%3D&AWSAccessKeyId=AKIA&Expires=1700000000"
+            + "&X-Amz-Credential=AKIA%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&t=a~b*c%7Ed+e&empty=";
+        final String url = server.url("r-1");
+        assertThat(sender.send(url.substring(0, url.indexOf("/cloudformation")) + path + "?" + query, "{}", log::add))
+            .isTrue();
+        assertThat(server.received()).singleElement().satisfies(put -> {
+            assertThat(put.rawPath()).isEqualTo(path);
+            assertThat(put.query()).as("not decoded, re-encoded or reordered").isEqualTo(query);
+        });
+    }
+
+    @Test
     void transientServerErrorIsRetriedWithBackoffThenDelivered() {
         server.answer(500, 503);
         assertThat(sender.send(server.url("r-1"), "{\"Status\":\"SUCCESS\"}", log::add)).isTrue();
@@ -136,9 +173,80 @@ class ResponseDeliveryTest {
     }
 
     @Test
+    void aConnectionDroppedBeforeTheAnswerCountsAsOneAttempt() throws Exception {
+        final AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket dropping = silentServer()) {
+            final Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try (Socket socket = dropping.accept()) {
+                        connections.incrementAndGet();
+                        socket.getInputStream().read(new byte[64]);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            final HttpResponseSender twice = new HttpResponseSender(SharedHttpClient.get(), sleeps::add, 2,
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
+            assertThat(twice.send(url(dropping), "{}", log::add)).isFalse();
+        }
+        assertThat(connections).as("HttpURLConnection re-sends a buffered PUT once on its own; a streamed one not")
+            .hasValue(2);
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+        assertThat(log).anyMatch(l -> l.contains("failed (SocketException: ") && l.contains("attempt 1 of 2"));
+    }
+
+    @Test
+    void anAttemptThatOutlivesTheTimeoutIsAbandonedAndRetried() throws Exception {
+        try (ServerSocket silent = silentServer()) {
+            final HttpResponseSender quick = new HttpResponseSender(SharedHttpClient.get(), sleeps::add, 2,
+                Duration.ofSeconds(1), Duration.ofMillis(300));
+            final long started = System.nanoTime();
+            assertThat(quick.send(url(silent), "{}", log::add)).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the client's 30 s read timeout")
+                .isLessThan(Duration.ofSeconds(10));
+        }
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+        assertThat(log).anyMatch(l -> l.contains("failed (SocketTimeoutException: request timed out), attempt 1 of 2"))
+            .anyMatch(l -> l.startsWith("ERROR: could not deliver") && l.contains("after 2 attempts"));
+    }
+
+    @Test
+    void interruptDuringThePutStopsWithoutRetrying() throws Exception {
+        final Thread caller = Thread.currentThread();
+        final Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        });
+        final String where;
+        final boolean sent;
+        final long started = System.nanoTime();
+        try (ServerSocket silent = silentServer()) {
+            where = ResponseUrlPolicy.redacted(url(silent));
+            interrupter.start();
+            sent = sender.send(url(silent), "{}", log::add);
+        } finally {
+            interrupter.join();
+        }
+        final boolean stillInterrupted = Thread.interrupted();
+        assertThat(sent).isFalse();
+        assertThat(stillInterrupted).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 5 s timeout")
+            .isLessThan(Duration.ofSeconds(4));
+        assertThat(sleeps).isEmpty();
+        assertThat(log).containsExactly("ERROR: interrupted while sending the response to " + where);
+    }
+
+    @Test
     void interruptedBackoffStopsWithoutSending() {
         server.answer(500);
-        final HttpResponseSender interrupted = new HttpResponseSender(HttpClient.newHttpClient(), d -> {
+        final HttpResponseSender interrupted = new HttpResponseSender(SharedHttpClient.get(), d -> {
             throw new InterruptedException();
         }, 3, Duration.ofSeconds(1), Duration.ofSeconds(5));
         assertThat(interrupted.send(server.url("r-1"), "{}", log::add)).isFalse();
@@ -153,6 +261,7 @@ class ResponseDeliveryTest {
         final boolean stillInterrupted = Thread.interrupted();
         assertThat(sent).isFalse();
         assertThat(stillInterrupted).isTrue();
+        assertThat(server.received()).isEmpty();
         assertThat(log).anyMatch(l -> l.startsWith("ERROR: interrupted"));
     }
 
@@ -176,7 +285,20 @@ class ResponseDeliveryTest {
     }
 
     @Test
-    void defaultSenderIsBuilt() {
-        assertThat(HttpResponseSender.defaults(Sleeper.SYSTEM)).isNotNull();
+    void defaultSenderDeliversThroughTheSharedClient() {
+        assertThat(HttpResponseSender.defaults(Sleeper.SYSTEM).send(server.url("r-1"), "{}", log::add)).isTrue();
+        assertThat(server.received()).singleElement().satisfies(put -> {
+            assertThat(put.contentTypes()).containsExactly("");
+            assertThat(put.header("Content-Length")).containsExactly("2");
+        });
+    }
+
+    /** Accepts connections (the kernel's backlog does) but never reads or answers them. */
+    private static ServerSocket silentServer() throws Exception {
+        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    private static String url(final ServerSocket socket) {
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/r?X-Amz-Signature=secret-signature";
     }
 }

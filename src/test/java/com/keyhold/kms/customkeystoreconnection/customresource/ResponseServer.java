@@ -12,11 +12,27 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Stands in for the pre-signed S3 ResponseURL: a local HTTP server that records every request. */
 final class ResponseServer implements AutoCloseable {
-    /** One request as the server saw it; {@code contentTypes} is every Content-Type header value sent. */
-    record Received(String method, String path, String query, List<String> contentTypes, String body) {
+    /**
+     * One request as the server saw it: {@code rawPath} and {@code query} as they came on the request line (still
+     * percent-encoded), {@code headers} by case-insensitive name, the body decoded as UTF-8.
+     */
+    record Received(String method, String path, String rawPath, String query, Map<String, List<String>> headers,
+                    String body) {
+        /** Every value sent for the header {@code name}, in order; empty when it was not sent. */
+        List<String> header(final String name) {
+            return headers.getOrDefault(name, List.of());
+        }
+
+        /** Every Content-Type header value sent. */
+        List<String> contentTypes() {
+            return header("Content-Type");
+        }
+
         JsonNode json() {
             try {
                 return new ObjectMapper().readTree(body);
@@ -38,11 +54,12 @@ final class ResponseServer implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            final List<String> types = exchange.getRequestHeaders().get("Content-Type");
+            final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
             final int status;
             synchronized (this) {
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), types == null ? List.of() : List.copyOf(types), body));
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), headers, body));
                 status = statuses.isEmpty() ? 200 : statuses.poll();
             }
             exchange.sendResponseHeaders(status, -1);

@@ -23,7 +23,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -54,7 +54,8 @@ final class Rig implements AutoCloseable {
     final List<String> invokedArns = new ArrayList<>();
     final List<String> log = new ArrayList<>();
     final List<Duration> sleeps = new ArrayList<>();
-    private final SdkHttpClient http = ApacheHttpClient.builder().build();
+    /** One HTTP client for the SDK clients and the answer, as in the function. */
+    final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
 
     Rig() {
         this(Duration.ofSeconds(20));
@@ -81,8 +82,8 @@ final class Rig implements AutoCloseable {
     }
 
     CustomResourceHandler handler(final CustomResourceSettings settings) {
-        return handler(settings, new HttpResponseSender(java.net.http.HttpClient.newHttpClient(), this::sleep, 5,
-            Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        return handler(settings, new HttpResponseSender(http, this::sleep, 5, Duration.ofSeconds(1),
+            Duration.ofSeconds(10)));
     }
 
     CustomResourceHandler handler(final CustomResourceSettings settings, final ResponseSender sender) {
