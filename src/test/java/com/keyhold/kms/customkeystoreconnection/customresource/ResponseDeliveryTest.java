@@ -216,25 +216,28 @@ class ResponseDeliveryTest {
     @Test
     void interruptDuringThePutStopsWithoutRetrying() throws Exception {
         final Thread caller = Thread.currentThread();
-        final Thread interrupter = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            }
-            caller.interrupt();
-        });
         final String where;
         final boolean sent;
+        final boolean stillInterrupted;
         final long started = System.nanoTime();
         try (ServerSocket silent = silentServer()) {
             where = ResponseUrlPolicy.redacted(url(silent));
+            // Interrupts once the PUT has arrived, then never answers: the sender is waiting for the response.
+            final Thread interrupter = new Thread(() -> {
+                try (Socket accepted = silent.accept()) {
+                    accepted.getInputStream().read(new byte[64]);
+                    caller.interrupt();
+                    accepted.getInputStream().read(new byte[64]);
+                } catch (IOException e) {
+                    // the sender gave up on the connection: what the test waits for
+                }
+            });
+            interrupter.setDaemon(true);
             interrupter.start();
             sent = sender.send(url(silent), "{}", log::add);
-        } finally {
-            interrupter.join();
+            stillInterrupted = Thread.interrupted();
+            interrupter.join(Duration.ofSeconds(5).toMillis());
         }
-        final boolean stillInterrupted = Thread.interrupted();
         assertThat(sent).isFalse();
         assertThat(stillInterrupted).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 5 s timeout")

@@ -1,11 +1,9 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
-import java.time.Instant;
-
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
@@ -18,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,7 +26,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.cloudformation.AbstractWrapper;
 
 /**
  * Where the handlers' calls go, and with what time:
@@ -188,7 +186,7 @@ public final class Target implements AutoCloseable {
                 : stateFile) + ": " + e.getMessage());
         }
         final HandlerConfig config = new HandlerConfig(time, new EmulatorClients(emulator.endpoint(),
-            AbstractWrapper.HTTP_CLIENT, ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+            SharedHttpClient.get(), ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
             .build()), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
