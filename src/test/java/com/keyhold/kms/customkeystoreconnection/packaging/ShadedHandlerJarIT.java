@@ -79,6 +79,11 @@ class ShadedHandlerJarIT {
             .redirectError(stderr.toFile());
         builder.environment().put("AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString());
         builder.environment().put("AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString());
+        // The owner's metrics and logs (providerCredentials): the emulator refuses them, which still drives the
+        // CloudWatch and CloudWatch Logs clients through the jar.
+        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH", emulator.endpoint().toString());
+        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", emulator.endpoint().toString());
+        builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().remove("AWS_LAMBDA_FUNCTION_NAME");
         final Process process = builder.start();
         final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -121,5 +126,19 @@ class ShadedHandlerJarIT {
             .isEqualTo("NotFound");
         assertThat(run(request("CREATE", Map.of("CustomKeyStoreId", "my store", "ConnectionState", "UP"), null))
             .path("errorCode").asText()).isEqualTo("InvalidRequest");
+    }
+
+    @Test
+    void theOwnersMetricsAndLogsGoThroughTheShippedJar() throws Exception {
+        // What CloudFormation sends when the type is registered with a logging configuration.
+        final ObjectNode request = request("READ", Map.of("CustomKeyStoreId", "cks-00000000000000000"), null);
+        final ObjectNode provider = ((ObjectNode) request.get("requestData")).putObject("providerCredentials");
+        provider.put("accessKeyId", "AKIAIOSFODNN7PROVIDER");
+        provider.put("secretAccessKey", "secret");
+        provider.put("sessionToken", "token");
+        ((ObjectNode) request.get("requestData")).put("providerLogGroupName", "keyhold-provider-logs");
+        assertThat(invoke(request).path("errorCode").asText()).isEqualTo("NotFound");
+        assertThat(Files.readString(tmp.resolve("stderr.txt"))).as("the publishers ran and met the emulator")
+            .containsIgnoringCase("cloudwatch");
     }
 }
