@@ -14,9 +14,10 @@ import java.util.UUID;
 /**
  * Drives the shaded handler jar through every path a deployed handler can take, so that a class-load log
  * (-Xlog:class+load) of this process lists what the handler needs: CREATE (connect + polling), READ, UPDATE
- * (disconnect), LIST, DELETE, READ after delete (NotFound), a request that fails Keyhold's input check, one that
- * fails the plugin's schema validation, malformed JSON, a request with providerCredentials and a log group (the
- * plugin's CloudWatch metrics and CloudWatch Logs publishers), and the testEntrypoint. Uses only the public
+ * (disconnect; CREATE and UPDATE also run the schema validator), LIST, DELETE, READ after delete (NotFound), a
+ * request that fails Keyhold's input check, one with an undeclared property, malformed JSON, a request with
+ * providerCredentials and a log group (the plugin's CloudWatch metrics and CloudWatch Logs publishers), and the
+ * testEntrypoint. Uses only the public
  * Lambda entry points, through the no-argument constructor Lambda uses. Exits 1 if any answer is not the one
  * expected. Needs AWS_ENDPOINT_URL_KMS/SSM pointing at an emulator seeded with {@code cks-1234567890abcdef0}
  * DISCONNECTED, and AWS_LAMBDA_FUNCTION_NAME unset (so the wrapper never scrubs the shared temporary directory).
