@@ -34,6 +34,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=target/bench
 jar=target/keyhold-kms-customkeystoreconnection-handler-1.0.0.jar
+cr_jar=target/keyhold-custom-resource-1.0.0.jar   # the custom-resource function's own jar (template.yml)
 main=com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable
 pkg=com.keyhold.kms.customkeystoreconnection
 
@@ -69,9 +70,9 @@ mkdir -p "$out/classes" "$out/hello" "$out/poll" "$out/tmp"
 javac -d "$out/hello" bench/hello/Hello.java
 javac -d "$out/classes" -cp "$jar" bench/src/bench/HandlerPaths.java
 custom_resource=0
-if unzip -Z1 "$jar" | grep 'customresource/CustomResourceHandler.class' > /dev/null; then
+if [ -f "$cr_jar" ]; then
   custom_resource=1
-  javac -Xlint:-deprecation -d "$out/classes" -cp "$jar" bench/src/bench/ResponseSink.java \
+  javac -Xlint:-deprecation -d "$out/classes" -cp "$cr_jar" bench/src/bench/ResponseSink.java \
     bench/src/bench/CustomResourceCold.java
 fi
 javac -d "$out/poll" -cp "$cp_all" bench/src/com/keyhold/kms/customkeystoreconnection/core/PollCostTable.java
@@ -137,7 +138,7 @@ if [ "$custom_resource" = 1 ]; then
   echo "bench: every custom-resource path through the shaded jar" >&2
   : > "$out/responses.log"
   java -Djava.io.tmpdir="$out/tmp" -Xlog:class+load=info:file="$out/class-load-custom-resource.log" \
-    -cp "$jar:$out/classes" bench.CustomResourceCold "$response_url" --paths > /dev/null 2> "$out/custom-resource-paths.err" \
+    -cp "$cr_jar:$out/classes" bench.CustomResourceCold "$response_url" --paths > /dev/null 2> "$out/custom-resource-paths.err" \
     || { tail -30 "$out/custom-resource-paths.err" >&2; die "a custom-resource path failed on the shaded jar"; }
   got=$(sed -n 's/^PUT {"Status":"\([A-Z]*\)".*/\1/p' "$out/responses.log" | paste -sd' ')
   # create, update, continuation (FAILED: no Lambda endpoint here, but the Invoke was made), delete, delete of a failed create
@@ -147,7 +148,7 @@ if [ "$custom_resource" = 1 ]; then
     die "the shaded jar misses a class on a custom-resource path (above)"
   fi
   : > "$out/responses.log"
-  java -cp "$jar:$out/classes" bench.CustomResourceCold "$response_url/cold" > /dev/null 2>&1
+  java -cp "$cr_jar:$out/classes" bench.CustomResourceCold "$response_url/cold" > /dev/null 2>&1
   grep -q '^PUT {"Status":"FAILED","Reason":"NotFound: ' "$out/responses.log" \
     || { cat "$out/responses.log" >&2; die "the benchmarked custom-resource Update did not answer FAILED NotFound"; }
 fi
@@ -176,7 +177,7 @@ if [ "$custom_resource" = 1 ]; then
   labels+=("custom-resource function, cold Update answered NotFound, JVM defaults"
            "custom-resource function, same, Lambda-like with template.yml's JAVA_TOOL_OPTIONS, 1 GB")
   opts+=("" "-XX:+TieredCompilation $lambda_like")
-  jars+=("$jar" "$jar")
+  jars+=("$cr_jar" "$cr_jar")
   kinds+=(cr cr)
 fi
 if [ -n "$baseline" ]; then
@@ -268,10 +269,14 @@ entries=$(unzip -Z1 "$jar" | wc -l)
   done
   echo
   if [ "$custom_resource" = 0 ]; then
-    echo "Custom-resource function cold start: pending (CustomResourceHandler is not in this build)."
+    echo "Custom-resource function cold start: pending ($cr_jar is not in this build)."
     echo
   fi
   echo "Shaded handler jar: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f MB", s/1e6}')), $entries entries."
+  if [ "$custom_resource" = 1 ]; then
+    crsize=$(stat -c %s "$cr_jar")
+    echo "Custom-resource function jar: $crsize bytes ($(awk -v s="$crsize" 'BEGIN {printf "%.1f MB", s/1e6}')), $(unzip -Z1 "$cr_jar" | wc -l) entries."
+  fi
   if [ -n "$baseline" ]; then
     bsize=$(stat -c %s "$baseline")
     echo "Baseline jar ($baseline): $bsize bytes ($(awk -v s="$bsize" 'BEGIN {printf "%.1f MB", s/1e6}')), $(unzip -Z1 "$baseline" | wc -l) entries."

@@ -1,7 +1,9 @@
 package bench;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;
@@ -13,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.UUID;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -23,7 +26,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * answers FAILED / NotFound to the ResponseURL (args[0], bench.ResponseSink). The handler is wired exactly as its
  * Lambda constructor wires it (the shared URLConnection HTTP client for the SDK clients and the answer alike, a lazy
  * Lambda client), except that the ResponseURL policy admits the local sink instead of S3 only.
- * With "--paths" as args[1] it instead drives the function's other paths (create with polling, delete, a
+ * With "--paths" as args[1] (and optionally "--no-wait") it instead drives the function's other paths (create with polling, delete, a
  * continuation through Lambda Invoke when the remaining time runs short) so that a class-load log of the run lists
  * what the function needs from the shaded jar; the emulator must hold cks-1234567890abcdef0 DISCONNECTED.
  */
@@ -31,7 +34,10 @@ public final class CustomResourceCold {
     private static int remainingMillis = 900_000;
 
     public static void main(final String[] args) throws Exception {
-        final CustomResourceHandler handler = handler();
+        // --no-wait: the function's poll delays pass at once (CustomResourceJarIT, against an emulator whose
+        // transitions are instantaneous); the benchmark keeps real time.
+        final boolean noWait = java.util.Arrays.asList(args).contains("--no-wait");
+        final CustomResourceHandler handler = handler(noWait ? duration -> { } : Sleeper.SYSTEM);
         if (args.length > 1 && "--paths".equals(args[1])) {
             final String hsm = "cks-1234567890abcdef0";
             invoke(handler, event("Create", args[0] + "/create", null, hsm, "CONNECTED", null));
@@ -60,7 +66,7 @@ public final class CustomResourceCold {
             + "\"ServiceToken\":\"arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection\","
             + "\"ResponseURL\":\"" + url + "\","
             + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002\","
-            + "\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"LogicalResourceId\":\"KeyStoreConnection\","
+            + "\"RequestId\":\"" + UUID.randomUUID() + "\",\"LogicalResourceId\":\"KeyStoreConnection\","
             + (physicalId == null ? "" : "\"PhysicalResourceId\":\"" + physicalId + "\",")
             + "\"ResourceType\":\"Custom::KeyholdConnection\","
             + "\"ResourceProperties\":{\"ServiceToken\":\"x\",\"CustomKeyStoreId\":\"" + id + "\","
@@ -70,21 +76,88 @@ public final class CustomResourceCold {
             + "}";
     }
 
-    private static CustomResourceHandler handler() {
+    private static CustomResourceHandler handler(final Sleeper sleeper) {
         final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(),
             new ClientFactory(SharedHttpClient.get(),
                 ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
-            HttpResponseSender.defaults(Sleeper.SYSTEM),
+            HttpResponseSender.defaults(sleeper),
             new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(SharedHttpClient.get()).build()),
-            Sleeper.SYSTEM, CustomResourceSettings.forTestsWithLocalResponseUrl());
+            sleeper, CustomResourceSettings.forTestsWithLocalResponseUrl());
         return handler;
     }
 
-    /** A context with {@code remainingMillis} left, as the function's next invocation would see it. */
+    /**
+     * A context with {@code remainingMillis} left, as the function's next invocation would see it. Written out here:
+     * the custom-resource jar carries only the function, not the registry entry point's LocalLambdaContext.
+     */
     private static Context context() {
-        return new LocalLambdaContext("keyhold-kms-customkeystoreconnection",
-            "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live", Clock.systemUTC(),
-            Clock.systemUTC().instant().plusMillis(remainingMillis), line -> System.err.println(line));
+        final long deadline = System.currentTimeMillis() + remainingMillis;
+        return new Context() {
+            @Override
+            public String getAwsRequestId() {
+                return UUID.randomUUID().toString();
+            }
+
+            @Override
+            public String getLogGroupName() {
+                return "/aws/lambda/keyhold-kms-customkeystoreconnection";
+            }
+
+            @Override
+            public String getLogStreamName() {
+                return "bench";
+            }
+
+            @Override
+            public String getFunctionName() {
+                return "keyhold-kms-customkeystoreconnection";
+            }
+
+            @Override
+            public String getFunctionVersion() {
+                return "1";
+            }
+
+            @Override
+            public String getInvokedFunctionArn() {
+                return "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live";
+            }
+
+            @Override
+            public CognitoIdentity getIdentity() {
+                return null;
+            }
+
+            @Override
+            public ClientContext getClientContext() {
+                return null;
+            }
+
+            @Override
+            public int getRemainingTimeInMillis() {
+                return (int) Math.max(0, deadline - System.currentTimeMillis());
+            }
+
+            @Override
+            public int getMemoryLimitInMB() {
+                return 1024;
+            }
+
+            @Override
+            public LambdaLogger getLogger() {
+                return new LambdaLogger() {
+                    @Override
+                    public void log(final String message) {
+                        System.err.println(message);
+                    }
+
+                    @Override
+                    public void log(final byte[] message) {
+                        log(new String(message, StandardCharsets.UTF_8));
+                    }
+                };
+            }
+        };
     }
 
     private CustomResourceCold() {

@@ -2,14 +2,12 @@ package bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.HandlerWrapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.json.JSONObject;
 
 /**
  * Drives the shaded handler jar through every path a deployed handler can take, so that a class-load log
@@ -17,13 +15,13 @@ import java.util.UUID;
  * (disconnect; CREATE and UPDATE also run the schema validator), LIST, DELETE, READ after delete (NotFound), a
  * request that fails Keyhold's input check, one with an undeclared property, malformed JSON, a request with
  * providerCredentials and a log group (the plugin's CloudWatch metrics and CloudWatch Logs publishers), and the
- * testEntrypoint. Uses only the public
+ * testEntrypoint. Builds its JSON with org.json, as the handler does, so the class-load log shows only what the
+ * handler loads. Uses only the public
  * Lambda entry points, through the no-argument constructor Lambda uses. Exits 1 if any answer is not the one
  * expected. Needs AWS_ENDPOINT_URL_KMS/SSM pointing at an emulator seeded with {@code cks-1234567890abcdef0}
  * DISCONNECTED, and AWS_LAMBDA_FUNCTION_NAME unset (so the wrapper never scrubs the shared temporary directory).
  */
 public final class HandlerPaths {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ID = "cks-1234567890abcdef0";
     private static final String STACK =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
@@ -38,10 +36,10 @@ public final class HandlerPaths {
         expect("LIST", drive(wrapper, request("LIST", null, null, false)), "SUCCESS", null);
         expect("DELETE", drive(wrapper, request("DELETE", props("DISCONNECTED"), null, false)), "SUCCESS", null);
         expect("READ after DELETE", drive(wrapper, request("READ", idOnly(), null, false)), "FAILED", "NotFound");
-        final ObjectNode badId = props("CONNECTED");
+        final JSONObject badId = props("CONNECTED");
         badId.put("CustomKeyStoreId", "my-key-store-name");
         expect("CREATE, bad id", invoke(wrapper, request("CREATE", badId, null, false)), "FAILED", "InvalidRequest");
-        final ObjectNode extra = props("CONNECTED");
+        final JSONObject extra = props("CONNECTED");
         extra.put("Unknown", "x");
         expect("CREATE, unknown property", invoke(wrapper, request("CREATE", extra, null, false)), "FAILED",
             "InvalidRequest");
@@ -56,21 +54,21 @@ public final class HandlerPaths {
         System.out.println("all handler paths answered as expected");
     }
 
-    private static ObjectNode idOnly() {
-        final ObjectNode model = JSON.createObjectNode();
+    private static JSONObject idOnly() {
+        final JSONObject model = new JSONObject();
         model.put("CustomKeyStoreId", ID);
         return model;
     }
 
-    private static ObjectNode props(final String state) {
-        final ObjectNode model = idOnly();
+    private static JSONObject props(final String state) {
+        final JSONObject model = idOnly();
         model.put("ConnectionState", state);
         return model;
     }
 
-    private static ObjectNode request(final String action, final ObjectNode properties, final ObjectNode previous,
+    private static JSONObject request(final String action, final JSONObject properties, final JSONObject previous,
                                       final boolean providerCredentials) {
-        final ObjectNode request = JSON.createObjectNode();
+        final JSONObject request = new JSONObject();
         request.put("awsAccountId", "123456789012");
         request.put("bearerToken", UUID.randomUUID().toString());
         request.put("region", "us-east-1");
@@ -78,25 +76,26 @@ public final class HandlerPaths {
         request.put("resourceType", "Keyhold::KMS::CustomKeyStoreConnection");
         request.put("resourceTypeVersion", "00000001");
         request.put("stackId", STACK);
-        final ObjectNode data = request.putObject("requestData");
-        data.set("callerCredentials", credentials());
+        final JSONObject data = new JSONObject();
+        request.put("requestData", data);
+        data.put("callerCredentials", credentials());
         if (providerCredentials) {
-            data.set("providerCredentials", credentials());
+            data.put("providerCredentials", credentials());
             data.put("providerLogGroupName", "keyhold-bench-provider-logs");
         }
         data.put("logicalResourceId", "KeyStoreConnection");
         if (properties != null) {
-            data.set("resourceProperties", properties);
+            data.put("resourceProperties", properties);
         }
         if (previous != null) {
-            data.set("previousResourceProperties", previous);
+            data.put("previousResourceProperties", previous);
         }
-        request.putNull("callbackContext");
+        request.put("callbackContext", JSONObject.NULL);
         return request;
     }
 
-    private static ObjectNode credentials() {
-        final ObjectNode credentials = JSON.createObjectNode();
+    private static JSONObject credentials() {
+        final JSONObject credentials = new JSONObject();
         credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
         credentials.put("secretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
         credentials.put("sessionToken", "session-token");
@@ -104,52 +103,53 @@ public final class HandlerPaths {
     }
 
     /** Re-invokes while IN_PROGRESS, as CloudFormation does (without waiting the full callback delay). */
-    private static JsonNode drive(final HandlerWrapper wrapper, final ObjectNode request) throws Exception {
+    private static JSONObject drive(final HandlerWrapper wrapper, final JSONObject request) throws Exception {
         for (int i = 0; i < 200; i++) {
-            final JsonNode response = invoke(wrapper, request);
-            if (!"IN_PROGRESS".equals(response.path("status").asText())) {
+            final JSONObject response = invoke(wrapper, request);
+            if (!"IN_PROGRESS".equals(response.optString("status"))) {
                 return response;
             }
-            request.set("callbackContext", response.get("callbackContext"));
-            Thread.sleep(Math.min(200, 1000L * response.path("callbackDelaySeconds").asLong()));
+            request.put("callbackContext", response.get("callbackContext"));
+            Thread.sleep(Math.min(200, 1000L * response.optLong("callbackDelaySeconds")));
         }
         throw new IllegalStateException("still IN_PROGRESS after 200 invocations");
     }
 
-    private static JsonNode invoke(final HandlerWrapper wrapper, final JsonNode request) throws Exception {
-        return invokeRaw(wrapper, JSON.writeValueAsString(request));
+    private static JSONObject invoke(final HandlerWrapper wrapper, final JSONObject request) throws Exception {
+        return invokeRaw(wrapper, request.toString());
     }
 
-    private static JsonNode invokeRaw(final HandlerWrapper wrapper, final String request) throws Exception {
+    private static JSONObject invokeRaw(final HandlerWrapper wrapper, final String request) throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         wrapper.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, CONTEXT);
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        return new JSONObject(out.toString(StandardCharsets.UTF_8));
     }
 
-    private static JsonNode testEntrypoint(final HandlerWrapper wrapper) throws Exception {
-        final ObjectNode payload = JSON.createObjectNode();
-        payload.set("credentials", credentials());
+    private static JSONObject testEntrypoint(final HandlerWrapper wrapper) throws Exception {
+        final JSONObject payload = new JSONObject();
+        payload.put("credentials", credentials());
         payload.put("action", "READ");
-        final ObjectNode request = payload.putObject("request");
+        final JSONObject request = new JSONObject();
+        payload.put("request", request);
         request.put("clientRequestToken", UUID.randomUUID().toString());
         request.put("region", "us-east-1");
         request.put("awsAccountId", "123456789012");
         request.put("stackId", STACK);
         request.put("logicalResourceIdentifier", "KeyStoreConnection");
-        final ObjectNode model = idOnly();
+        final JSONObject model = idOnly();
         model.put("CustomKeyStoreId", "cks-00000000000000000");
-        request.set("desiredResourceState", model);
-        payload.putNull("callbackContext");
+        request.put("desiredResourceState", model);
+        payload.put("callbackContext", JSONObject.NULL);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        wrapper.testEntrypoint(new ByteArrayInputStream(JSON.writeValueAsBytes(payload)), out, CONTEXT);
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        wrapper.testEntrypoint(new ByteArrayInputStream(payload.toString().getBytes(StandardCharsets.UTF_8)), out, CONTEXT);
+        return new JSONObject(out.toString(StandardCharsets.UTF_8));
     }
 
-    private static void expect(final String what, final JsonNode response, final String status, final String code) {
-        final boolean ok = status.equals(response.path("status").asText())
-            && (code == null || code.equals(response.path("errorCode").asText()));
-        System.out.println((ok ? "ok   " : "FAIL ") + what + ": " + response.path("status").asText() + " "
-            + response.path("errorCode").asText(""));
+    private static void expect(final String what, final JSONObject response, final String status, final String code) {
+        final boolean ok = status.equals(response.optString("status"))
+            && (code == null || code.equals(response.optString("errorCode")));
+        System.out.println((ok ? "ok   " : "FAIL ") + what + ": " + response.optString("status") + " "
+            + response.optString("errorCode"));
         if (!ok) {
             System.out.println("     " + response);
             failures++;

@@ -74,6 +74,11 @@ final class ResponseServer implements AutoCloseable {
         return this;
     }
 
+    /** The server's root, for clients that append their own paths. */
+    String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     String url(final String requestId) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/cloudformation-custom-resource-response/"
             + requestId + "?X-Amz-Signature=secret-signature";
