@@ -1,9 +1,7 @@
 package bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;
@@ -87,77 +85,13 @@ public final class CustomResourceCold {
     }
 
     /**
-     * A context with {@code remainingMillis} left, as the function's next invocation would see it. Written out here:
-     * the custom-resource jar carries only the function, not the registry entry point's LocalLambdaContext.
+     * A context with {@code remainingMillis} left, as the function's next invocation would see it. LocalLambdaContext
+     * is compiled next to this driver (bench/run.sh, CustomResourceJarIT): the function's jar does not carry it.
      */
     private static Context context() {
-        final long deadline = System.currentTimeMillis() + remainingMillis;
-        return new Context() {
-            @Override
-            public String getAwsRequestId() {
-                return UUID.randomUUID().toString();
-            }
-
-            @Override
-            public String getLogGroupName() {
-                return "/aws/lambda/keyhold-kms-customkeystoreconnection";
-            }
-
-            @Override
-            public String getLogStreamName() {
-                return "bench";
-            }
-
-            @Override
-            public String getFunctionName() {
-                return "keyhold-kms-customkeystoreconnection";
-            }
-
-            @Override
-            public String getFunctionVersion() {
-                return "1";
-            }
-
-            @Override
-            public String getInvokedFunctionArn() {
-                return "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live";
-            }
-
-            @Override
-            public CognitoIdentity getIdentity() {
-                return null;
-            }
-
-            @Override
-            public ClientContext getClientContext() {
-                return null;
-            }
-
-            @Override
-            public int getRemainingTimeInMillis() {
-                return (int) Math.max(0, deadline - System.currentTimeMillis());
-            }
-
-            @Override
-            public int getMemoryLimitInMB() {
-                return 1024;
-            }
-
-            @Override
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    @Override
-                    public void log(final String message) {
-                        System.err.println(message);
-                    }
-
-                    @Override
-                    public void log(final byte[] message) {
-                        log(new String(message, StandardCharsets.UTF_8));
-                    }
-                };
-            }
-        };
+        return new LocalLambdaContext("keyhold-kms-customkeystoreconnection",
+            "arn:aws:lambda:us-east-1:123456789012:function:keyhold-kms-customkeystoreconnection:live", Clock.systemUTC(),
+            Clock.systemUTC().instant().plusMillis(remainingMillis), line -> System.err.println(line));
     }
 
     private CustomResourceCold() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The custom-resource function ships in its own minimised jar (template.yml), which the unit tests cannot see. This
  * runs that jar alone in fresh JVMs, driven by the benchmark's driver (bench/src/bench/CustomResourceCold.java,
- * compiled here against the jar), through create, update, a continuation through Lambda Invoke, delete, and the
+ * compiled here against the jar, with the LocalLambdaContext it uses), through create, update, a continuation through Lambda Invoke, delete, and the
  * cold Update the benchmark times: a class the trimming dropped by mistake shows up as a NoClassDefFoundError.
  */
 class CustomResourceJarIT {
@@ -37,7 +37,8 @@ class CustomResourceJarIT {
         work = Files.createTempDirectory(Path.of("target"), "custom-resource-it-");
         final Path classes = Files.createDirectories(work.resolve("classes"));
         final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-nowarn", "-d",
-            classes.toString(), "-cp", JAR.toString(), "bench/src/bench/CustomResourceCold.java");
+            classes.toString(), "-cp", JAR.toString(), "bench/src/bench/CustomResourceCold.java",
+            "src/main/java/com/keyhold/kms/customkeystoreconnection/LocalLambdaContext.java");
         assertThat(compiled).as("the benchmark's driver compiles against the jar").isZero();
     }
 
