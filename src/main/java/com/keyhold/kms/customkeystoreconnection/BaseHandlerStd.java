@@ -236,8 +236,7 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
 
     private static Failure asFailure(final Exception error) {
         return error instanceof KeyholdFailureException ? ((KeyholdFailureException) error).failure()
-            : new Failure(FailureKind.InternalFailure, "Keyhold failed unexpectedly: " + error
-                + ". This is a Keyhold defect; report it with the stack events.");
+            : Failure.defect(error, "the stack events");
     }
 
     protected static ProgressEvent<ResourceModel, CallbackContext> failed(final ResourceModel model,

@@ -143,7 +143,7 @@ public class HandlerWrapper implements RequestStreamHandler {
         } catch (RuntimeException | LinkageError e) {
             // Whatever happened, CloudFormation gets an answer it can show, and the mutating request's model back.
             platformLogger.log("Keyhold failed outside its handlers: " + e);
-            response = ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InternalFailure);
+            response = failed(Failure.defect(e, "the stack events"));
             if (MUTATING.contains(action)) {
                 response.setResourceModel(invocation.request().getDesiredResourceState());
             }
@@ -192,7 +192,7 @@ public class HandlerWrapper implements RequestStreamHandler {
         } catch (RuntimeException e) {
             logger.log(String.format("[%s] handler failed: %s", action, e));
             metrics.publishExceptionMetric(Instant.now(), action, e, HandlerErrorCode.InternalFailure);
-            return ProgressEvent.defaultFailureHandler(e, HandlerErrorCode.InternalFailure);
+            return failed(Failure.defect(e, "the stack events"));
         } finally {
             metrics.publishDurationMetric(Instant.now(), action, Duration.between(start, Instant.now()).toMillis());
         }

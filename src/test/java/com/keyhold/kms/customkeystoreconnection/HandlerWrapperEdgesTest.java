@@ -87,7 +87,8 @@ class HandlerWrapperEdgesTest {
         when(handler.handleRequest(any(), any(), any(), any())).thenThrow(new IllegalStateException("state lost"));
         final JSONObject response = invoke("DELETE");
         assertThat(response.getString("errorCode")).isEqualTo("InternalFailure");
-        assertThat(response.getString("message")).isEqualTo("state lost");
+        assertThat(response.getString("message")).isEqualTo("Keyhold failed unexpectedly: "
+            + "java.lang.IllegalStateException: state lost. This is a Keyhold defect; report it with the stack events.");
         assertThat(log).anyMatch(line -> line.contains("[DELETE] handler failed") && line.contains("state lost"));
     }
 
@@ -97,7 +98,7 @@ class HandlerWrapperEdgesTest {
         when(handler.handleRequest(any(), any(), any(), any())).thenThrow(new NoClassDefFoundError("some/Model"));
         final JSONObject response = invoke("UPDATE");
         assertThat(response.getString("errorCode")).isEqualTo("InternalFailure");
-        assertThat(response.getString("message")).contains("some/Model");
+        assertThat(response.getString("message")).contains("NoClassDefFoundError: some/Model", "Keyhold defect");
         assertThat(response.getJSONObject("resourceModel").getString("CustomKeyStoreId")).isEqualTo("cks-1");
         assertThat(invoke("READ").has("resourceModel")).as("READ is not mutating").isFalse();
     }

@@ -173,9 +173,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             } catch (KeyholdFailureException e) {
                 outcome = failed(physicalIdOnFailure(), e.failure());
             } catch (RuntimeException e) {
-                outcome = failed(physicalIdOnFailure(), new Failure(FailureKind.InternalFailure,
-                    "Keyhold failed unexpectedly: " + e + ". This is a Keyhold defect; report it with the function's "
-                        + "logs."));
+                outcome = failed(physicalIdOnFailure(), Failure.defect(e, "the function's logs"));
             }
             if (outcome != null) {
                 answer(outcome);
