@@ -116,7 +116,9 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
      * Drives the key store to {@code target}: a poll-only call chain whose stabilize step runs one
      * {@link com.keyhold.kms.customkeystoreconnection.core.Transition} step per invocation (describe, decide, at most
      * one Connect or Disconnect) and calls back after the poll schedule's delay. On success the model carries what
-     * KMS reported.
+     * KMS reported. Its service call only hands the model on: the callback context does not carry the plugin's
+     * call-graph memo (Protocol), so a chain whose service call really calls AWS would repeat that call on every
+     * invocation. Mutating calls belong in the Transition, which records them in Progress.
      */
     protected ProgressEvent<ResourceModel, CallbackContext> driveTo(final Session session, final TargetState target) {
         final CallbackContext context = session.context;
