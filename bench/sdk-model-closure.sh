@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the shade <include> lines that keep, of an AWS SDK v2 service jar's model package, what the named
 # operations can load: their request and response classes (with builders) and every structure and enum they
-# reach, and what every modeled exception reaches. The pom keeps on top of that every *Request class without
+# reach, and what every modeled exception reaches; then each operation's request marshaller (transform/). The pom keeps on top of that every *Request class without
 # its builders (the client's bytecode verifier loads them all when it links the client) and every exception.
 #   bench/sdk-model-closure.sh <service jar> <service package, e.g. ssm> <Operation>...
 # Re-run it and update pom.xml when the handler (or the plugin) calls a new operation of that service.
@@ -30,3 +30,6 @@ sed -E "s/^$pkg\.//; s/\\$.*//" "$edges.seen" | sort -u \
       printf '<include>software/amazon/awssdk/services/%s/model/%s.class</include>\n' "$svc" "$cls"
       printf '<include>software/amazon/awssdk/services/%s/model/%s$*</include>\n' "$svc" "$cls"
     done
+for op in "$@"; do
+  printf '<include>software/amazon/awssdk/services/%s/transform/%sRequestMarshaller.class</include>\n' "$svc" "$op"
+done

@@ -225,9 +225,13 @@ class ResponseDeliveryTest {
             // Interrupts once the PUT has arrived, then never answers: the sender is waiting for the response.
             final Thread interrupter = new Thread(() -> {
                 try (Socket accepted = silent.accept()) {
-                    accepted.getInputStream().read(new byte[64]);
+                    final byte[] buffer = new byte[1024];
+                    accepted.getInputStream().read(buffer);
                     caller.interrupt();
-                    accepted.getInputStream().read(new byte[64]);
+                    // Hold the connection open, unanswered, until the sender drops it.
+                    while (accepted.getInputStream().read(buffer) >= 0) {
+                        continue;
+                    }
                 } catch (IOException e) {
                     // the sender gave up on the connection: what the test waits for
                 }
