@@ -69,6 +69,7 @@ class CustomResourceJarIT {
         final String errors = Files.readString(stderr);
         assertThat(errors).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "NoSuchMethodError",
             "VerifyError");
+        assertThat(errors).as("SLF4J finds its (NOP) binding: no warning on every cold start").doesNotContain("SLF4J:");
         assertThat(process.exitValue()).as(errors).isZero();
         return errors;
     }

@@ -90,6 +90,7 @@ class ShadedHandlerJarIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         final String errors = Files.readString(stderr);
         assertThat(errors).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "NoSuchMethodError");
+        assertThat(errors).as("SLF4J finds its (NOP) binding: no warning on every cold start").doesNotContain("SLF4J:");
         assertThat(process.exitValue()).as(errors).isZero();
         return JSON.readTree(out.substring(out.indexOf("__CFN_RESOURCE_START_RESPONSE__") + 31,
             out.indexOf("__CFN_RESOURCE_END_RESPONSE__")));
