@@ -14,8 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -76,8 +74,7 @@ public final class CustomResourceCold {
 
     private static CustomResourceHandler handler(final Sleeper sleeper) {
         final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(),
-            new ClientFactory(SharedHttpClient.get(),
-                ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
+            ClientFactory.standard(),
             HttpResponseSender.defaults(sleeper),
             new LambdaSelfInvoker(() -> LambdaClient.builder().httpClient(SharedHttpClient.get()).build()),
             sleeper, CustomResourceSettings.forTestsWithLocalResponseUrl());

@@ -1,15 +1,12 @@
 package com.keyhold.kms.customkeystoreconnection;
 
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
-import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.core.Transition;
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
 import java.time.Clock;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 
 /**
  * Everything the handlers take from outside: clock, timings, retry policy, clients. Production uses
@@ -30,10 +27,8 @@ public final class HandlerConfig {
     }
 
     public static HandlerConfig defaults() {
-        return new HandlerConfig(Clock.systemUTC(),
-            new ClientFactory(SharedHttpClient.get(),
-                ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build()),
-            PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
+        return new HandlerConfig(Clock.systemUTC(), ClientFactory.standard(), PollSchedule.DEFAULT,
+            RetryPolicy.DEFAULT);
     }
 
     public Clock clock() {

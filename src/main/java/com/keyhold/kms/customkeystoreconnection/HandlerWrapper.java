@@ -263,7 +263,8 @@ public class HandlerWrapper implements RequestStreamHandler {
         return input.readAllBytes();
     }
 
+    /** A failure before or around the handlers: no model, no context. */
     private static ProgressEvent<ResourceModel, CallbackContext> failed(final Failure failure) {
-        return ProgressEvent.failed(null, null, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
+        return BaseHandlerStd.failed(null, null, failure);
     }
 }

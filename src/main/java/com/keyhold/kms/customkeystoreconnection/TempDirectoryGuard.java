@@ -49,10 +49,6 @@ public final class TempDirectoryGuard {
         return new TempDirectoryGuard(false);
     }
 
-    public boolean mayScrub() {
-        return mayScrub;
-    }
-
     /** Empties java.io.tmpdir (the directory itself stays), if this guard allows it. */
     public void scrub() throws IOException {
         if (!mayScrub) {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The plugin empties java.io.tmpdir on every request; outside Lambda it must only ever empty a private one. */
+/** The wrapper empties java.io.tmpdir on every request; outside Lambda it must only ever empty a private one. */
 class TempDirectoryTest {
 
     @Test
@@ -35,9 +35,15 @@ class TempDirectoryTest {
     }
 
     @Test
-    void outsideLambdaTheDefaultGuardNeverScrubs() {
+    void outsideLambdaTheDefaultGuardNeverScrubs() throws IOException {
         // Tests never run with AWS_LAMBDA_FUNCTION_NAME set.
-        assertThat(TempDirectoryGuard.forEnvironment().mayScrub()).isFalse();
-        assertThat(TempDirectoryGuard.never().mayScrub()).isFalse();
+        final Path kept = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "kept-", ".txt");
+        try {
+            TempDirectoryGuard.forEnvironment().scrub();
+            TempDirectoryGuard.never().scrub();
+            assertThat(kept).as("neither guard touched the temporary directory").exists();
+        } finally {
+            Files.deleteIfExists(kept);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -16,6 +17,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * the SDK's own configuration, so AWS_ENDPOINT_URL_KMS and AWS_ENDPOINT_URL_SSM point them at an emulator.
  */
 public class ClientFactory {
+    /** The SDK's standard retries, which absorb short bursts of throttling before Keyhold's own retry policy. */
+    public static final ClientOverrideConfiguration STANDARD_RETRIES = ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.STANDARD).build();
+
     private final SdkHttpClient httpClient;
     private final ClientOverrideConfiguration overrides;
     private final URI endpoint;
@@ -28,6 +33,11 @@ public class ClientFactory {
      */
     public ClientFactory(final SdkHttpClient httpClient, final ClientOverrideConfiguration overrides) {
         this(httpClient, overrides, null);
+    }
+
+    /** What a deployed function uses: the process's one HTTP client and standard retries. */
+    public static ClientFactory standard() {
+        return new ClientFactory(SharedHttpClient.get(), STANDARD_RETRIES);
     }
 
     /**

@@ -40,8 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -101,8 +99,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
 
     /** One SDK client per Region and service for the life of the process (and its SnapStart snapshot). */
     private static final class Production {
-        static final ClientFactory CLIENTS = new ClientFactory(SharedHttpClient.get(),
-            ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+        static final ClientFactory CLIENTS = ClientFactory.standard();
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
 import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
@@ -24,8 +25,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 
 /**
  * Where the handlers' calls go, and with what time:
@@ -186,8 +185,7 @@ public final class Target implements AutoCloseable {
                 : stateFile) + ": " + e.getMessage());
         }
         final HandlerConfig config = new HandlerConfig(time, new EmulatorClients(emulator.endpoint(),
-            SharedHttpClient.get(), ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
-            .build()), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
+            SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
         final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
