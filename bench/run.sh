@@ -39,6 +39,18 @@ main=com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable
 pkg=com.keyhold.kms.customkeystoreconnection
 
 die() { echo "bench: $*" >&2; exit 1; }
+# The port a server started in the background ($1, logging to $2) reports, found with the sed expression $3; waits up
+# to 10 s. Runs in a command substitution, so its callers exit when it fails.
+reported_port() {
+  local found
+  for _ in $(seq 1 100); do
+    found=$(sed -n "$3" "$2" | head -1)
+    [ -n "$found" ] && { echo "$found"; return 0; }
+    kill -0 "$1" 2>/dev/null || { cat "$2" >&2; die "$4 did not start"; }
+    sleep 0.1
+  done
+  die "$4 did not report its port (see $2)"
+}
 command -v java >/dev/null || die "java (JDK 17) is not on the PATH"
 command -v mvn >/dev/null || die "mvn is not on the PATH"
 
@@ -86,14 +98,8 @@ java -cp "$cp_all" $pkg.local.emulator.EmulatorCommand --port 0 --seed "$out/see
   --connect-seconds 1 --disconnect-seconds 1 --no-throttling > "$out/emulator.log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT INT TERM
-port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$out/emulator.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$out/emulator.log" >&2; die "the emulator did not start"; }
-  sleep 0.1
-done
-[ -n "$port" ] || die "the emulator did not report its port (see $out/emulator.log)"
+port=$(reported_port "$emulator" "$out/emulator.log" 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' \
+  "the emulator") || exit 1
 endpoint=http://127.0.0.1:$port
 sink=
 if [ "$custom_resource" = 1 ]; then   # the custom-resource function's ResponseURL, in its own JVM
@@ -101,13 +107,8 @@ if [ "$custom_resource" = 1 ]; then   # the custom-resource function's ResponseU
   java -cp "$out/classes" bench.ResponseSink "$out/responses.log" > "$out/sink.log" 2>&1 &
   sink=$!
   trap 'kill "$emulator" $sink 2>/dev/null || true; wait "$emulator" $sink 2>/dev/null || true' EXIT INT TERM
-  sink_port=
-  for _ in $(seq 1 100); do
-    sink_port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$out/sink.log" | head -1)
-    [ -n "$sink_port" ] && break
-    sleep 0.1
-  done
-  [ -n "$sink_port" ] || die "the response sink did not start (see $out/sink.log)"
+  sink_port=$(reported_port "$sink" "$out/sink.log" 's/.*listening on port \([0-9]*\).*/\1/p' \
+    "the response sink") || exit 1
   response_url=http://127.0.0.1:$sink_port
 fi
 # The handler uses the request's callerCredentials; these only keep the SDK from looking for others. All four
