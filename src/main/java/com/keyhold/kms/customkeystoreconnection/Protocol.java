@@ -84,9 +84,8 @@ final class Protocol {
         final JSONObject previous = optObject(data, "previousResourceProperties");
         final ResourceHandlerRequest<ResourceModel> request = ResourceHandlerRequest.<ResourceModel>builder()
             .clientRequestToken(optString(root, "bearerToken"))
-            .desiredResourceState(properties == null ? null : ResourceModelJson.read(properties, "resourceProperties"))
-            .previousResourceState(previous == null ? null
-                : ResourceModelJson.read(previous, "previousResourceProperties"))
+            .desiredResourceState(ResourceModelJson.read(properties, "resourceProperties"))
+            .previousResourceState(ResourceModelJson.read(previous, "previousResourceProperties"))
             // The type is not taggable (schema.json): stack tags are passed on as CloudFormation sent them.
             .desiredResourceTags(tags(data, "stackTags"))
             .previousResourceTags(tags(data, "previousStackTags"))
@@ -120,8 +119,8 @@ final class Protocol {
         final JSONObject previous = optObject(request, "previousResourceState");
         final ResourceHandlerRequest<ResourceModel> handlerRequest = ResourceHandlerRequest.<ResourceModel>builder()
             .clientRequestToken(optString(request, "clientRequestToken"))
-            .desiredResourceState(desired == null ? null : ResourceModelJson.read(desired, "desiredResourceState"))
-            .previousResourceState(previous == null ? null : ResourceModelJson.read(previous, "previousResourceState"))
+            .desiredResourceState(ResourceModelJson.read(desired, "desiredResourceState"))
+            .previousResourceState(ResourceModelJson.read(previous, "previousResourceState"))
             .desiredResourceTags(tags(request, "desiredResourceTags"))
             .previousResourceTags(tags(request, "previousResourceTags"))
             .systemTags(tags(request, "systemTags"))

@@ -49,10 +49,14 @@ final class ResourceModelJson {
     }
 
     /**
+     * @param json  the member's object; null when the request has no such member, which reads as no model
      * @param where names the member being read (resourceProperties, desiredResourceState...) in error messages
      * @throws KeyholdFailureException InvalidRequest for an undeclared name or a value that is not a string
      */
     static ResourceModel read(final JSONObject json, final String where) {
+        if (json == null) {
+            return null;
+        }
         final ResourceModel model = new ResourceModel();
         for (String name : json.keySet()) {
             final Property property = PROPERTIES.get(name);

@@ -21,6 +21,11 @@ class ResourceModelJsonTest {
     }
 
     @Test
+    void anAbsentMemberIsNoModel() {
+        assertThat(ResourceModelJson.read(null, "previousResourceProperties")).isNull();
+    }
+
+    @Test
     void unsetPropertiesAreLeftOutAndNullsReadAsUnset() {
         assertThat(ResourceModelJson.write(ResourceModel.builder().customKeyStoreId("cks-1").build()))
             .containsOnlyKeys("CustomKeyStoreId");
