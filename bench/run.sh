@@ -34,7 +34,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=target/bench
 jar=target/keyhold-kms-customkeystoreconnection-handler-1.0.0.jar
-cr_jar=target/keyhold-custom-resource-1.0.0.jar   # the custom-resource function's own jar (template.yml)
+cr_jar=target/keyhold-custom-resource-1.0.0.jar   # the custom-resource function's own jar (custom-resource.yaml)
 main=com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable
 pkg=com.keyhold.kms.customkeystoreconnection
 
@@ -176,7 +176,7 @@ kinds=(hello read read read read)
 if [ "$custom_resource" = 1 ]; then
   names+=(cr cr-c1)
   labels+=("custom-resource function, cold Update answered NotFound, JVM defaults"
-           "custom-resource function, same, Lambda-like with template.yml's JAVA_TOOL_OPTIONS, 1 GB")
+           "custom-resource function, same, Lambda-like with custom-resource.yaml's JAVA_TOOL_OPTIONS, 1 GB")
   opts+=("" "-XX:+TieredCompilation $lambda_like")
   jars+=("$cr_jar" "$cr_jar")
   kinds+=(cr cr)

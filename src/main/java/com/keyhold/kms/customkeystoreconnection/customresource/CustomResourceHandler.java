@@ -389,7 +389,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                 throw new KeyholdFailureException(FailureKind.InternalFailure, String.format("%s: the transition "
                         + "outlasted this invocation and could not continue in a new one: Lambda refused the "
                         + "asynchronous Invoke of %s (%s). The function's role needs lambda:InvokeFunction on itself "
-                        + "(see template.yml).", idForMessages(), arn, e.getMessage()));
+                        + "(see custom-resource.yaml).", idForMessages(), arn, e.getMessage()));
             }
             log.accept(String.format("%s: continuing in invocation %d (phase %s, %s since the request started)",
                 idForMessages(), attempts + 1, phase,
