@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystoreconnection.customresource;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.HSM;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.props;
 import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.allowedActions;
+import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.iamAction;
 import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.resource;
 import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.statements;
 import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.template;
@@ -58,18 +59,5 @@ class CustomResourceRoleTest {
             statements(resource(template("custom-resource.yaml"), "CustomResourceRole")), "kms:", "ssm:", "lambda:");
         assertThat(granted).as("CustomResourceRole in custom-resource.yaml, against the calls of the function")
             .isEqualTo(called);
-    }
-
-    /** The IAM action of an API operation the emulator received: the service is the SDK's that models it. */
-    private static String iamAction(final String operation) {
-        for (String service : new String[] {"kms", "ssm"}) {
-            try {
-                Class.forName("software.amazon.awssdk.services." + service + ".model." + operation + "Request");
-                return service + ":" + operation;
-            } catch (ClassNotFoundException e) {
-                // not this service's
-            }
-        }
-        throw new AssertionError("the emulator received " + operation + ", an operation of neither KMS nor SSM");
     }
 }

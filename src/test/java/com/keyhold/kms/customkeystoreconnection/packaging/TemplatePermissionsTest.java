@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * The execution role (resource-role.yaml, and the same role in registration.yaml) grants exactly the schema's handler
  * permissions, on exactly the same resources in both files, and no template grants an SSM action beyond Keyhold's
  * ownership records. {@code cfn generate} rewrites resource-role.yaml with every action on {@code "*"}: these tests
- * fail on that file until it is restored from git. The custom-resource role is checked against what its code calls
- * by {@code CustomResourceRoleTest}.
+ * fail on that file until it is restored from git. Each role against what its code calls: {@code HandlerPermissionsTest}
+ * (the registry handlers) and {@code CustomResourceRoleTest} (the custom-resource function).
  */
 class TemplatePermissionsTest {
 

@@ -99,6 +99,19 @@ public final class IamTemplates {
         return strings(statement.has("NotResource") ? statement.path("NotResource") : statement.path("Resource"));
     }
 
+    /** The IAM action of a KMS or SSM API operation (as the emulator logs it): the service is the SDK's that models it. */
+    public static String iamAction(final String operation) {
+        for (String service : new String[] {"kms", "ssm"}) {
+            try {
+                Class.forName("software.amazon.awssdk.services." + service + ".model." + operation + "Request");
+                return service + ":" + operation;
+            } catch (ClassNotFoundException e) {
+                // not this service's
+            }
+        }
+        throw new AssertionError("the emulator received " + operation + ", an operation of neither KMS nor SSM");
+    }
+
     private static List<String> strings(final JsonNode node) {
         final List<String> values = new ArrayList<>();
         if (node.isArray()) {
