@@ -47,6 +47,32 @@ if ! "$python_bin" -c 'import cfnlint' >/dev/null 2>&1; then
     exit 2
 fi
 
+# cfn-lint checks the runtimes of the templates (E2531, E2533, W2531; never suppressed here) but not the one in
+# .rpdk-config, which the registry runs the handler on: checked here against the same table. LambdaRuntimeTest checks
+# everything against a checked-in copy of that table; say when this cfn-lint's table is newer than the copy.
+"$python_bin" - <<'PY'
+import datetime, json, os, sys
+
+import cfnlint
+
+table_path = os.path.join(os.path.dirname(cfnlint.__file__), "data", "AdditionalSpecs", "LmbdRuntimeLifecycle.json")
+copy_path = "src/test/resources/cfn-lint/LmbdRuntimeLifecycle.json"
+with open(table_path) as f:
+    table = json.load(f)
+with open(copy_path) as f:
+    if json.load(f) != table:
+        print(f"lint-templates: note: {table_path} differs from {copy_path} (read by LambdaRuntimeTest): "
+              f"copy it over and update the version in LambdaRuntimeTest's comment", file=sys.stderr)
+with open(".rpdk-config") as f:
+    runtime = json.load(f).get("runtime")
+entry = table.get(runtime)
+today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+if entry is None or entry["deprecated"] <= today:
+    print(f".rpdk-config: runtime {runtime!r} is " + ("not a Lambda runtime cfn-lint knows" if entry is None else
+          f"deprecated since {entry['deprecated']}; move to {entry['successor']}"), file=sys.stderr)
+    sys.exit(1)
+PY
+
 schemas="$(mktemp -d)"
 trap 'rm -rf "$schemas"' EXIT
 cp schema.json "$schemas/keyhold-kms-customkeystoreconnection.json"
@@ -54,7 +80,7 @@ cp schema.json "$schemas/keyhold-kms-customkeystoreconnection.json"
 if [[ $# -gt 0 ]]; then
     templates=("$@")
 else
-    templates=(examples/*.yaml registration.yaml template.yml resource-role.yaml)
+    templates=(examples/*.yaml registration.yaml template.yml custom-resource.yaml resource-role.yaml)
 fi
 
 echo "lint-templates: $("$python_bin" -m cfnlint --version 2>/dev/null || cfn-lint --version) on ${templates[*]}" >&2

@@ -34,7 +34,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=target/bench
 jar=target/keyhold-kms-customkeystoreconnection-handler-1.0.0.jar
-cr_jar=target/keyhold-custom-resource-1.0.0.jar   # the custom-resource function's own jar (template.yml)
+cr_jar=target/keyhold-custom-resource-1.0.0.jar   # the custom-resource function's own jar (custom-resource.yaml)
 main=com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable
 pkg=com.keyhold.kms.customkeystoreconnection
 
@@ -161,14 +161,15 @@ rm -f "$cds"
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=1g -XX:ArchiveClassesAtExit="$cds" -cp "$jar" $main "$read_json" \
   > /dev/null 2>&1 || true
 
-# Lambda's java17 runtime stops tiered compilation at C1 and uses the serial collector by default, and the JVM
-# sizes its heap from the function's memory (its cgroup limit), emulated here with -XX:MaxRAM.
+# Lambda's java21 runtime (Keyhold's; java17's did the same) stops tiered compilation at C1 and uses the serial
+# collector by default, and the JVM sizes its heap from the function's memory (its cgroup limit), emulated here with
+# -XX:MaxRAM. Run on a JDK 21 (JAVA_HOME/PATH) to measure the JVM that runtime runs.
 lambda_like="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=1g"
 names=(hello read read-c1 read-lambda read-lambda-appcds)
 labels=("hello-world JVM (floor)"
         "cold READ, JVM defaults"
         "cold READ, -XX:TieredStopAtLevel=1"
-        "cold READ, Lambda java17 defaults (C1, SerialGC), 1 GB"
+        "cold READ, Lambda java21 defaults (C1, SerialGC), 1 GB"
         "cold READ, Lambda-like + AppCDS archive (not available to registry handlers)")
 opts=("" "" "-XX:TieredStopAtLevel=1" "$lambda_like" "$lambda_like -XX:SharedArchiveFile=$cds")
 jars=("" "$jar" "$jar" "$jar" "$jar")
@@ -176,7 +177,7 @@ kinds=(hello read read read read)
 if [ "$custom_resource" = 1 ]; then
   names+=(cr cr-c1)
   labels+=("custom-resource function, cold Update answered NotFound, JVM defaults"
-           "custom-resource function, same, Lambda-like with template.yml's JAVA_TOOL_OPTIONS, 1 GB")
+           "custom-resource function, same, Lambda-like with custom-resource.yaml's JAVA_TOOL_OPTIONS, 1 GB")
   opts+=("" "-XX:+TieredCompilation $lambda_like")
   jars+=("$cr_jar" "$cr_jar")
   kinds+=(cr cr)
@@ -185,7 +186,7 @@ if [ -n "$baseline" ]; then
   [ -f "$baseline" ] || die "no such jar: $baseline"
   names+=(base-read base-read-c1 base-read-lambda)
   labels+=("BASELINE jar: cold READ, JVM defaults" "BASELINE jar: cold READ, -XX:TieredStopAtLevel=1"
-           "BASELINE jar: cold READ, Lambda java17 defaults (C1, SerialGC), 1 GB")
+           "BASELINE jar: cold READ, Lambda java21 defaults (C1, SerialGC), 1 GB")
   opts+=("" "-XX:TieredStopAtLevel=1" "$lambda_like")
   jars+=("$baseline" "$baseline" "$baseline")
   kinds+=(read read read)

@@ -43,7 +43,7 @@ import software.amazon.cloudformation.resource.exceptions.ValidationException;
  * <p>It speaks CloudFormation's resource-provider protocol itself ({@link Protocol}) rather than extending the plugin's
  * {@code LambdaWrapper}, whose class initialisation builds an Apache HTTP client with its TLS context and whose
  * serializer builds two Jackson mappers: most of a cold start, paid on nearly every invocation of a long transition
- * (docs/PERFORMANCE.md). Each request goes through the same steps as in the plugin's wrapper: scrub the temporary
+ * (guides/PERFORMANCE.md). Each request goes through the same steps as in the plugin's wrapper: scrub the temporary
  * directory, read the request, validate the first invocation of CREATE and UPDATE against the schema, publish the
  * owner's metrics and logs when asked, call the handler through the plugin's proxy with the caller's credentials, and
  * map what escapes it onto the protocol's error codes.

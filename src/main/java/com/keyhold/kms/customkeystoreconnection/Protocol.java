@@ -26,7 +26,7 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
  * CloudFormation's resource-provider protocol (version 2.0.0) in JSON: the request CloudFormation sends, the
  * {@code testEntrypoint} payload of the contract tests, the response, and the callback context that travels between
  * invocations. Read and written with org.json rather than a data-binding library: a handler starts cold on most
- * invocations, and binding costs more start-up time than the whole protocol is worth (docs/PERFORMANCE.md).
+ * invocations, and binding costs more start-up time than the whole protocol is worth (guides/PERFORMANCE.md).
  */
 final class Protocol {
     private static final String COMPRESSED = "__COMPRESSED__";

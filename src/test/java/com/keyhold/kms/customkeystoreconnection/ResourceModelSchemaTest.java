@@ -95,7 +95,7 @@ class ResourceModelSchemaTest {
         final JSONObject id = schema.getJSONObject("properties").getJSONObject("CustomKeyStoreId");
         assertThat(id.getString("pattern")).isEqualTo(ModelRules.ID_PATTERN.pattern());
         assertThat(id.getInt("maxLength")).isEqualTo(ModelRules.ID_MAX_LENGTH);
-        assertThat(strings(schema.getJSONObject("definitions").getJSONObject("DesiredConnectionState")
+        assertThat(strings(schema.getJSONObject("properties").getJSONObject("ConnectionState")
             .getJSONArray("enum"))).containsExactly(names(TargetState.values()));
         assertThat(strings(schema.getJSONObject("properties").getJSONObject("ConnectionStateOnDelete")
             .getJSONArray("enum"))).containsExactly(names(OnDelete.values()));

@@ -5,7 +5,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The one HTTP client of a handler process, built on first use. The SDK's URLConnection client rides on the JDK's own
- * HTTP stack, so a cold start loads far fewer classes than with the Apache client (docs/PERFORMANCE.md).
+ * HTTP stack, so a cold start loads far fewer classes than with the Apache client (guides/PERFORMANCE.md).
  */
 public final class SharedHttpClient {
     private static final class Holder {

@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  *
  * <p>Each invocation runs {@link Transition} steps, waiting between them while the function's remaining time allows;
  * when it would not, it re-invokes the function asynchronously with the event and the progress so far and returns
- * without answering. The invocation that finishes answers the ResponseURL, once. See docs/CUSTOM_RESOURCE.md.
+ * without answering. The invocation that finishes answers the ResponseURL, once. See guides/CUSTOM_RESOURCE.md.
  */
 public final class CustomResourceHandler implements RequestStreamHandler {
     static final String CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource";
@@ -389,7 +389,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                 throw new KeyholdFailureException(FailureKind.InternalFailure, String.format("%s: the transition "
                         + "outlasted this invocation and could not continue in a new one: Lambda refused the "
                         + "asynchronous Invoke of %s (%s). The function's role needs lambda:InvokeFunction on itself "
-                        + "(see template.yml).", idForMessages(), arn, e.getMessage()));
+                        + "(see custom-resource.yaml).", idForMessages(), arn, e.getMessage()));
             }
             log.accept(String.format("%s: continuing in invocation %d (phase %s, %s since the request started)",
                 idForMessages(), attempts + 1, phase,

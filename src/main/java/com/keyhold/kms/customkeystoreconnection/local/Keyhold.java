@@ -25,7 +25,7 @@ public final class Keyhold {
           demo                   the whole loop in under a minute against an in-process emulator
 
         Exit codes: 0 done, 1 the operation failed (e.g. rolled back), 2 bad usage or bad input.
-        Documentation: docs/RUNNER.md, docs/EMULATOR.md.
+        Documentation: guides/RUNNER.md, guides/EMULATOR.md.
         """;
 
     private Keyhold() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The custom-resource function ships in its own minimised jar (template.yml), which the unit tests cannot see. This
+ * The custom-resource function ships in its own minimised jar (custom-resource.yaml), which the unit tests cannot see. This
  * runs that jar alone in fresh JVMs, driven by the benchmark's driver (bench/src/bench/CustomResourceCold.java,
  * compiled here against the jar, with the LocalLambdaContext it uses), through create, update, a continuation through Lambda Invoke, delete, and the
  * cold Update the benchmark times: a class the trimming dropped by mistake shows up as a NoClassDefFoundError.

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The reliability suite (docs/RELIABILITY.md): each fault injected by the emulator, the operation's outcome and the
+ * The reliability suite (guides/RELIABILITY.md): each fault injected by the emulator, the operation's outcome and the
  * key store's final state asserted.
  */
 class ReliabilityTest extends EmulatorTestBase {

@@ -26,7 +26,7 @@ public final class EmulatorCommand {
             Options:
               --port <port>              TCP port on 127.0.0.1 (required; 0 picks a free port, printed at start)
               --seed <file.json>         stores, parameters and faults to start with; ignored when --state-file
-                                         already exists (see docs/EMULATOR.md for the format)
+                                         already exists (see guides/EMULATOR.md for the format)
               --state-file <file>        load state from this file if it exists, and rewrite it (atomically)
                                          after every change, so state survives restarts
               --connect-seconds <N>      how long CONNECTING lasts, whole seconds >= 0

@@ -435,7 +435,7 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Seed from a JSON document in the seed-file format (see docs/EMULATOR.md). */
+        /** Seed from a JSON document in the seed-file format (see guides/EMULATOR.md). */
         public Builder seed(String json) {
             try {
                 this.seedJson = new ObjectMapper().readTree(json);

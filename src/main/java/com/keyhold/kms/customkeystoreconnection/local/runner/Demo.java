@@ -194,7 +194,7 @@ public final class Demo {
             out.printf("Demo finished in %.1f s of real time (%s of emulated time).%n",
                 (System.nanoTime() - startedNanos) / 1e9,
                 EventPrinter.elapsed(Duration.between(emulatedStart, time.instant())));
-            out.println("Next: docs/RUNNER.md (every command), docs/EMULATOR.md (the emulator), keyhold --help.");
+            out.println("Next: guides/RUNNER.md (every command), guides/EMULATOR.md (the emulator), keyhold --help.");
             return RunnerCli.OK;
         }
     }

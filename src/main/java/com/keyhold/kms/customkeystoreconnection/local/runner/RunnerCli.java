@@ -31,7 +31,7 @@ public final class RunnerCli {
         Option.flag("--aws", "use real AWS with the default credential chain: connects and disconnects REAL "
             + "key stores"),
         Option.value("--emulator-seed", "<file.json>", "in-process emulator: key stores to start with when it "
-            + "has no saved state yet (docs/EMULATOR.md format)"),
+            + "has no saved state yet (guides/EMULATOR.md format)"),
         Option.value("--time-scale", "<x>", "in-process emulator: share of each callback wait that is waited "
             + "for real, 0 to 1 (default 0.1; 0 = none)"),
         Option.flag("--debug", "print what the handlers log to standard error (default: <state-dir>/handler.log)"),

@@ -1,0 +1,58 @@
+package com.keyhold.kms.customkeystoreconnection.packaging;
+
+import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.resource;
+import static com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates.template;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The templates users deploy work the second time in an account and Region (another stack, a StackSet re-adding an
+ * account, an account where {@code cfn submit} already ran) and in an account with the smallest Lambda quota.
+ */
+class RepeatableDeploymentTest {
+    private static final List<String> DEPLOYED = List.of("registration.yaml", "custom-resource.yaml");
+
+    @Test
+    void noKeptResourceHasAFixedName() {
+        // A resource kept on delete under a fixed name makes the next create of that name fail "already exists".
+        final List<String> fixed = new ArrayList<>();
+        for (String file : DEPLOYED) {
+            for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>)
+                    template(file).path("Resources")::fields) {
+                final JsonNode resource = entry.getValue();
+                if (resource.path("DeletionPolicy").asText().equals("Retain")
+                        && resource.path("Type").asText().equals("AWS::Logs::LogGroup")
+                        && resource.path("Properties").has("LogGroupName")) {
+                    fixed.add(file + " " + entry.getKey());
+                }
+            }
+        }
+        assertThat(fixed).as("retained log groups with a fixed LogGroupName").isEmpty();
+    }
+
+    @Test
+    void reservedConcurrencyIsOptionalAndOffByDefault() {
+        // Lambda keeps 10 executions unreserved: an account whose quota is 10 cannot reserve any.
+        final JsonNode template = template("custom-resource.yaml");
+        assertThat(template.path("Parameters").path("ReservedConcurrency").path("Default").asInt()).isZero();
+        final JsonNode reserved = resource(template, "CustomResourceFunction").path("Properties")
+            .path("ReservedConcurrentExecutions");
+        assertThat(reserved.path("Fn::If").path(2).path("Ref").asText()).as("ReservedConcurrentExecutions when 0")
+            .isEqualTo("AWS::NoValue");
+    }
+
+    @Test
+    void theLoggingRoleTrustsThisAccountWithoutRequiringSourceArn() {
+        final JsonNode trust = resource(template("registration.yaml"), "LoggingRole").path("Properties")
+            .path("AssumeRolePolicyDocument").path("Statement").path(0);
+        assertThat(trust.path("Principal").path("Service").asText()).isEqualTo("resources.cloudformation.amazonaws.com");
+        assertThat(trust.path("Condition").path("StringEquals").path("aws:SourceAccount").path("Ref").asText())
+            .isEqualTo("AWS::AccountId");
+        assertThat(trust.path("Condition").toString()).doesNotContain("aws:SourceArn");
+    }
+}
