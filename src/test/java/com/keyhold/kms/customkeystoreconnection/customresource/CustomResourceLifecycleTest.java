@@ -221,6 +221,8 @@ class CustomResourceLifecycleTest {
         assertThat(failed.path("Status").asText()).isEqualTo("FAILED");
         assertThat(failed.path("Reason").asText()).startsWith("AlreadyExists: ").contains(STACK_ID,
             "KeyStoreConnection", "aws ssm delete-parameter");
+        assertThat(failed.path("PhysicalResourceId").asText()).as("names nothing the rollback could delete")
+            .isEqualTo(CustomResourceHandler.FAILED_ID_PREFIX + "create-2");
         assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
 
         final long calls = rig.mutatingCalls();
@@ -271,7 +273,7 @@ class CustomResourceLifecycleTest {
     }
 
     @Test
-    void updateWithoutRecordIsNotFoundAndUpdateOfAnotherStacksKeyStoreIsRefused() {
+    void updateWithoutRecordIsNotFoundAndUpdateOfAnotherStacksKeyStoreIsRefused() throws Exception {
         rig.runToEnd(rig.event("Update", "update-1", HSM, props(HSM, "CONNECTED"), props(HSM, "DISCONNECTED")));
         assertThat(answer("update-1").path("Reason").asText()).startsWith("NotFound: ")
             .contains(OwnershipRecord.parameterName(HSM));
@@ -279,10 +281,15 @@ class CustomResourceLifecycleTest {
 
         rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null)
             .replace(STACK_ID, Rig.OTHER_STACK_ID));
+        final long calls = rig.mutatingCalls();
         rig.runToEnd(rig.event("Update", "update-2", HSM, props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED")));
-        assertThat(answer("update-2").path("Reason").asText()).startsWith("ResourceConflict: ")
-            .contains(Rig.OTHER_STACK_ID);
+        assertThat(answer("update-2").path("Status").asText()).isEqualTo("FAILED");
+        assertThat(answer("update-2").path("Reason").asText()).startsWith("NotFound: ")
+            .contains("not this resource's key store", Rig.OTHER_STACK_ID, "Nothing was changed");
         assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rig.mutatingCalls()).as("no KMS change").isEqualTo(calls);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
     }
 
     @Test
