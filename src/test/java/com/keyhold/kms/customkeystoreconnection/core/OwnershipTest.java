@@ -83,7 +83,7 @@ class OwnershipTest {
     @Test
     void aRecordWrittenOutsideAStackIsNamedAsSuch() {
         assertThat(Ownership.decide(ID, record(null, null), A, "Conn").notThisResourceMessage())
-            .contains("names no stack (it was created outside a stack, through the Cloud Control API)")
+            .contains("names no stack (the record was written outside any stack, through the Cloud Control API")
             .doesNotContain("stack null");
     }
 

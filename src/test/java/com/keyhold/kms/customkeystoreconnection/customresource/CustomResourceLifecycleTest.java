@@ -15,6 +15,7 @@ import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -290,6 +291,46 @@ class CustomResourceLifecycleTest {
         assertThat(rig.mutatingCalls()).as("no KMS change").isEqualTo(calls);
         assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
         assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
+    }
+
+    /** Runs an event for one invocation that must continue later, then, after {@code between}, its continuations. */
+    private void runInterrupted(final String event, final Runnable between) {
+        rig.invoke(rig.handler(), event, Duration.ofSeconds(62));
+        assertThat(rig.continuations).as("the transition continues in a new invocation").hasSize(1);
+        between.run();
+        while (!rig.continuations.isEmpty()) {
+            rig.invoke(rig.handler(), rig.continuations.poll(), Duration.ofMinutes(15));
+        }
+    }
+
+    /** An operator releases the key store by hand and another stack claims it. */
+    private void reclaimByOtherStack(final String id) {
+        final String value = String.format("{\"customKeyStoreId\":\"%s\",\"connectionState\":\"CONNECTED\","
+            + "\"stackId\":\"%s\",\"logicalResourceId\":\"Other\",\"clientRequestToken\":\"other\"}", id,
+            Rig.OTHER_STACK_ID);
+        rig.ssm.putParameter(r -> r.name(OwnershipRecord.parameterName(id)).value(value).type("String").overwrite(true));
+    }
+
+    @Test
+    void updateWhoseRecordChangedHandsMidTransitionDoesNotWriteOverIt() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        runInterrupted(rig.event("Update", "update-1", HSM, props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED")),
+            () -> reclaimByOtherStack(HSM));
+        assertThat(answer("update-1").path("Reason").asText()).startsWith("NotFound: ").contains(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("other");
+    }
+
+    @Test
+    void deleteWhoseRecordChangedHandsMidTransitionDoesNotReleaseIt() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        runInterrupted(rig.event("Delete", "delete-1", HSM, props(HSM, "CONNECTED", "DISCONNECTED"), null),
+            () -> reclaimByOtherStack(HSM));
+        final JsonNode deleted = answer("delete-1");
+        assertThat(deleted.path("Status").asText()).isEqualTo("SUCCESS");
+        assertThat(deleted.path("Reason").asText()).contains("left untouched", Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("other");
     }
 
     @Test
