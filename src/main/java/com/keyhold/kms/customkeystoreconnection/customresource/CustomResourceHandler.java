@@ -439,8 +439,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
         }
 
         private OwnershipRecord inFlight(final OwnershipRecord record) {
-            return new OwnershipRecord(record.customKeyStoreId(), record.connectionState(),
-                record.connectionStateOnDelete(), record.stackId(), record.logicalResourceId(), event.getRequestId(),
+            return record.updated(record.connectionState(), record.connectionStateOnDelete(), event.getRequestId(),
                 clock.instant().toString());
         }
 

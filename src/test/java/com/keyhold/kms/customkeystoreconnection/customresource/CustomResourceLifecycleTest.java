@@ -293,6 +293,27 @@ class CustomResourceLifecycleTest {
         assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
     }
 
+    @Test
+    void replacementByAKeyStoreAnotherStackOwnsFailsKeepingTheOldIdAndBothRecords() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        rig.runToEnd(rig.event("Create", "create-2", null, props(XKS, "CONNECTED"), null)
+            .replace(STACK_ID, Rig.OTHER_STACK_ID));
+        final long calls = rig.mutatingCalls();
+
+        rig.runToEnd(rig.event("Update", "update-1", HSM, props(XKS, "DISCONNECTED"), props(HSM, "CONNECTED")));
+        final JsonNode failed = answer("update-1");
+        assertThat(failed.path("Reason").asText()).startsWith("AlreadyExists: ").contains(Rig.OTHER_STACK_ID);
+        assertThat(failed.path("PhysicalResourceId").asText()).as("the resource is still the old key store")
+            .isEqualTo(HSM);
+        assertThat(rig.mutatingCalls()).isEqualTo(calls);
+        assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rig.emulator.state(XKS)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(HSM).stackId()).isEqualTo(STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
+        assertThat(record(XKS).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(XKS).clientRequestToken()).isEqualTo("create-2");
+    }
+
     /** Runs an event for one invocation that must continue later, then, after {@code between}, its continuations. */
     private void runInterrupted(final String event, final Runnable between) {
         rig.invoke(rig.handler(), event, Duration.ofSeconds(62));
