@@ -9,6 +9,7 @@ import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.Observation;
+import com.keyhold.kms.customkeystoreconnection.core.Ownership;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
@@ -16,6 +17,7 @@ import com.keyhold.kms.customkeystoreconnection.core.StepResult;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -215,11 +217,17 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         }
     }
 
-    protected static OwnershipRecord requireRecord(final Session session) {
-        return callOnce(() -> session.ownership.find(session.id()),
-            new Attempt("GetParameter", session.id(), session.region()))
-            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound,
-                OwnershipRecord.notManagedMessage(session.id(), session.region())));
+    /** Reads the ownership record and applies the ownership rule to this request's stack id and logical id. */
+    protected static Ownership ownership(final Session session) {
+        final Optional<OwnershipRecord> found = callOnce(() -> session.ownership.find(session.id()),
+            new Attempt("GetParameter", session.id(), session.region()));
+        return Ownership.decide(session.id(), found, session.request.getStackId(),
+            session.request.getLogicalResourceIdentifier());
+    }
+
+    /** The record, when this request's resource owns the key store; NotFound naming the owner otherwise. */
+    protected static OwnershipRecord requireOwnRecord(final Session session) {
+        return ownership(session).owned(session.region());
     }
 
     protected OwnershipRecord recordFor(final Session session) {
@@ -244,6 +252,12 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
     protected static ProgressEvent<ResourceModel, CallbackContext> failed(final ResourceModel model,
                                                                          final CallbackContext context,
                                                                          final Failure failure) {
+        if (failure.kind() == FailureKind.AlreadyExists) {
+            // No model and no context, as AWS's RDS providers answer: otherwise CloudFormation rolls back by deleting
+            // the resource it tried to create, which belongs to another stack. Delete's ownership check stays as the
+            // second line of defence.
+            return ProgressEvent.failed(null, null, HandlerErrorCode.AlreadyExists, failure.message());
+        }
         return ProgressEvent.failed(model, context, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
     }
 }

@@ -10,7 +10,9 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 
 /**
  * Reports reality: ConnectionState is CONNECTED only when KMS says CONNECTED, so drift detection finds a
- * key store that is disconnecting, failed or disconnected out of band.
+ * key store that is disconnecting, failed or disconnected out of band. A stack whose resource no longer owns the key
+ * store (its record now names another resource) reads NotFound, so its drift shows the resource as deleted instead of
+ * reporting the new owner's key store as its own.
  */
 public class ReadHandler extends BaseHandlerStd {
 
@@ -25,7 +27,7 @@ public class ReadHandler extends BaseHandlerStd {
 
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        final OwnershipRecord record = requireRecord(session);
+        final OwnershipRecord record = requireOwnRecord(session);
         final Observation observed = describeOnce(session);
         final ResourceModel model = ResourceModel.builder()
             .customKeyStoreId(session.id())

@@ -121,6 +121,8 @@ class HandlerWrapperTest {
         assertThat(second.path("errorCode").asText()).isEqualTo("AlreadyExists");
         assertThat(second.path("message").asText()).contains(XKS, WrapperDriver.STACK_ID, "KeyStoreConnection",
             "aws ssm delete-parameter --name " + OwnershipRecord.parameterName(XKS));
+        assertThat(second.has("resourceModel")).as("no model: CloudFormation must have nothing to delete").isFalse();
+        assertThat(second.has("callbackContext")).isFalse();
         assertThat(kms.state(XKS)).as("the loser changes nothing").isEqualTo(ConnectionStateType.CONNECTED);
         assertThat(kms.count(FakeKms.Op.DISCONNECT)).isZero();
     }

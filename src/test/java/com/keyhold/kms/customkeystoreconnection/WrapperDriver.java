@@ -44,6 +44,7 @@ public final class WrapperDriver {
         this.wrapper = new HandlerWrapper(config, TMP);
     }
 
+    /** Requests from this stack and logical id; a null stack id plays a caller outside any stack (Cloud Control). */
     public WrapperDriver as(final String stackId, final String logicalId) {
         this.stackId = stackId;
         this.logicalId = logicalId;
@@ -59,7 +60,9 @@ public final class WrapperDriver {
         request.put("action", action);
         request.put("resourceType", ResourceModel.TYPE_NAME);
         request.put("resourceTypeVersion", "00000001");
-        request.put("stackId", stackId);
+        if (stackId != null) {
+            request.put("stackId", stackId);
+        }
         final ObjectNode data = request.putObject("requestData");
         final ObjectNode credentials = data.putObject("callerCredentials");
         credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");

@@ -30,6 +30,23 @@ public record OwnershipRecord(String customKeyStoreId,
         return clientRequestToken != null && clientRequestToken.equals(token);
     }
 
+    /**
+     * The same owner with a new desired state and the operation now working on it: an update never changes who owns
+     * the key store (a request from no stack may update a stack's key store without taking it over).
+     */
+    public OwnershipRecord updated(final String newConnectionState, final String newConnectionStateOnDelete,
+                                   final String token, final String at) {
+        return new OwnershipRecord(customKeyStoreId, newConnectionState, newConnectionStateOnDelete, stackId,
+            logicalResourceId, token, at);
+    }
+
+    /** Who owns the key store, for messages: a stack and logical id, or no stack for a record written outside one. */
+    public String owner() {
+        return stackId == null ? "no stack (the record was written outside any stack, through the Cloud Control API "
+            + "or the contract tests)"
+            : String.format("stack %s (logical id %s)", stackId, logicalResourceId);
+    }
+
     /** NotFound: no record for this key store, so no stack manages it (both entry points use this text). */
     public static String notManagedMessage(final String customKeyStoreId, final String region) {
         return String.format("%s is not managed by Keyhold in Region %s: there is no ownership record %s. It was never "
@@ -38,9 +55,9 @@ public record OwnershipRecord(String customKeyStoreId,
     }
 
     public String alreadyOwnedMessage() {
-        return String.format("%s is already managed by stack %s (logical id %s). One key store can have only one "
+        return String.format("%s is already managed by %s. One key store can have only one "
             + "Keyhold owner. Remove the resource from that stack (or delete that stack); if that stack no longer "
             + "exists, release the key store with 'aws ssm delete-parameter --name %s'.",
-            customKeyStoreId, stackId, logicalResourceId, parameterName(customKeyStoreId));
+            customKeyStoreId, owner(), parameterName(customKeyStoreId));
     }
 }

@@ -19,6 +19,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.Observation;
 import com.keyhold.kms.customkeystoreconnection.core.OnDelete;
+import com.keyhold.kms.customkeystoreconnection.core.Ownership;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
@@ -229,8 +230,11 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                     if (existing.get().claimedBy(event.getRequestId())) {
                         return duplicate(id);
                     }
-                    return failed(physicalIdOnFailure, new Failure(FailureKind.AlreadyExists,
-                        existing.get().alreadyOwnedMessage()));
+                    // A create answers a PhysicalResourceId that names nothing, so that the rollback's Delete has
+                    // nothing to delete (the registry handlers answer without a model); Delete's ownership check
+                    // stays as the second line of defence. A replacement keeps the old id.
+                    return failed(replacing ? physicalIdOnFailure : FAILED_ID_PREFIX + event.getRequestId(),
+                        new Failure(FailureKind.AlreadyExists, existing.get().alreadyOwnedMessage()));
                 }
             }
             final StepResult driven = run(Continuation.PHASE_DRIVE, progress,
@@ -253,12 +257,9 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             final TargetState target = TargetState.valueOf(wanted.connectionState());
             final Progress progress;
             if (continuation == null) {
-                final OwnershipRecord record = requireRecord(id);
+                final OwnershipRecord record = ownershipOf(id).owned(region);
                 if (record.claimedBy(event.getRequestId())) {
                     return duplicate(id);
-                }
-                if (!heldByThisResource(record)) {
-                    return failed(id, new Failure(FailureKind.ResourceConflict, record.alreadyOwnedMessage()));
                 }
                 // The request in flight, so that a second delivery of it recognises itself.
                 save(inFlight(record));
@@ -274,6 +275,8 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             if (driven.kind() == StepResult.Kind.FAILED) {
                 return failed(id, driven.failure());
             }
+            // Checked again in the invocation that writes: never over another resource's claim.
+            ownershipOf(id).owned(region);
             save(recordFor(wanted));
             return succeeded(id, target, driven.observation());
         }
@@ -298,18 +301,17 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             }
             final Progress progress;
             if (continuation == null) {
-                final Optional<OwnershipRecord> found = callOnce(() -> ownership.find(id), "GetParameter", id);
-                if (found.isEmpty()) {
+                final Ownership found = ownershipOf(id);
+                if (found.verdict() == Ownership.Verdict.UNMANAGED) {
                     return succeeded(id, "nothing to delete: " + id + " has no ownership record (the create failed "
                         + "or the record was released)");
                 }
-                final OwnershipRecord record = found.get();
+                if (found.verdict() == Ownership.Verdict.ANOTHER_RESOURCE) {
+                    return succeeded(id, "nothing to delete: " + found.leftAloneMessage());
+                }
+                final OwnershipRecord record = found.record();
                 if (record.claimedBy(event.getRequestId())) {
                     return duplicate(id);
-                }
-                if (!heldByThisResource(record)) {
-                    return succeeded(id, "nothing to delete: " + id + " is managed by stack " + record.stackId()
-                        + " (logical id " + record.logicalResourceId() + "), not by this resource; left untouched");
                 }
                 save(inFlight(record));
                 // The template's value wins; the record covers a delete request that omits the property.
@@ -332,6 +334,11 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                     }
                     log.accept(id + ": key store no longer exists; releasing the ownership record only.");
                 }
+            }
+            // Checked again in the invocation that releases: only this resource's own record goes.
+            final Ownership before = ownershipOf(id);
+            if (before.verdict() == Ownership.Verdict.ANOTHER_RESOURCE) {
+                return succeeded(id, before.leftAloneMessage());
             }
             callOnce(() -> {
                 ownership.release(id);
@@ -403,10 +410,10 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             return null;
         }
 
-        private OwnershipRecord requireRecord(final String id) {
-            return callOnce(() -> ownership.find(id), "GetParameter", id)
-                .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound,
-                    OwnershipRecord.notManagedMessage(id, region)));
+        /** The ownership rule for this event's stack and logical id (the custom resource always has a stack). */
+        private Ownership ownershipOf(final String id) {
+            return Ownership.decide(id, callOnce(() -> ownership.find(id), "GetParameter", id), event.getStackId(),
+                event.getLogicalResourceId());
         }
 
         private void save(final OwnershipRecord record) {
@@ -425,12 +432,6 @@ public final class CustomResourceHandler implements RequestStreamHandler {
             }
         }
 
-        /** The record names this stack and logical id: the resource CloudFormation is updating or deleting. */
-        private boolean heldByThisResource(final OwnershipRecord record) {
-            return java.util.Objects.equals(event.getStackId(), record.stackId())
-                && java.util.Objects.equals(event.getLogicalResourceId(), record.logicalResourceId());
-        }
-
         private OwnershipRecord recordFor(final ConnectionProperties wanted) {
             return new OwnershipRecord(wanted.customKeyStoreId(), wanted.connectionState(),
                 wanted.connectionStateOnDelete(), event.getStackId(), event.getLogicalResourceId(), event.getRequestId(),
@@ -438,8 +439,7 @@ public final class CustomResourceHandler implements RequestStreamHandler {
         }
 
         private OwnershipRecord inFlight(final OwnershipRecord record) {
-            return new OwnershipRecord(record.customKeyStoreId(), record.connectionState(),
-                record.connectionStateOnDelete(), record.stackId(), record.logicalResourceId(), event.getRequestId(),
+            return record.updated(record.connectionState(), record.connectionStateOnDelete(), event.getRequestId(),
                 clock.instant().toString());
         }
 

@@ -15,6 +15,7 @@ import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -221,6 +222,8 @@ class CustomResourceLifecycleTest {
         assertThat(failed.path("Status").asText()).isEqualTo("FAILED");
         assertThat(failed.path("Reason").asText()).startsWith("AlreadyExists: ").contains(STACK_ID,
             "KeyStoreConnection", "aws ssm delete-parameter");
+        assertThat(failed.path("PhysicalResourceId").asText()).as("names nothing the rollback could delete")
+            .isEqualTo(CustomResourceHandler.FAILED_ID_PREFIX + "create-2");
         assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
 
         final long calls = rig.mutatingCalls();
@@ -271,7 +274,7 @@ class CustomResourceLifecycleTest {
     }
 
     @Test
-    void updateWithoutRecordIsNotFoundAndUpdateOfAnotherStacksKeyStoreIsRefused() {
+    void updateWithoutRecordIsNotFoundAndUpdateOfAnotherStacksKeyStoreIsRefused() throws Exception {
         rig.runToEnd(rig.event("Update", "update-1", HSM, props(HSM, "CONNECTED"), props(HSM, "DISCONNECTED")));
         assertThat(answer("update-1").path("Reason").asText()).startsWith("NotFound: ")
             .contains(OwnershipRecord.parameterName(HSM));
@@ -279,10 +282,76 @@ class CustomResourceLifecycleTest {
 
         rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null)
             .replace(STACK_ID, Rig.OTHER_STACK_ID));
+        final long calls = rig.mutatingCalls();
         rig.runToEnd(rig.event("Update", "update-2", HSM, props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED")));
-        assertThat(answer("update-2").path("Reason").asText()).startsWith("ResourceConflict: ")
-            .contains(Rig.OTHER_STACK_ID);
+        assertThat(answer("update-2").path("Status").asText()).isEqualTo("FAILED");
+        assertThat(answer("update-2").path("Reason").asText()).startsWith("NotFound: ")
+            .contains("not this resource's key store", Rig.OTHER_STACK_ID, "Nothing was changed");
         assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rig.mutatingCalls()).as("no KMS change").isEqualTo(calls);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
+    }
+
+    @Test
+    void replacementByAKeyStoreAnotherStackOwnsFailsKeepingTheOldIdAndBothRecords() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        rig.runToEnd(rig.event("Create", "create-2", null, props(XKS, "CONNECTED"), null)
+            .replace(STACK_ID, Rig.OTHER_STACK_ID));
+        final long calls = rig.mutatingCalls();
+
+        rig.runToEnd(rig.event("Update", "update-1", HSM, props(XKS, "DISCONNECTED"), props(HSM, "CONNECTED")));
+        final JsonNode failed = answer("update-1");
+        assertThat(failed.path("Reason").asText()).startsWith("AlreadyExists: ").contains(Rig.OTHER_STACK_ID);
+        assertThat(failed.path("PhysicalResourceId").asText()).as("the resource is still the old key store")
+            .isEqualTo(HSM);
+        assertThat(rig.mutatingCalls()).isEqualTo(calls);
+        assertThat(rig.emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rig.emulator.state(XKS)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(HSM).stackId()).isEqualTo(STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("create-1");
+        assertThat(record(XKS).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(XKS).clientRequestToken()).isEqualTo("create-2");
+    }
+
+    /** Runs an event for one invocation that must continue later, then, after {@code between}, its continuations. */
+    private void runInterrupted(final String event, final Runnable between) {
+        rig.invoke(rig.handler(), event, Duration.ofSeconds(62));
+        assertThat(rig.continuations).as("the transition continues in a new invocation").hasSize(1);
+        between.run();
+        while (!rig.continuations.isEmpty()) {
+            rig.invoke(rig.handler(), rig.continuations.poll(), Duration.ofMinutes(15));
+        }
+    }
+
+    /** An operator releases the key store by hand and another stack claims it. */
+    private void reclaimByOtherStack(final String id) {
+        final String value = String.format("{\"customKeyStoreId\":\"%s\",\"connectionState\":\"CONNECTED\","
+            + "\"stackId\":\"%s\",\"logicalResourceId\":\"Other\",\"clientRequestToken\":\"other\"}", id,
+            Rig.OTHER_STACK_ID);
+        rig.ssm.putParameter(r -> r.name(OwnershipRecord.parameterName(id)).value(value).type("String").overwrite(true));
+    }
+
+    @Test
+    void updateWhoseRecordChangedHandsMidTransitionDoesNotWriteOverIt() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        runInterrupted(rig.event("Update", "update-1", HSM, props(HSM, "DISCONNECTED"), props(HSM, "CONNECTED")),
+            () -> reclaimByOtherStack(HSM));
+        assertThat(answer("update-1").path("Reason").asText()).startsWith("NotFound: ").contains(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("other");
+    }
+
+    @Test
+    void deleteWhoseRecordChangedHandsMidTransitionDoesNotReleaseIt() throws Exception {
+        rig.runToEnd(rig.event("Create", "create-1", null, props(HSM, "CONNECTED"), null));
+        runInterrupted(rig.event("Delete", "delete-1", HSM, props(HSM, "CONNECTED", "DISCONNECTED"), null),
+            () -> reclaimByOtherStack(HSM));
+        final JsonNode deleted = answer("delete-1");
+        assertThat(deleted.path("Status").asText()).isEqualTo("SUCCESS");
+        assertThat(deleted.path("Reason").asText()).contains("left untouched", Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).stackId()).isEqualTo(Rig.OTHER_STACK_ID);
+        assertThat(record(HSM).clientRequestToken()).isEqualTo("other");
     }
 
     @Test
