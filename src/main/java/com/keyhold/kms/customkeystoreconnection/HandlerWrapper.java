@@ -13,10 +13,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -50,14 +52,15 @@ import software.amazon.cloudformation.resource.exceptions.ValidationException;
  */
 public class HandlerWrapper implements RequestStreamHandler {
     private static final Set<Action> MUTATING = Set.of(Action.CREATE, Action.UPDATE, Action.DELETE);
-    private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
+    /** Stack frames logged with an unexpected error: enough to find the defect, not a StackOverflowError's 1024. */
+    private static final int LOGGED_FRAMES = 25;
 
     private final Map<Action, BaseHandler<CallbackContext>> handlers;
     private final TempDirectoryGuard tempDirectoryGuard;
-    private final Configuration configuration = new Configuration();
+    private final Supplier<JSONObject> schemaSource;
     private final ProviderTelemetry telemetry = new ProviderTelemetry(SharedHttpClient::get);
     private JSONObject resourceSchema;
-    private Set<String> writeOnlyProperties;
+    private List<List<String>> writeOnlyPaths;
 
     /** Used by Lambda. */
     public HandlerWrapper() {
@@ -71,8 +74,15 @@ public class HandlerWrapper implements RequestStreamHandler {
 
     HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers,
                    final TempDirectoryGuard tempDirectoryGuard) {
+        this(handlers, tempDirectoryGuard, new Configuration()::resourceSchemaJSONObject);
+    }
+
+    /** Used by tests: another schema than the one in the jar (one with nested write-only properties, say). */
+    HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers, final TempDirectoryGuard tempDirectoryGuard,
+                   final Supplier<JSONObject> schemaSource) {
         this.handlers = handlers;
         this.tempDirectoryGuard = tempDirectoryGuard;
+        this.schemaSource = schemaSource;
     }
 
     private static Map<Action, BaseHandler<CallbackContext>> handlers(final HandlerConfig config) {
@@ -89,7 +99,7 @@ public class HandlerWrapper implements RequestStreamHandler {
     public void handleRequest(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
         final LogPublisher platform = new LambdaLogPublisher(context.getLogger());
-        write(output, process(input, platform));
+        write(output, process(input, platform), logger(platform));
     }
 
     /** Runs one handler as the CloudFormation CLI's contract tests do: no schema check, the payload's credentials. */
@@ -108,7 +118,7 @@ public class HandlerWrapper implements RequestStreamHandler {
         } catch (JSONException e) {
             response = failed(new Failure(FailureKind.InvalidRequest, "The test payload is malformed: " + e.getMessage()));
         }
-        write(output, response);
+        write(output, response, logger);
     }
 
     private ProgressEvent<ResourceModel, CallbackContext> process(final InputStream input, final LogPublisher platform) {
@@ -117,7 +127,8 @@ public class HandlerWrapper implements RequestStreamHandler {
         final Invocation invocation;
         try {
             final JSONObject request = Protocol.parse(readAll(input));
-            final String problem = InputCheck.problem(request);
+            final String missing = InputCheck.missingMember(request);
+            final String problem = missing != null ? missing : InputCheck.problem(request);
             if (problem != null) {
                 return failed(new Failure(FailureKind.InvalidRequest, problem));
             }
@@ -140,13 +151,10 @@ public class HandlerWrapper implements RequestStreamHandler {
             }
             metrics.publishInvocationMetric(Instant.now(), action);
             response = validateAndInvoke(invocation, logger, metrics);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
             // Whatever happened, CloudFormation gets an answer it can show, and the mutating request's model back.
-            platformLogger.log("Keyhold failed outside its handlers: " + e);
-            response = failed(Failure.defect(e, "the stack events"));
-            if (MUTATING.contains(action)) {
-                response.setResourceModel(invocation.request().getDesiredResourceState());
-            }
+            platformLogger.log("Keyhold failed outside its handlers: " + trace(e));
+            response = defect(e, invocation);
         }
         metrics.publishExceptionByErrorCodeAndCountBulkMetrics(Instant.now(), action, response.getErrorCode());
         return response;
@@ -155,8 +163,11 @@ public class HandlerWrapper implements RequestStreamHandler {
     private ProgressEvent<ResourceModel, CallbackContext> validateAndInvoke(final Invocation invocation,
                                                                            final LoggerProxy logger,
                                                                            final MetricsPublisherProxy metrics) {
-        if (VALIDATED.contains(invocation.action()) && invocation.first()) {
-            final String invalid = schemaViolations(invocation.rawProperties());
+        if (invocation.validated()) {
+            // As the plugin does, the model is validated as read, nulls left out: a null optional property is unset.
+            final ResourceModel desired = invocation.request().getDesiredResourceState();
+            final String invalid = schemaViolations(desired == null ? new JSONObject()
+                : new JSONObject(ResourceModelJson.write(desired)));
             if (invalid != null) {
                 return failed(new Failure(FailureKind.InvalidRequest, invalid));
             }
@@ -179,7 +190,18 @@ public class HandlerWrapper implements RequestStreamHandler {
             logger.log(String.format("[%s] invoking handler...", action));
             final ProgressEvent<ResourceModel, CallbackContext> response = handlers.get(action)
                 .handleRequest(proxy, request, invocation.callbackContext(), logger);
+            if (response == null) {
+                logger.log(String.format("[%s] handler returned nothing", action));
+                return failed(new Failure(FailureKind.InternalFailure, String.format("The %s handler returned no "
+                    + "answer. This is a Keyhold defect; report it with the stack events.", action)));
+            }
             logger.log(String.format("[%s] handler returned %s", action, response.getStatus()));
+            if (response.isInProgress() && !MUTATING.contains(action)) {
+                // CloudFormation never calls READ or LIST back: an IN_PROGRESS answer would leave it waiting.
+                return failed(new Failure(FailureKind.InternalFailure, String.format("READ and LIST handlers must "
+                    + "return synchronously; the %s handler answered IN_PROGRESS. This is a Keyhold defect; report it "
+                    + "with the stack events.", action)));
+            }
             return response;
         } catch (BaseHandlerException e) {
             metrics.publishExceptionMetric(Instant.now(), action, e, e.getErrorCode());
@@ -189,10 +211,11 @@ public class HandlerWrapper implements RequestStreamHandler {
                 : HandlerErrorCode.GeneralServiceException;
             metrics.publishExceptionMetric(Instant.now(), action, e, code);
             return ProgressEvent.defaultFailureHandler(e, code);
-        } catch (RuntimeException e) {
-            logger.log(String.format("[%s] handler failed: %s", action, e));
+        } catch (Throwable e) {
+            // Errors too (an AssertionError, a StackOverflowError): CloudFormation must get an answer, not a crash.
+            logger.log(String.format("[%s] handler failed: %s", action, trace(e)));
             metrics.publishExceptionMetric(Instant.now(), action, e, HandlerErrorCode.InternalFailure);
-            return failed(Failure.defect(e, "the stack events"));
+            return defect(e, invocation);
         } finally {
             metrics.publishDurationMetric(Instant.now(), action, Duration.between(start, Instant.now()).toMillis());
         }
@@ -222,32 +245,52 @@ public class HandlerWrapper implements RequestStreamHandler {
         }
     }
 
-    private void write(final OutputStream output, final ProgressEvent<ResourceModel, CallbackContext> response)
-        throws IOException {
-        final Set<String> hidden = response.getResourceModel() == null || response.isInProgress() ? Set.of()
-            : writeOnlyProperties();
-        output.write(Protocol.response(response, hidden).getBytes(StandardCharsets.UTF_8));
+    /** Writes the answer; should it not be writable, an InternalFailure that says why instead of nothing at all. */
+    private void write(final OutputStream output, final ProgressEvent<ResourceModel, CallbackContext> response,
+                       final LoggerProxy logger) throws IOException {
+        String json;
+        try {
+            final boolean hasModels = response.getResourceModel() != null || response.getResourceModels() != null;
+            json = Protocol.response(response, hasModels && !response.isInProgress() ? writeOnlyPaths() : List.of());
+        } catch (RuntimeException | Error e) {
+            logger.log("Keyhold could not write its answer: " + trace(e));
+            json = Protocol.response(failed(Failure.defect(e, "the stack events")), List.of());
+        }
+        output.write(json.getBytes(StandardCharsets.UTF_8));
         output.close();
     }
 
-    /** The schema's write-only properties, never returned in a final answer (the schema declares none today). */
-    private Set<String> writeOnlyProperties() {
-        if (writeOnlyProperties == null) {
-            final Set<String> names = new LinkedHashSet<>();
+    /** The schema's write-only properties as paths of property names, never returned in a final answer. */
+    private List<List<String>> writeOnlyPaths() {
+        if (writeOnlyPaths == null) {
+            final List<List<String>> paths = new ArrayList<>();
             final JSONArray pointers = resourceSchema().optJSONArray("writeOnlyProperties");
             for (int i = 0; pointers != null && i < pointers.length(); i++) {
-                names.add(Protocol.topLevelProperty(pointers.getString(i)));
+                paths.add(Protocol.propertyPath(pointers.getString(i)));
             }
-            writeOnlyProperties = Set.copyOf(names);
+            writeOnlyPaths = List.copyOf(paths);
         }
-        return writeOnlyProperties;
+        return writeOnlyPaths;
     }
 
     private JSONObject resourceSchema() {
         if (resourceSchema == null) {
-            resourceSchema = configuration.resourceSchemaJSONObject();
+            resourceSchema = schemaSource.get();
         }
         return resourceSchema;
+    }
+
+    /** The error and the first of its stack frames, for the log. */
+    private static String trace(final Throwable error) {
+        final StringBuilder trace = new StringBuilder(error.toString());
+        final StackTraceElement[] frames = error.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, LOGGED_FRAMES); i++) {
+            trace.append(System.lineSeparator()).append("\tat ").append(frames[i]);
+        }
+        if (frames.length > LOGGED_FRAMES) {
+            trace.append(System.lineSeparator()).append("\t... ").append(frames.length - LOGGED_FRAMES).append(" more");
+        }
+        return trace.toString();
     }
 
     private static LoggerProxy logger(final LogPublisher publisher) {
@@ -261,6 +304,19 @@ public class HandlerWrapper implements RequestStreamHandler {
             throw new KeyholdFailureException(FailureKind.InvalidRequest, "No request was received.");
         }
         return input.readAllBytes();
+    }
+
+    /**
+     * An InternalFailure for an unexpected error, with the mutating request's model as the handlers' own failures
+     * carry it: CloudFormation then knows which key store a rollback concerns.
+     */
+    private static ProgressEvent<ResourceModel, CallbackContext> defect(final Throwable error,
+                                                                       final Invocation invocation) {
+        final ProgressEvent<ResourceModel, CallbackContext> response = failed(Failure.defect(error, "the stack events"));
+        if (MUTATING.contains(invocation.action())) {
+            response.setResourceModel(invocation.request().getDesiredResourceState());
+        }
+        return response;
     }
 
     /** A failure before or around the handlers: no model, no context. */

@@ -12,8 +12,12 @@ import org.json.JSONObject;
 
 /**
  * The resource model's JSON form: one entry per schema property (ResourceModelSchemaTest keeps this table and
- * schema.json in step). Every property is a string, and a name the schema does not declare is refused with the list
- * of those it does, so a typo in a template never passes silently.
+ * schema.json in step). Every property is a string. A null value reads as unset, as the plugin's deserializer reads
+ * it. A name the schema does not declare is refused, with the list of those it does, only where the plugin's wrapper
+ * validates: the desired state of the first CREATE or UPDATE invocation, so a typo in a template never passes
+ * silently. Everywhere else it is ignored, as the plugin ignores it: a model CloudFormation stored under an earlier
+ * schema version may still carry a property a later version removed or renamed, and refusing it would leave READ,
+ * drift detection, UPDATE and DELETE failing (stacks stuck in DELETE_FAILED or UPDATE_ROLLBACK_FAILED).
  */
 final class ResourceModelJson {
     private record Property(Function<ResourceModel, String> getter, BiConsumer<ResourceModel, String> setter) {
@@ -48,12 +52,18 @@ final class ResourceModelJson {
         return PROPERTIES.keySet();
     }
 
+    /** Whether a name the schema does not declare is refused or ignored. */
+    enum Undeclared {
+        REFUSE, IGNORE
+    }
+
     /**
-     * @param json  the member's object; null when the request has no such member, which reads as no model
-     * @param where names the member being read (resourceProperties, desiredResourceState...) in error messages
-     * @throws KeyholdFailureException InvalidRequest for an undeclared name or a value that is not a string
+     * @param json       the member's object; null when the request has no such member, which reads as no model
+     * @param where      names the member being read (resourceProperties, desiredResourceState...) in error messages
+     * @param undeclared what a name the schema does not declare does
+     * @throws KeyholdFailureException InvalidRequest for a refused undeclared name or a value that is not a string
      */
-    static ResourceModel read(final JSONObject json, final String where) {
+    static ResourceModel read(final JSONObject json, final String where, final Undeclared undeclared) {
         if (json == null) {
             return null;
         }
@@ -61,6 +71,9 @@ final class ResourceModelJson {
         for (String name : json.keySet()) {
             final Property property = PROPERTIES.get(name);
             if (property == null) {
+                if (undeclared == Undeclared.IGNORE) {
+                    continue;
+                }
                 throw invalid(String.format("%s has an unknown property %s. %s declares %s.", where, name,
                     ResourceModel.TYPE_NAME, String.join(", ", names())));
             }

@@ -63,7 +63,6 @@ class ProtocolTest {
         assertThat(invocation.callerCredentials().getSessionToken()).isEqualTo("ST");
         assertThat(invocation.providerCredentials().getAccessKeyId()).isEqualTo("PAK");
         assertThat(invocation.providerLogGroupName()).isEqualTo("keyhold-logs");
-        assertThat(invocation.rawProperties().getString("ConnectionState")).isEqualTo("CONNECTED");
         final ResourceHandlerRequest<ResourceModel> request = invocation.request();
         assertThat(request.getClientRequestToken()).isEqualTo("token-1");
         assertThat(request.getDesiredResourceState())
@@ -78,6 +77,7 @@ class ProtocolTest {
         assertThat(request.getNextToken()).isEqualTo("n-1");
         assertThat(request.getMaxResults()).isEqualTo(5);
         assertThat(request.getRegion()).isEqualTo("eu-west-1");
+        assertThat(request.getAwsPartition()).isEqualTo("aws");
         assertThat(request.getStackId()).endsWith("stack/s/1");
         assertThat(request.getSnapshotRequested()).isFalse();
         assertThat(request.getRollback()).isTrue();
@@ -122,9 +122,43 @@ class ProtocolTest {
             .getMessage()).isEqualTo("The request's action EXPLODE is not one of [CREATE, READ, UPDATE, DELETE, LIST].");
         assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"requestData\": {}}"))).getMessage())
             .contains("action null is not one of");
-        assertThat(failure(() -> Protocol.invocation(new JSONObject(
-            "{\"action\": \"READ\", \"requestData\": {\"resourceProperties\": {\"CustomKeyStoreID\": \"cks-1\"}}}")))
-            .getMessage()).contains("resourceProperties has an unknown property CustomKeyStoreID", "CustomKeyStoreId");
+    }
+
+    @Test
+    void anUndeclaredPropertyIsRefusedOnlyInTheDesiredStateOfAFirstCreateOrUpdate() {
+        final String misspelt = "{\"CustomKeyStoreID\": \"cks-1\", \"CustomKeyStoreId\": \"cks-1\"}";
+        for (String action : List.of("CREATE", "UPDATE")) {
+            assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"action\": \"" + action + "\", "
+                + "\"requestData\": {\"resourceProperties\": " + misspelt + "}}"))).getMessage())
+                .contains("resourceProperties has an unknown property CustomKeyStoreID", "declares CustomKeyStoreId");
+        }
+        final ResourceModel read = ResourceModel.builder().customKeyStoreId("cks-1").build();
+        for (String action : List.of("READ", "DELETE", "LIST")) {
+            assertThat(Protocol.invocation(new JSONObject("{\"action\": \"" + action + "\", \"requestData\": "
+                + "{\"resourceProperties\": " + misspelt + "}}")).request().getDesiredResourceState()).as(action)
+                .isEqualTo(read);
+        }
+        final Invocation callback = Protocol.invocation(new JSONObject("{\"action\": \"UPDATE\", \"callbackContext\": "
+            + "{}, \"requestData\": {\"resourceProperties\": " + misspelt + ", \"previousResourceProperties\": "
+            + misspelt + "}}"));
+        assertThat(callback.request().getDesiredResourceState()).isEqualTo(read);
+        assertThat(callback.request().getPreviousResourceState()).isEqualTo(read);
+        assertThat(Protocol.invocation(new JSONObject("{\"action\": \"UPDATE\", \"requestData\": {"
+            + "\"resourceProperties\": {\"CustomKeyStoreId\": \"cks-1\"}, \"previousResourceProperties\": " + misspelt
+            + "}}")).request().getPreviousResourceState()).as("the previous state is never validated").isEqualTo(read);
+    }
+
+    @Test
+    void thePartitionComesFromTheRegionAsThePluginDerivesIt() {
+        assertThat(Map.of("us-east-1", "aws", "cn-northwest-1", "aws-cn", "us-gov-west-1", "aws-us-gov",
+            "us-iso-east-1", "aws-iso", "us-isob-east-1", "aws-iso-b", "eu-isoe-west-1", "aws-iso-e"))
+            .allSatisfy((region, partition) -> assertThat(Protocol.partition(region)).as(region).isEqualTo(partition));
+        final ResourceHandlerRequest<ResourceModel> request = Protocol.invocation(new JSONObject(
+            "{\"action\": \"LIST\", \"region\": \"cn-north-1\", \"requestData\": {}}")).request();
+        assertThat(request.getAwsPartition()).isEqualTo("aws-cn");
+        assertThat(request.getDesiredResourceTags()).as("the plugin gives {}, never null").isEmpty();
+        assertThat(request.getPreviousResourceTags()).isEmpty();
+        assertThat(request.getSystemTags()).as("passed on as sent").isNull();
     }
 
     @Test
@@ -140,7 +174,7 @@ class ProtocolTest {
         context.setNextPollSeconds(15);
         context.setStatusMessage("cks-1: CONNECTING for 5s");
         final String response = Protocol.response(ProgressEvent.defaultInProgressHandler(context, 15,
-            ResourceModel.builder().customKeyStoreId("cks-1").build()), Set.of());
+            ResourceModel.builder().customKeyStoreId("cks-1").build()), List.of());
 
         final JSONObject next = new JSONObject(REQUEST).put("callbackContext",
             new JSONObject(response).getJSONObject("callbackContext"));
@@ -186,7 +220,7 @@ class ProtocolTest {
     void responsesKeepThePluginsMemberOrderAndLeaveOutWhatIsUnset() {
         final ProgressEvent<ResourceModel, CallbackContext> failed = ProgressEvent.failed(null, null,
             HandlerErrorCode.NotFound, "gone");
-        assertThat(Protocol.response(failed, Set.of()))
+        assertThat(Protocol.response(failed, List.of()))
             .isEqualTo("{\"status\":\"FAILED\",\"errorCode\":\"NotFound\",\"message\":\"gone\",\"callbackDelaySeconds\":0}");
 
         final ResourceModel model = ResourceModel.builder().customKeyStoreId("cks-1").connectionState("CONNECTED")
@@ -194,12 +228,12 @@ class ProtocolTest {
         final ProgressEvent<ResourceModel, CallbackContext> listed = ProgressEvent.<ResourceModel, CallbackContext>builder()
             .status(software.amazon.cloudformation.proxy.OperationStatus.SUCCESS).resourceModels(List.of(model))
             .nextToken("next").build();
-        assertThat(Protocol.response(listed, Set.of())).isEqualTo("{\"status\":\"SUCCESS\",\"callbackDelaySeconds\":0,"
+        assertThat(Protocol.response(listed, List.of())).isEqualTo("{\"status\":\"SUCCESS\",\"callbackDelaySeconds\":0,"
             + "\"resourceModels\":[{\"CustomKeyStoreId\":\"cks-1\",\"ConnectionState\":\"CONNECTED\","
             + "\"ObservedConnectionState\":\"CONNECTED\"}],\"nextToken\":\"next\"}");
 
         final JSONObject stripped = new JSONObject(Protocol.response(ProgressEvent.defaultSuccessHandler(model),
-            Set.of("ObservedConnectionState")));
+            List.of(List.of("ObservedConnectionState"))));
         assertThat(stripped.getJSONObject("resourceModel").keySet())
             .containsExactlyInAnyOrder("CustomKeyStoreId", "ConnectionState");
     }
@@ -223,10 +257,27 @@ class ProtocolTest {
     }
 
     @Test
-    void writeOnlyPointersMustNameTopLevelProperties() {
-        assertThat(Protocol.topLevelProperty("/properties/Secret")).isEqualTo("Secret");
-        assertThatThrownBy(() -> Protocol.topLevelProperty("/properties/Nested/Secret"))
-            .hasMessageContaining("/properties/Nested/Secret");
-        assertThatThrownBy(() -> Protocol.topLevelProperty("/definitions/X")).isInstanceOf(IllegalStateException.class);
+    void writeOnlyPointersArePathsOfPropertyNames() {
+        assertThat(Protocol.propertyPath("/properties/Secret")).containsExactly("Secret");
+        assertThat(Protocol.propertyPath("/properties/XksProxyAuthenticationCredential/RawSecretAccessKey"))
+            .containsExactly("XksProxyAuthenticationCredential", "RawSecretAccessKey");
+        assertThat(Protocol.propertyPath("/properties/a~1b/c~0d")).containsExactly("a/b", "c~d");
+        assertThatThrownBy(() -> Protocol.propertyPath("/definitions/X")).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("/definitions/X");
+        assertThatThrownBy(() -> Protocol.propertyPath("/properties/")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void writeOnlyMembersAreRemovedAtAnyDepth() {
+        final Map<String, Object> model = new JSONObject("""
+            {"Name": "n", "XksProxyAuthenticationCredential": {"AccessKeyId": "AK", "RawSecretAccessKey": "secret"},
+             "Keys": [{"Id": 1, "Secret": "s1"}, {"Id": 2}, "not an object"], "Plain": "p"}""").toMap();
+        for (String pointer : List.of("/properties/XksProxyAuthenticationCredential/RawSecretAccessKey",
+            "/properties/Keys/*/Secret", "/properties/Plain", "/properties/Unset/Deeper", "/properties/Name/Deeper")) {
+            Protocol.remove(model, Protocol.propertyPath(pointer));
+        }
+        assertThat(new JSONObject(model).similar(new JSONObject("""
+            {"Name": "n", "XksProxyAuthenticationCredential": {"AccessKeyId": "AK"},
+             "Keys": [{"Id": 1}, {"Id": 2}, "not an object"]}"""))).isTrue();
     }
 }

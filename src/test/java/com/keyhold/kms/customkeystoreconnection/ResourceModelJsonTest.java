@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import static com.keyhold.kms.customkeystoreconnection.ResourceModelJson.Undeclared.IGNORE;
+import static com.keyhold.kms.customkeystoreconnection.ResourceModelJson.Undeclared.REFUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,12 +19,12 @@ class ResourceModelJsonTest {
     void everyPropertyMakesTheRoundTrip() {
         final JSONObject json = new JSONObject(ResourceModelJson.write(FULL));
         assertThat(json.keySet()).containsExactlyInAnyOrderElementsOf(ResourceModelJson.names());
-        assertThat(ResourceModelJson.read(json, "resourceProperties")).isEqualTo(FULL);
+        assertThat(ResourceModelJson.read(json, "resourceProperties", REFUSE)).isEqualTo(FULL);
     }
 
     @Test
     void anAbsentMemberIsNoModel() {
-        assertThat(ResourceModelJson.read(null, "previousResourceProperties")).isNull();
+        assertThat(ResourceModelJson.read(null, "previousResourceProperties", IGNORE)).isNull();
     }
 
     @Test
@@ -30,12 +32,12 @@ class ResourceModelJsonTest {
         assertThat(ResourceModelJson.write(ResourceModel.builder().customKeyStoreId("cks-1").build()))
             .containsOnlyKeys("CustomKeyStoreId");
         assertThat(ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": null}"),
-            "resourceProperties")).isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
+            "resourceProperties", REFUSE)).isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
     }
 
     @Test
     void anUndeclaredNameIsRefusedWithTheNamesThatAreDeclared() {
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"Color\": \"blue\"}"), "desiredResourceState"))
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"Color\": \"blue\"}"), "desiredResourceState", REFUSE))
             .isInstanceOf(KeyholdFailureException.class)
             .hasMessage("desiredResourceState has an unknown property Color. Keyhold::KMS::CustomKeyStoreConnection "
                 + "declares CustomKeyStoreId, ConnectionState, ConnectionStateOnDelete, CustomKeyStoreName, "
@@ -43,10 +45,18 @@ class ResourceModelJsonTest {
     }
 
     @Test
+    void anUndeclaredNameIsIgnoredWhereThePluginIgnoresIt() {
+        // A model CloudFormation stored under an earlier schema version, with a property since removed.
+        assertThat(ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"Retired\": {\"a\": 1}, "
+            + "\"ConnectionStateOnDelete\": null}"), "previousResourceProperties", IGNORE))
+            .isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
+    }
+
+    @Test
     void aValueThatIsNotAStringIsRefusedAsGiven() {
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"ConnectionState\": 42}"), "resourceProperties"))
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"ConnectionState\": 42}"), "resourceProperties", REFUSE))
             .hasMessage("ConnectionState in resourceProperties must be a string; got 42.");
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": [\"cks-1\"]}"), "x"))
+        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": [\"cks-1\"]}"), "x", REFUSE))
             .hasMessageContaining("got [\"cks-1\"]");
     }
 }
