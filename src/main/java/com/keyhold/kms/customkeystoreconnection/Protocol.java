@@ -1,9 +1,8 @@
 package com.keyhold.kms.customkeystoreconnection;
 
-import com.keyhold.kms.customkeystoreconnection.ResourceModelJson.Undeclared;
+import com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
-import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,9 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /**
  * CloudFormation's resource-provider protocol (version 2.0.0) in JSON: the request CloudFormation sends, the
  * {@code testEntrypoint} payload of the contract tests, the response, and the callback context that travels between
- * invocations. Read and written with org.json rather than a data-binding library: a handler starts cold on most
- * invocations, and binding costs more start-up time than the whole protocol is worth (docs/PERFORMANCE.md).
+ * invocations, for any resource type: what is particular to a type comes from its {@link ResourceTypeBinding}. Read
+ * and written with org.json rather than a data-binding library: a handler starts cold on most invocations, and binding
+ * costs more start-up time than the whole protocol is worth (docs/PERFORMANCE.md).
  */
 final class Protocol {
     private static final String COMPRESSED = "__COMPRESSED__";
@@ -39,9 +39,9 @@ final class Protocol {
     private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
 
     /** One request, as the wrapper and the handlers need it. */
-    record Invocation(Action action, String resourceType, Credentials callerCredentials,
-                      Credentials providerCredentials, String providerLogGroupName, CallbackContext callbackContext,
-                      ResourceHandlerRequest<ResourceModel> request) {
+    record Invocation<M, C>(Action action, String resourceType, Credentials callerCredentials,
+                            Credentials providerCredentials, String providerLogGroupName, C callbackContext,
+                            ResourceHandlerRequest<M> request) {
         /** CloudFormation sends no callback context with the first invocation of an operation. */
         boolean first() {
             return callbackContext == null;
@@ -85,24 +85,32 @@ final class Protocol {
         }
     }
 
-    static Invocation invocation(final JSONObject root) {
+    /**
+     * CloudFormation's request. A property name the schema does not declare is refused, with the names it does, only
+     * where the plugin's wrapper validates: the desired state of the first CREATE or UPDATE invocation, so a typo in a
+     * template never passes silently. Everywhere else it is ignored, as the plugin's deserializer ignores it: a model
+     * CloudFormation stored under an earlier schema version may still carry a property a later version removed or
+     * renamed, and refusing it would leave READ, drift detection, UPDATE and DELETE failing (stacks stuck in
+     * DELETE_FAILED or UPDATE_ROLLBACK_FAILED).
+     */
+    static <M, C> Invocation<M, C> invocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject data = root.optJSONObject("requestData");
         if (data == null) {
             throw invalid("The request has no requestData object.");
         }
         final Action action = action(root.opt("action"));
-        final CallbackContext callbackContext = callbackContext(root);
+        final C callbackContext = callbackContext(root, type.contexts());
         final Undeclared undeclared = callbackContext == null && VALIDATED.contains(action) ? Undeclared.REFUSE
             : Undeclared.IGNORE;
         final String region = optString(root, "region");
-        final ResourceHandlerRequest<ResourceModel> request = ResourceHandlerRequest.<ResourceModel>builder()
+        final ResourceHandlerRequest<M> request = ResourceHandlerRequest.<M>builder()
             .clientRequestToken(optString(root, "bearerToken"))
-            .desiredResourceState(ResourceModelJson.read(optObject(data, "resourceProperties"), "resourceProperties",
+            .desiredResourceState(type.models().read(optObject(data, "resourceProperties"), "resourceProperties",
                 undeclared))
-            .previousResourceState(ResourceModelJson.read(optObject(data, "previousResourceProperties"),
+            .previousResourceState(type.models().read(optObject(data, "previousResourceProperties"),
                 "previousResourceProperties", Undeclared.IGNORE))
-            // The plugin merges stack tags with the model's own tags, into a map that is never null; the type is not
-            // taggable (schema.json), so the stack's tags are all there is.
+            // The plugin merges stack tags with the model's own tags, into a map that is never null. Keyhold's types
+            // are not taggable, so the stack's tags are all there is.
             .desiredResourceTags(tagsOrEmpty(data, "stackTags"))
             .previousResourceTags(tagsOrEmpty(data, "previousStackTags"))
             .systemTags(tags(data, "systemTags"))
@@ -121,8 +129,9 @@ final class Protocol {
             .updatePolicy(map(root, "updatePolicy"))
             .creationPolicy(map(root, "creationPolicy"))
             .build();
-        return new Invocation(action, optString(root, "resourceType"), credentials(data, "callerCredentials"),
-            credentials(data, "providerCredentials"), optString(data, "providerLogGroupName"), callbackContext, request);
+        return new Invocation<>(action, optString(root, "resourceType"), credentials(data, "callerCredentials"),
+            credentials(data, "providerCredentials"), optString(data, "providerLogGroupName"), callbackContext,
+            request);
     }
 
     /** The Region's partition (aws, aws-cn, aws-us-gov, aws-iso...), from the SDK's metadata as the plugin takes it. */
@@ -131,18 +140,18 @@ final class Protocol {
     }
 
     /** The contract tests' payload: {@code credentials}, {@code action}, {@code request}, {@code callbackContext}. */
-    static Invocation testInvocation(final JSONObject root) {
+    static <M, C> Invocation<M, C> testInvocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject request = optObject(root, "request");
         if (request == null) {
             throw invalid("The test payload has no request object.");
         }
         final JSONObject desired = optObject(request, "desiredResourceState");
         final JSONObject previous = optObject(request, "previousResourceState");
-        final ResourceHandlerRequest<ResourceModel> handlerRequest = ResourceHandlerRequest.<ResourceModel>builder()
+        final ResourceHandlerRequest<M> handlerRequest = ResourceHandlerRequest.<M>builder()
             .clientRequestToken(optString(request, "clientRequestToken"))
             // The plugin's test entry point validates nothing and its deserializer ignores undeclared names.
-            .desiredResourceState(ResourceModelJson.read(desired, "desiredResourceState", Undeclared.IGNORE))
-            .previousResourceState(ResourceModelJson.read(previous, "previousResourceState", Undeclared.IGNORE))
+            .desiredResourceState(type.models().read(desired, "desiredResourceState", Undeclared.IGNORE))
+            .previousResourceState(type.models().read(previous, "previousResourceState", Undeclared.IGNORE))
             .desiredResourceTags(tags(request, "desiredResourceTags"))
             .previousResourceTags(tags(request, "previousResourceTags"))
             .systemTags(tags(request, "systemTags"))
@@ -154,8 +163,8 @@ final class Protocol {
             .region(optString(request, "region"))
             .stackId(optString(request, "stackId"))
             .build();
-        return new Invocation(action(root.opt("action")), ResourceModel.TYPE_NAME, credentials(root, "credentials"),
-            null, null, callbackContext(root), handlerRequest);
+        return new Invocation<>(action(root.opt("action")), type.typeName(), credentials(root, "credentials"), null,
+            null, callbackContext(root, type.contexts()), handlerRequest);
     }
 
     /**
@@ -164,8 +173,8 @@ final class Protocol {
      * the plugin's wrapper does, since the next invocation needs the whole model. Members come in the order the
      * plugin's wrapper wrote them (status first), which keeps logs and the executable's output readable.
      */
-    static String response(final ProgressEvent<ResourceModel, CallbackContext> event,
-                           final List<List<String>> writeOnly) {
+    static <M, C> String response(final ProgressEvent<M, C> event, final ResourceTypeBinding<M, C> type,
+                                  final List<List<String>> writeOnly) {
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", event.getStatus().name());
         if (event.getErrorCode() != null) {
@@ -173,22 +182,25 @@ final class Protocol {
         }
         putIfSet(json, "message", event.getMessage());
         if (event.getCallbackContext() != null) {
-            json.put("callbackContext", callbackContext(event.getCallbackContext()));
+            json.put("callbackContext", type.contexts().write(event.getCallbackContext()));
         }
         json.put("callbackDelaySeconds", event.getCallbackDelaySeconds());
         if (event.getResourceModel() != null) {
-            json.put("resourceModel", model(event.getResourceModel(), event.isInProgress() ? List.of() : writeOnly));
+            json.put("resourceModel", model(type.models(), event.getResourceModel(),
+                event.isInProgress() ? List.of() : writeOnly));
         }
         if (event.getResourceModels() != null) {
             // The plugin strips only resourceModel; a LIST answer is final too, and must not disclose secrets either.
-            json.put("resourceModels", event.getResourceModels().stream().map(listed -> model(listed, writeOnly)).toList());
+            json.put("resourceModels", event.getResourceModels().stream()
+                .map(listed -> model(type.models(), listed, writeOnly)).toList());
         }
         putIfSet(json, "nextToken", event.getNextToken());
         return write(new JSONStringer(), json).toString();
     }
 
-    private static Map<String, Object> model(final ResourceModel model, final List<List<String>> writeOnly) {
-        final Map<String, Object> json = new LinkedHashMap<>(ResourceModelJson.write(model));
+    private static <M> Map<String, Object> model(final ModelCodec<M> codec, final M model,
+                                                 final List<List<String>> writeOnly) {
+        final Map<String, Object> json = codec.write(model);
         writeOnly.forEach(path -> remove(json, path));
         return json;
     }
@@ -244,29 +256,13 @@ final class Protocol {
             .map(token -> token.replace("~1", "/").replace("~0", "~")).toList();
     }
 
-    /**
-     * The callback context, Keyhold's own members only. The plugin's call-graph memo is left out: the one call chain
-     * Keyhold runs is poll-only (its service call returns the model it is given), so replaying it costs no AWS call.
-     */
-    static Map<String, Object> callbackContext(final CallbackContext context) {
-        final Map<String, Object> json = new LinkedHashMap<>();
-        if (context.getProgress() != null) {
-            json.put("progress", context.getProgress().toMap());
-        }
-        json.put("preconditionsChecked", context.isPreconditionsChecked());
-        json.put("ownershipClaimed", context.isOwnershipClaimed());
-        json.put("nextPollSeconds", context.getNextPollSeconds());
-        putIfSet(json, "statusMessage", context.getStatusMessage());
-        return json;
-    }
-
     private static void putIfSet(final Map<String, Object> json, final String name, final Object value) {
         if (value != null) {
             json.put(name, value);
         }
     }
 
-    private static CallbackContext callbackContext(final JSONObject root) {
+    private static <C> C callbackContext(final JSONObject root, final ContextCodec<C> codec) {
         if (!root.has("callbackContext") || root.isNull("callbackContext")) {
             return null;
         }
@@ -275,14 +271,7 @@ final class Protocol {
             throw invalid("The callbackContext is not a JSON object.");
         }
         try {
-            final CallbackContext context = new CallbackContext();
-            final JSONObject progress = json.optJSONObject("progress");
-            context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
-            context.setPreconditionsChecked(json.optBoolean("preconditionsChecked"));
-            context.setOwnershipClaimed(json.optBoolean("ownershipClaimed"));
-            context.setNextPollSeconds(json.optInt("nextPollSeconds"));
-            context.setStatusMessage(optString(json, "statusMessage"));
-            return context;
+            return codec.read(json);
         } catch (IllegalArgumentException e) {
             // Never restart a transition from scratch on a context that cannot be read: that could repeat a call.
             throw new KeyholdFailureException(FailureKind.InternalFailure, "The callback context cannot be read ("

@@ -38,26 +38,4 @@ class InputCheckTest {
             + "{\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": 42, \"ConnectionStateOnDelete\": null}}}"))
             .contains("ConnectionState '42'");
     }
-
-    private static String missing(final String json) {
-        return InputCheck.missingMember(new JSONObject(json));
-    }
-
-    @Test
-    void namesTheFirstMissingMemberInTheOrderTheyAreChecked() {
-        assertThat(missing("{}")).startsWith("The request's region is missing");
-        assertThat(missing("{\"region\": \"us-east-1\"}")).startsWith("The request's awsAccountId is missing");
-        final String account = "\"region\": \"us-east-1\", \"awsAccountId\": \"123456789012\"";
-        assertThat(missing("{" + account + "}")).startsWith("The request's requestData.callerCredentials is missing");
-        assertThat(missing("{" + account + ", \"requestData\": {\"callerCredentials\": \"AK:SK\"}}"))
-            .startsWith("The request's requestData.callerCredentials is not an object");
-        final String credentials = account + ", \"requestData\": {\"callerCredentials\": {\"accessKeyId\": \"AK\", "
-            + "\"secretAccessKey\": \"SK\", \"sessionToken\": \"ST\"}";
-        assertThat(missing("{" + credentials + "}}")).as("no stack: nothing more needed").isNull();
-        assertThat(missing("{" + credentials + ", \"previousSystemTags\": {\"aws:cloudformation:stack-id\": \"s\"}}}"))
-            .startsWith("The request's stackId is missing");
-        assertThat(missing("{" + credentials + "}, \"stackId\": \"arn:aws:cloudformation:us-east-1:1:stack/s/1\"}"))
-            .startsWith("The request's requestData.logicalResourceId is missing");
-        assertThat(missing("{" + credentials + ", \"logicalResourceId\": \"L\"}, \"stackId\": \"s\"}")).isNull();
-    }
 }
