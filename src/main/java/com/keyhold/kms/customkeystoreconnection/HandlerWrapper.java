@@ -16,13 +16,13 @@ import software.amazon.cloudformation.Action;
  * ({@code testEntrypoint}), named in .rpdk-config as {@code cfn generate} names them: the connection type bound to the
  * resource-provider protocol ({@link #binding}).
  *
- * <p>Keyhold speaks CloudFormation's resource-provider protocol itself ({@link ResourceProvider}, {@link Protocol})
+ * <p>Keyhold speaks CloudFormation's resource-provider protocol itself ({@link TypeEntryPoints}, {@link Protocol})
  * rather than extending the plugin's {@code LambdaWrapper}, whose class initialisation builds an Apache HTTP client
  * with its TLS context and whose serializer builds two Jackson mappers: most of a cold start, paid on nearly every
  * invocation of a long transition (docs/PERFORMANCE.md).
  */
 public class HandlerWrapper implements RequestStreamHandler {
-    private final ResourceProvider<ResourceModel, CallbackContext> provider;
+    private final TypeEntryPoints<ResourceModel, CallbackContext> entryPoints;
 
     /** Used by Lambda. */
     public HandlerWrapper() {
@@ -42,7 +42,7 @@ public class HandlerWrapper implements RequestStreamHandler {
     /** Used by tests: another schema than the one in the jar (one with nested write-only properties, say). */
     HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers,
                    final TempDirectoryGuard tempDirectoryGuard, final Supplier<JSONObject> schema) {
-        this.provider = new ResourceProvider<>(binding(handlers, schema), tempDirectoryGuard);
+        this.entryPoints = new TypeEntryPoints<>(binding(handlers, schema), tempDirectoryGuard);
     }
 
     private static Map<Action, BaseHandler<CallbackContext>> handlers(final HandlerConfig config) {
@@ -68,12 +68,12 @@ public class HandlerWrapper implements RequestStreamHandler {
     @Override
     public void handleRequest(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
-        provider.handleRequest(input, output, context);
+        entryPoints.handleRequest(input, output, context);
     }
 
     /** Runs one handler as the CloudFormation CLI's contract tests do: no schema check, the payload's credentials. */
     public void testEntrypoint(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
-        provider.testEntrypoint(input, output, context);
+        entryPoints.testEntrypoint(input, output, context);
     }
 }

@@ -12,7 +12,7 @@ import software.amazon.cloudformation.proxy.ProgressEvent;
 import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 
 /**
- * Everything the resource-provider protocol ({@link Protocol}, {@link ResourceProvider}) needs to know of one resource
+ * Everything the resource-provider protocol ({@link Protocol}, {@link TypeEntryPoints}) needs to know of one resource
  * type, so that a second type binds to the same protocol code instead of copying it.
  *
  * @param typeName   the type's name, e.g. Keyhold::KMS::CustomKeyStoreConnection

@@ -84,7 +84,7 @@ class SecondTypeBindingTest {
     private final List<String> log = new ArrayList<>();
 
     /** CREATE takes two invocations; READ answers the model it was given. */
-    private final ResourceProvider<Store, Steps> provider = new ResourceProvider<>(new ResourceTypeBinding<>(
+    private final TypeEntryPoints<Store, Steps> entryPoints = new TypeEntryPoints<>(new ResourceTypeBinding<>(
         "Keyhold::Test::Store", () -> SCHEMA, STORE, STEPS, request -> null, Map.of(
             Action.CREATE, (proxy, request, context, logger) -> {
                 seen.add(request);
@@ -103,7 +103,7 @@ class SecondTypeBindingTest {
     private JSONObject invoke(final JSONObject request) throws IOException {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final Clock clock = Clock.systemUTC();
-        provider.handleRequest(new ByteArrayInputStream(request.toString().getBytes(StandardCharsets.UTF_8)), out,
+        entryPoints.handleRequest(new ByteArrayInputStream(request.toString().getBytes(StandardCharsets.UTF_8)), out,
             new LocalLambdaContext("second-type", null, clock, clock.instant().plusSeconds(60), log::add));
         return new JSONObject(out.toString(StandardCharsets.UTF_8));
     }
@@ -188,7 +188,9 @@ class SecondTypeBindingTest {
         final Store withNulls = new Store();
         withNulls.zones = java.util.Arrays.asList("a", null);
         assertThat(STORE.write(withNulls)).isEqualTo(Map.of("Zones", java.util.Arrays.asList("a", null)));
-        assertThatThrownBy(() -> ModelCodec.builder("Twice", Store::new).string("Name", s -> s.name, (s, v) -> s.name = v)
-            .string("Name", s -> s.name, (s, v) -> s.name = v)).hasMessage("Twice declares Name twice");
+        final ModelCodec.Builder<Store> twice = ModelCodec.builder("Twice", Store::new)
+            .string("Name", s -> s.name, (s, v) -> s.name = v);
+        assertThatThrownBy(() -> twice.string("Name", s -> s.name, (s, v) -> s.name = v))
+            .hasMessage("Twice declares Name twice");
     }
 }

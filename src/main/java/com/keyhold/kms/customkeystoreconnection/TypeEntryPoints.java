@@ -45,7 +45,7 @@ import software.amazon.cloudformation.resource.exceptions.ValidationException;
  * @param <M> the model class
  * @param <C> the callback context class
  */
-final class ResourceProvider<M, C> {
+final class TypeEntryPoints<M, C> {
     private static final Set<Action> MUTATING = Set.of(Action.CREATE, Action.UPDATE, Action.DELETE);
     /** Stack frames logged with an unexpected error: enough to find the defect, not a StackOverflowError's 1024. */
     private static final int LOGGED_FRAMES = 25;
@@ -56,7 +56,7 @@ final class ResourceProvider<M, C> {
     private JSONObject resourceSchema;
     private List<List<String>> writeOnlyPaths;
 
-    ResourceProvider(final ResourceTypeBinding<M, C> type, final TempDirectoryGuard tempDirectoryGuard) {
+    TypeEntryPoints(final ResourceTypeBinding<M, C> type, final TempDirectoryGuard tempDirectoryGuard) {
         this.type = type;
         this.tempDirectoryGuard = tempDirectoryGuard;
     }
