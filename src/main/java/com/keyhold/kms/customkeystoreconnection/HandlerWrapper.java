@@ -2,62 +2,27 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.keyhold.kms.customkeystoreconnection.Protocol.Invocation;
-import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
-import com.keyhold.kms.customkeystoreconnection.core.Failure;
-import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
-import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
-import org.json.JSONArray;
-import org.json.JSONException;
+import java.util.function.Supplier;
 import org.json.JSONObject;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.cloudformation.Action;
-import software.amazon.cloudformation.exceptions.BaseHandlerException;
-import software.amazon.cloudformation.loggers.LambdaLogPublisher;
-import software.amazon.cloudformation.loggers.LogPublisher;
-import software.amazon.cloudformation.proxy.AmazonWebServicesClientProxy;
-import software.amazon.cloudformation.proxy.DelayFactory;
-import software.amazon.cloudformation.proxy.HandlerErrorCode;
-import software.amazon.cloudformation.proxy.LoggerProxy;
-import software.amazon.cloudformation.proxy.MetricsPublisherProxy;
-import software.amazon.cloudformation.proxy.ProgressEvent;
-import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
-import software.amazon.cloudformation.proxy.WaitStrategy;
-import software.amazon.cloudformation.resource.Validator;
-import software.amazon.cloudformation.resource.exceptions.ValidationException;
 
 /**
  * The Lambda entry point CloudFormation invokes ({@code handleRequest}) and the contract-test entry point
- * ({@code testEntrypoint}), named in .rpdk-config as {@code cfn generate} names them.
+ * ({@code testEntrypoint}), named in .rpdk-config as {@code cfn generate} names them: the connection type bound to the
+ * resource-provider protocol ({@link #binding}).
  *
- * <p>It speaks CloudFormation's resource-provider protocol itself ({@link Protocol}) rather than extending the plugin's
- * {@code LambdaWrapper}, whose class initialisation builds an Apache HTTP client with its TLS context and whose
- * serializer builds two Jackson mappers: most of a cold start, paid on nearly every invocation of a long transition
- * (guides/PERFORMANCE.md). Each request goes through the same steps as in the plugin's wrapper: scrub the temporary
- * directory, read the request, validate the first invocation of CREATE and UPDATE against the schema, publish the
- * owner's metrics and logs when asked, call the handler through the plugin's proxy with the caller's credentials, and
- * map what escapes it onto the protocol's error codes.
+ * <p>Keyhold speaks CloudFormation's resource-provider protocol itself ({@link TypeEntryPoints}, {@link Protocol})
+ * rather than extending the plugin's {@code LambdaWrapper}, whose class initialisation builds an Apache HTTP client
+ * with its TLS context and whose serializer builds two Jackson mappers: most of a cold start, paid on nearly every
+ * invocation of a long transition (guides/PERFORMANCE.md).
  */
 public class HandlerWrapper implements RequestStreamHandler {
-    private static final Set<Action> MUTATING = Set.of(Action.CREATE, Action.UPDATE, Action.DELETE);
-    private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
-
-    private final Map<Action, BaseHandler<CallbackContext>> handlers;
-    private final TempDirectoryGuard tempDirectoryGuard;
-    private final Configuration configuration = new Configuration();
-    private final ProviderTelemetry telemetry = new ProviderTelemetry(SharedHttpClient::get);
-    private JSONObject resourceSchema;
-    private Set<String> writeOnlyProperties;
+    private final TypeEntryPoints<ResourceModel, CallbackContext> entryPoints;
 
     /** Used by Lambda. */
     public HandlerWrapper() {
@@ -71,8 +36,13 @@ public class HandlerWrapper implements RequestStreamHandler {
 
     HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers,
                    final TempDirectoryGuard tempDirectoryGuard) {
-        this.handlers = handlers;
-        this.tempDirectoryGuard = tempDirectoryGuard;
+        this(handlers, tempDirectoryGuard, new Configuration()::resourceSchemaJSONObject);
+    }
+
+    /** Used by tests: another schema than the one in the jar (one with nested write-only properties, say). */
+    HandlerWrapper(final Map<Action, BaseHandler<CallbackContext>> handlers,
+                   final TempDirectoryGuard tempDirectoryGuard, final Supplier<JSONObject> schema) {
+        this.entryPoints = new TypeEntryPoints<>(binding(handlers, schema), tempDirectoryGuard);
     }
 
     private static Map<Action, BaseHandler<CallbackContext>> handlers(final HandlerConfig config) {
@@ -85,186 +55,25 @@ public class HandlerWrapper implements RequestStreamHandler {
         return handlers;
     }
 
+    /** What the protocol needs to know of the connection type. */
+    static ResourceTypeBinding<ResourceModel, CallbackContext> binding(
+        final Map<Action, BaseHandler<CallbackContext>> handlers, final Supplier<JSONObject> schema) {
+        final Map<Action, ResourceTypeBinding.ActionHandler<ResourceModel, CallbackContext>> bound =
+            new EnumMap<>(Action.class);
+        handlers.forEach((action, handler) -> bound.put(action, handler::handleRequest));
+        return new ResourceTypeBinding<>(ResourceModel.TYPE_NAME, schema, ResourceModelJson.CODEC,
+            CallbackContextJson.CODEC, InputCheck::problem, bound);
+    }
+
     @Override
     public void handleRequest(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
-        final LogPublisher platform = new LambdaLogPublisher(context.getLogger());
-        write(output, process(input, platform));
+        entryPoints.handleRequest(input, output, context);
     }
 
     /** Runs one handler as the CloudFormation CLI's contract tests do: no schema check, the payload's credentials. */
     public void testEntrypoint(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
-        final LoggerProxy logger = logger(new LambdaLogPublisher(context.getLogger()));
-        ProgressEvent<ResourceModel, CallbackContext> response;
-        try {
-            final Invocation invocation = Protocol.testInvocation(Protocol.parse(readAll(input)));
-            final AmazonWebServicesClientProxy proxy = invocation.callerCredentials() == null ? null
-                : new AmazonWebServicesClientProxy(logger, invocation.callerCredentials(),
-                    () -> (long) context.getRemainingTimeInMillis());
-            response = invoke(proxy, invocation, logger, new MetricsPublisherProxy());
-        } catch (KeyholdFailureException e) {
-            response = failed(e.failure());
-        } catch (JSONException e) {
-            response = failed(new Failure(FailureKind.InvalidRequest, "The test payload is malformed: " + e.getMessage()));
-        }
-        write(output, response);
-    }
-
-    private ProgressEvent<ResourceModel, CallbackContext> process(final InputStream input, final LogPublisher platform) {
-        final LoggerProxy platformLogger = logger(platform);
-        scrubTemporaryDirectory(platformLogger);
-        final Invocation invocation;
-        try {
-            final JSONObject request = Protocol.parse(readAll(input));
-            final String problem = InputCheck.problem(request);
-            if (problem != null) {
-                return failed(new Failure(FailureKind.InvalidRequest, problem));
-            }
-            invocation = Protocol.invocation(request);
-        } catch (KeyholdFailureException e) {
-            return failed(e.failure());
-        } catch (JSONException e) {
-            return failed(new Failure(FailureKind.InvalidRequest, "The request is malformed: " + e.getMessage()));
-        } catch (IOException e) {
-            return failed(new Failure(FailureKind.InternalFailure, "The request could not be read: " + e));
-        }
-        final Action action = invocation.action();
-        final LoggerProxy logger = logger(platform);
-        final MetricsPublisherProxy metrics = new MetricsPublisherProxy();
-        ProgressEvent<ResourceModel, CallbackContext> response;
-        try {
-            if (invocation.providerCredentials() != null) {
-                telemetry.attach(invocation.providerCredentials(), invocation.resourceType(),
-                    invocation.providerLogGroupName(), logger, metrics, platformLogger);
-            }
-            metrics.publishInvocationMetric(Instant.now(), action);
-            response = validateAndInvoke(invocation, logger, metrics);
-        } catch (RuntimeException | LinkageError e) {
-            // Whatever happened, CloudFormation gets an answer it can show, and the mutating request's model back.
-            platformLogger.log("Keyhold failed outside its handlers: " + e);
-            response = failed(Failure.defect(e, "the stack events"));
-            if (MUTATING.contains(action)) {
-                response.setResourceModel(invocation.request().getDesiredResourceState());
-            }
-        }
-        metrics.publishExceptionByErrorCodeAndCountBulkMetrics(Instant.now(), action, response.getErrorCode());
-        return response;
-    }
-
-    private ProgressEvent<ResourceModel, CallbackContext> validateAndInvoke(final Invocation invocation,
-                                                                           final LoggerProxy logger,
-                                                                           final MetricsPublisherProxy metrics) {
-        if (VALIDATED.contains(invocation.action()) && invocation.first()) {
-            final String invalid = schemaViolations(invocation.rawProperties());
-            if (invalid != null) {
-                return failed(new Failure(FailureKind.InvalidRequest, invalid));
-            }
-        }
-        final AmazonWebServicesClientProxy proxy = invocation.callerCredentials() == null ? null
-            : new AmazonWebServicesClientProxy(logger, invocation.callerCredentials(),
-                DelayFactory.CONSTANT_DEFAULT_DELAY_FACTORY, WaitStrategy.scheduleForCallbackStrategy());
-        return invoke(proxy, invocation, logger, metrics);
-    }
-
-    /** Calls the action's handler; what escapes it becomes the error code the plugin's wrapper would give. */
-    private ProgressEvent<ResourceModel, CallbackContext> invoke(final AmazonWebServicesClientProxy proxy,
-                                                                final Invocation invocation,
-                                                                final LoggerProxy logger,
-                                                                final MetricsPublisherProxy metrics) {
-        final Action action = invocation.action();
-        final ResourceHandlerRequest<ResourceModel> request = invocation.request();
-        final Instant start = Instant.now();
-        try {
-            logger.log(String.format("[%s] invoking handler...", action));
-            final ProgressEvent<ResourceModel, CallbackContext> response = handlers.get(action)
-                .handleRequest(proxy, request, invocation.callbackContext(), logger);
-            logger.log(String.format("[%s] handler returned %s", action, response.getStatus()));
-            return response;
-        } catch (BaseHandlerException e) {
-            metrics.publishExceptionMetric(Instant.now(), action, e, e.getErrorCode());
-            return ProgressEvent.defaultFailureHandler(e, e.getErrorCode());
-        } catch (AwsServiceException e) {
-            final HandlerErrorCode code = e.isThrottlingException() ? HandlerErrorCode.Throttling
-                : HandlerErrorCode.GeneralServiceException;
-            metrics.publishExceptionMetric(Instant.now(), action, e, code);
-            return ProgressEvent.defaultFailureHandler(e, code);
-        } catch (RuntimeException e) {
-            logger.log(String.format("[%s] handler failed: %s", action, e));
-            metrics.publishExceptionMetric(Instant.now(), action, e, HandlerErrorCode.InternalFailure);
-            return failed(Failure.defect(e, "the stack events"));
-        } finally {
-            metrics.publishDurationMetric(Instant.now(), action, Duration.between(start, Instant.now()).toMillis());
-        }
-    }
-
-    /** The schema validator's findings in the plugin wrapper's words, or null when the properties conform. */
-    private String schemaViolations(final JSONObject properties) {
-        try {
-            new Validator().validateObject(properties, resourceSchema());
-            return null;
-        } catch (ValidationException e) {
-            final StringBuilder message = new StringBuilder(String.format("Model validation failed (%s)",
-                e.getMessage()));
-            for (ValidationException cause : e.getCausingExceptions()) {
-                message.append(String.format("%n%s (%s)", cause.getMessage(), cause.getSchemaPointer()));
-            }
-            return message.toString();
-        }
-    }
-
-    private void scrubTemporaryDirectory(final LoggerProxy platformLogger) {
-        try {
-            tempDirectoryGuard.scrub();
-        } catch (IOException | RuntimeException e) {
-            // A file another process holds must not fail the request; the next scrub tries again.
-            platformLogger.log("Could not empty the temporary directory: " + e);
-        }
-    }
-
-    private void write(final OutputStream output, final ProgressEvent<ResourceModel, CallbackContext> response)
-        throws IOException {
-        final Set<String> hidden = response.getResourceModel() == null || response.isInProgress() ? Set.of()
-            : writeOnlyProperties();
-        output.write(Protocol.response(response, hidden).getBytes(StandardCharsets.UTF_8));
-        output.close();
-    }
-
-    /** The schema's write-only properties, never returned in a final answer (the schema declares none today). */
-    private Set<String> writeOnlyProperties() {
-        if (writeOnlyProperties == null) {
-            final Set<String> names = new LinkedHashSet<>();
-            final JSONArray pointers = resourceSchema().optJSONArray("writeOnlyProperties");
-            for (int i = 0; pointers != null && i < pointers.length(); i++) {
-                names.add(Protocol.topLevelProperty(pointers.getString(i)));
-            }
-            writeOnlyProperties = Set.copyOf(names);
-        }
-        return writeOnlyProperties;
-    }
-
-    private JSONObject resourceSchema() {
-        if (resourceSchema == null) {
-            resourceSchema = configuration.resourceSchemaJSONObject();
-        }
-        return resourceSchema;
-    }
-
-    private static LoggerProxy logger(final LogPublisher publisher) {
-        final LoggerProxy logger = new LoggerProxy();
-        logger.addLogPublisher(publisher);
-        return logger;
-    }
-
-    private static byte[] readAll(final InputStream input) throws IOException {
-        if (input == null) {
-            throw new KeyholdFailureException(FailureKind.InvalidRequest, "No request was received.");
-        }
-        return input.readAllBytes();
-    }
-
-    /** A failure before or around the handlers: no model, no context. */
-    private static ProgressEvent<ResourceModel, CallbackContext> failed(final Failure failure) {
-        return BaseHandlerStd.failed(null, null, failure);
+        entryPoints.testEntrypoint(input, output, context);
     }
 }

@@ -6,8 +6,8 @@ import java.util.Set;
 import org.json.JSONObject;
 
 /**
- * The first look at a raw CloudFormation request, before anything is decoded: Keyhold's own rules on the resource
- * properties, whose messages say what is allowed, ahead of the schema validator's terser ones.
+ * The first look at a raw CloudFormation request of the connection type, before anything is decoded: Keyhold's own
+ * rules on the resource properties, whose messages say what is allowed, ahead of the schema validator's terser ones.
  */
 final class InputCheck {
     private static final Set<String> MUTATING = Set.of("CREATE", "UPDATE", "DELETE");

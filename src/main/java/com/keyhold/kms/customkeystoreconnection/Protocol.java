@@ -1,11 +1,12 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
-import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ import org.json.JSONException;
 import org.json.JSONObject;
 import org.json.JSONStringer;
 import org.json.JSONWriter;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.cloudformation.Action;
 import software.amazon.cloudformation.proxy.Credentials;
 import software.amazon.cloudformation.proxy.ProgressEvent;
@@ -25,21 +28,28 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 /**
  * CloudFormation's resource-provider protocol (version 2.0.0) in JSON: the request CloudFormation sends, the
  * {@code testEntrypoint} payload of the contract tests, the response, and the callback context that travels between
- * invocations. Read and written with org.json rather than a data-binding library: a handler starts cold on most
- * invocations, and binding costs more start-up time than the whole protocol is worth (guides/PERFORMANCE.md).
+ * invocations, for any resource type: what is particular to a type comes from its {@link ResourceTypeBinding}. Read
+ * and written with org.json rather than a data-binding library: a handler starts cold on most invocations, and binding
+ * costs more start-up time than the whole protocol is worth (guides/PERFORMANCE.md).
  */
 final class Protocol {
     private static final String COMPRESSED = "__COMPRESSED__";
     private static final String COMPRESSION_METHOD = "__COMPRESSION_METHOD__";
     private static final String GZIP_BASE64 = "gzip_base64";
+    private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
 
     /** One request, as the wrapper and the handlers need it. */
-    record Invocation(Action action, String resourceType, JSONObject rawProperties, Credentials callerCredentials,
-                      Credentials providerCredentials, String providerLogGroupName, CallbackContext callbackContext,
-                      ResourceHandlerRequest<ResourceModel> request) {
+    record Invocation<M, C>(Action action, String resourceType, Credentials callerCredentials,
+                            Credentials providerCredentials, String providerLogGroupName, C callbackContext,
+                            ResourceHandlerRequest<M> request) {
         /** CloudFormation sends no callback context with the first invocation of an operation. */
         boolean first() {
             return callbackContext == null;
+        }
+
+        /** The first invocation of a CREATE or UPDATE, whose desired state the plugin's wrapper validates. */
+        boolean validated() {
+            return first() && VALIDATED.contains(action);
         }
     }
 
@@ -75,27 +85,42 @@ final class Protocol {
         }
     }
 
-    static Invocation invocation(final JSONObject root) {
+    /**
+     * CloudFormation's request. A property name the schema does not declare is refused, with the names it does, only
+     * where the plugin's wrapper validates: the desired state of the first CREATE or UPDATE invocation, so a typo in a
+     * template never passes silently. Everywhere else it is ignored, as the plugin's deserializer ignores it: a model
+     * CloudFormation stored under an earlier schema version may still carry a property a later version removed or
+     * renamed, and refusing it would leave READ, drift detection, UPDATE and DELETE failing (stacks stuck in
+     * DELETE_FAILED or UPDATE_ROLLBACK_FAILED).
+     */
+    static <M, C> Invocation<M, C> invocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject data = root.optJSONObject("requestData");
         if (data == null) {
             throw invalid("The request has no requestData object.");
         }
-        final JSONObject properties = optObject(data, "resourceProperties");
-        final JSONObject previous = optObject(data, "previousResourceProperties");
-        final ResourceHandlerRequest<ResourceModel> request = ResourceHandlerRequest.<ResourceModel>builder()
+        final Action action = action(root.opt("action"));
+        final C callbackContext = callbackContext(root, type.contexts());
+        final Undeclared undeclared = callbackContext == null && VALIDATED.contains(action) ? Undeclared.REFUSE
+            : Undeclared.IGNORE;
+        final String region = optString(root, "region");
+        final ResourceHandlerRequest<M> request = ResourceHandlerRequest.<M>builder()
             .clientRequestToken(optString(root, "bearerToken"))
-            .desiredResourceState(ResourceModelJson.read(properties, "resourceProperties"))
-            .previousResourceState(ResourceModelJson.read(previous, "previousResourceProperties"))
-            // The type is not taggable (schema.json): stack tags are passed on as CloudFormation sent them.
-            .desiredResourceTags(tags(data, "stackTags"))
-            .previousResourceTags(tags(data, "previousStackTags"))
+            .desiredResourceState(type.models().read(optObject(data, "resourceProperties"), "resourceProperties",
+                undeclared))
+            .previousResourceState(type.models().read(optObject(data, "previousResourceProperties"),
+                "previousResourceProperties", Undeclared.IGNORE))
+            // The plugin merges stack tags with the model's own tags, into a map that is never null. Keyhold's types
+            // are not taggable, so the stack's tags are all there is.
+            .desiredResourceTags(tagsOrEmpty(data, "stackTags"))
+            .previousResourceTags(tagsOrEmpty(data, "previousStackTags"))
             .systemTags(tags(data, "systemTags"))
             .previousSystemTags(tags(data, "previousSystemTags"))
             .awsAccountId(optString(root, "awsAccountId"))
+            .awsPartition(region == null ? null : partition(region))
             .logicalResourceIdentifier(optString(data, "logicalResourceId"))
             .nextToken(optString(root, "nextToken"))
             .maxResults(root.has("maxResults") && !root.isNull("maxResults") ? root.getInt("maxResults") : null)
-            .region(optString(root, "region"))
+            .region(region)
             .stackId(optString(root, "stackId"))
             .snapshotRequested(optFlag(root, "snapshotRequested"))
             .rollback(optFlag(root, "rollback"))
@@ -104,23 +129,29 @@ final class Protocol {
             .updatePolicy(map(root, "updatePolicy"))
             .creationPolicy(map(root, "creationPolicy"))
             .build();
-        return new Invocation(action(root.opt("action")), optString(root, "resourceType"), properties,
-            credentials(data, "callerCredentials"), credentials(data, "providerCredentials"),
-            optString(data, "providerLogGroupName"), callbackContext(root), request);
+        return new Invocation<>(action, optString(root, "resourceType"), credentials(data, "callerCredentials"),
+            credentials(data, "providerCredentials"), optString(data, "providerLogGroupName"), callbackContext,
+            request);
+    }
+
+    /** The Region's partition (aws, aws-cn, aws-us-gov, aws-iso...), from the SDK's metadata as the plugin takes it. */
+    static String partition(final String region) {
+        return PartitionMetadata.of(Region.of(region)).id();
     }
 
     /** The contract tests' payload: {@code credentials}, {@code action}, {@code request}, {@code callbackContext}. */
-    static Invocation testInvocation(final JSONObject root) {
+    static <M, C> Invocation<M, C> testInvocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject request = optObject(root, "request");
         if (request == null) {
             throw invalid("The test payload has no request object.");
         }
         final JSONObject desired = optObject(request, "desiredResourceState");
         final JSONObject previous = optObject(request, "previousResourceState");
-        final ResourceHandlerRequest<ResourceModel> handlerRequest = ResourceHandlerRequest.<ResourceModel>builder()
+        final ResourceHandlerRequest<M> handlerRequest = ResourceHandlerRequest.<M>builder()
             .clientRequestToken(optString(request, "clientRequestToken"))
-            .desiredResourceState(ResourceModelJson.read(desired, "desiredResourceState"))
-            .previousResourceState(ResourceModelJson.read(previous, "previousResourceState"))
+            // The plugin's test entry point validates nothing and its deserializer ignores undeclared names.
+            .desiredResourceState(type.models().read(desired, "desiredResourceState", Undeclared.IGNORE))
+            .previousResourceState(type.models().read(previous, "previousResourceState", Undeclared.IGNORE))
             .desiredResourceTags(tags(request, "desiredResourceTags"))
             .previousResourceTags(tags(request, "previousResourceTags"))
             .systemTags(tags(request, "systemTags"))
@@ -132,15 +163,18 @@ final class Protocol {
             .region(optString(request, "region"))
             .stackId(optString(request, "stackId"))
             .build();
-        return new Invocation(action(root.opt("action")), ResourceModel.TYPE_NAME, desired,
-            credentials(root, "credentials"), null, null, callbackContext(root), handlerRequest);
+        return new Invocation<>(action(root.opt("action")), type.typeName(), credentials(root, "credentials"), null,
+            null, callbackContext(root, type.contexts()), handlerRequest);
     }
 
     /**
-     * The response CloudFormation reads, without the {@code writeOnly} properties of its model. Members come in the
-     * order the plugin's wrapper wrote them (status first), which keeps logs and the executable's output readable.
+     * The response CloudFormation reads. A final answer's model leaves out the schema's {@code writeOnlyProperties}
+     * ({@code writeOnly}, each a path of property names below {@code /properties}); an IN_PROGRESS one keeps them, as
+     * the plugin's wrapper does, since the next invocation needs the whole model. Members come in the order the
+     * plugin's wrapper wrote them (status first), which keeps logs and the executable's output readable.
      */
-    static String response(final ProgressEvent<ResourceModel, CallbackContext> event, final Set<String> writeOnly) {
+    static <M, C> String response(final ProgressEvent<M, C> event, final ResourceTypeBinding<M, C> type,
+                                  final List<List<String>> writeOnly) {
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", event.getStatus().name());
         if (event.getErrorCode() != null) {
@@ -148,19 +182,48 @@ final class Protocol {
         }
         putIfSet(json, "message", event.getMessage());
         if (event.getCallbackContext() != null) {
-            json.put("callbackContext", callbackContext(event.getCallbackContext()));
+            json.put("callbackContext", type.contexts().write(event.getCallbackContext()));
         }
         json.put("callbackDelaySeconds", event.getCallbackDelaySeconds());
         if (event.getResourceModel() != null) {
-            final Map<String, String> model = ResourceModelJson.write(event.getResourceModel());
-            model.keySet().removeAll(writeOnly);
-            json.put("resourceModel", model);
+            json.put("resourceModel", model(type.models(), event.getResourceModel(),
+                event.isInProgress() ? List.of() : writeOnly));
         }
         if (event.getResourceModels() != null) {
-            json.put("resourceModels", event.getResourceModels().stream().map(ResourceModelJson::write).toList());
+            // The plugin strips only resourceModel; a LIST answer is final too, and must not disclose secrets either.
+            json.put("resourceModels", event.getResourceModels().stream()
+                .map(listed -> model(type.models(), listed, writeOnly)).toList());
         }
         putIfSet(json, "nextToken", event.getNextToken());
         return write(new JSONStringer(), json).toString();
+    }
+
+    private static <M> Map<String, Object> model(final ModelCodec<M> codec, final M model,
+                                                 final List<List<String>> writeOnly) {
+        final Map<String, Object> json = codec.write(model);
+        writeOnly.forEach(path -> remove(json, path));
+        return json;
+    }
+
+    /**
+     * Removes the member a path of property names leads to, at any depth; {@code *} steps into every element of an
+     * array. A path that leads nowhere in this model (an unset property, a value of another shape) removes nothing.
+     */
+    static void remove(final Object node, final List<String> path) {
+        if (path.isEmpty()) {
+            return;
+        }
+        final String step = path.get(0);
+        final List<String> rest = path.subList(1, path.size());
+        if (node instanceof List<?> list && "*".equals(step)) {
+            list.forEach(element -> remove(element, rest));
+        } else if (node instanceof Map<?, ?> map) {
+            if (rest.isEmpty()) {
+                map.remove(step);
+            } else {
+                remove(map.get(step), rest);
+            }
+        }
     }
 
     /** Maps and lists as JSON objects and arrays, keeping the maps' order (org.json's own objects do not). */
@@ -178,29 +241,19 @@ final class Protocol {
         return writer.value(value);
     }
 
-    /** The property a schema pointer such as {@code /properties/Name} names; Keyhold's properties are all top-level. */
-    static String topLevelProperty(final String pointer) {
-        final String prefix = "/properties/";
-        if (!pointer.startsWith(prefix) || pointer.indexOf('/', prefix.length()) >= 0) {
-            throw new IllegalStateException("schema pointer " + pointer + " does not name a top-level property");
-        }
-        return pointer.substring(prefix.length());
-    }
-
     /**
-     * The callback context, Keyhold's own members only. The plugin's call-graph memo is left out: the one call chain
-     * Keyhold runs is poll-only (its service call returns the model it is given), so replaying it costs no AWS call.
+     * The property names a schema pointer such as {@code /properties/Credential/Secret} leads through, unescaped as
+     * JSON pointers are ({@code ~1} is '/', {@code ~0} is '~').
+     *
+     * @throws IllegalStateException for a pointer outside {@code /properties}: the schema itself is wrong
      */
-    static Map<String, Object> callbackContext(final CallbackContext context) {
-        final Map<String, Object> json = new LinkedHashMap<>();
-        if (context.getProgress() != null) {
-            json.put("progress", context.getProgress().toMap());
+    static List<String> propertyPath(final String pointer) {
+        final String prefix = "/properties/";
+        if (!pointer.startsWith(prefix) || pointer.length() == prefix.length()) {
+            throw new IllegalStateException("schema pointer " + pointer + " does not name a property");
         }
-        json.put("preconditionsChecked", context.isPreconditionsChecked());
-        json.put("ownershipClaimed", context.isOwnershipClaimed());
-        json.put("nextPollSeconds", context.getNextPollSeconds());
-        putIfSet(json, "statusMessage", context.getStatusMessage());
-        return json;
+        return Arrays.stream(pointer.substring(prefix.length()).split("/", -1))
+            .map(token -> token.replace("~1", "/").replace("~0", "~")).toList();
     }
 
     private static void putIfSet(final Map<String, Object> json, final String name, final Object value) {
@@ -209,7 +262,7 @@ final class Protocol {
         }
     }
 
-    private static CallbackContext callbackContext(final JSONObject root) {
+    private static <C> C callbackContext(final JSONObject root, final ContextCodec<C> codec) {
         if (!root.has("callbackContext") || root.isNull("callbackContext")) {
             return null;
         }
@@ -218,14 +271,7 @@ final class Protocol {
             throw invalid("The callbackContext is not a JSON object.");
         }
         try {
-            final CallbackContext context = new CallbackContext();
-            final JSONObject progress = json.optJSONObject("progress");
-            context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
-            context.setPreconditionsChecked(json.optBoolean("preconditionsChecked"));
-            context.setOwnershipClaimed(json.optBoolean("ownershipClaimed"));
-            context.setNextPollSeconds(json.optInt("nextPollSeconds"));
-            context.setStatusMessage(optString(json, "statusMessage"));
-            return context;
+            return codec.read(json);
         } catch (IllegalArgumentException e) {
             // Never restart a transition from scratch on a context that cannot be read: that could repeat a call.
             throw new KeyholdFailureException(FailureKind.InternalFailure, "The callback context cannot be read ("
@@ -259,6 +305,12 @@ final class Protocol {
         final Map<String, String> tags = new HashMap<>();
         json.keySet().forEach(key -> tags.put(key, json.isNull(key) ? null : String.valueOf(json.get(key))));
         return tags;
+    }
+
+    /** Tags as the plugin's wrapper hands them to handlers: an empty map when CloudFormation sent none. */
+    private static Map<String, String> tagsOrEmpty(final JSONObject parent, final String name) {
+        final Map<String, String> tags = tags(parent, name);
+        return tags == null ? new HashMap<>() : tags;
     }
 
     private static Map<String, Object> map(final JSONObject parent, final String name) {

@@ -12,6 +12,7 @@ import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -283,11 +284,137 @@ class HandlerWrapperTest {
     }
 
     @Test
-    void missingCallerCredentialsIsReportedNotCrashed() {
-        final ObjectNode request = driver.request("READ", Map.of("CustomKeyStoreId", HSM), null);
-        ((ObjectNode) request.get("requestData")).remove("callerCredentials");
-        final JsonNode response = driver.invoke(request);
-        assertThat(response.path("errorCode").asText()).isEqualTo("InternalFailure");
-        assertThat(response.path("message").asText()).contains("callerCredentials");
+    void anUndeclaredPropertyFailsTheFirstUpdateNamingWhatIsDeclared() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        final Map<String, Object> retired = props(XKS, "DISCONNECTED");
+        retired.put("RetiredProperty", "x");
+        final JsonNode response = driver.run("UPDATE", retired, props(XKS, "CONNECTED"));
+        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(response.path("message").asText()).isEqualTo("resourceProperties has an unknown property "
+            + "RetiredProperty. Keyhold::KMS::CustomKeyStoreConnection declares CustomKeyStoreId, ConnectionState, "
+            + "ConnectionStateOnDelete, CustomKeyStoreName, CustomKeyStoreType, ConnectionErrorCode, "
+            + "ObservedConnectionState.");
+        assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.CONNECTED);
+    }
+
+    /** A model CloudFormation stored under an earlier schema version: a property since removed, a null optional one. */
+    private static Map<String, Object> stored(final String id, final String state) {
+        final Map<String, Object> stored = props(id, state);
+        stored.put("RetiredProperty", Map.of("any", "shape"));
+        stored.put("ConnectionStateOnDelete", null);
+        stored.put("ObservedConnectionState", null);
+        return stored;
+    }
+
+    @Test
+    void aModelStoredUnderAnEarlierSchemaStillReadsUpdatesAndDeletes() {
+        driver.run("CREATE", props(XKS, "CONNECTED"), null);
+        final JsonNode read = driver.run("READ", stored(XKS, "CONNECTED"), null);
+        assertThat(read.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(read.path("resourceModel").has("RetiredProperty")).isFalse();
+
+        final JsonNode updated = driver.run("UPDATE", props(XKS, "DISCONNECTED"), stored(XKS, "CONNECTED"));
+        assertThat(updated.path("status").asText()).as(updated.toString()).isEqualTo("SUCCESS");
+        assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.DISCONNECTED);
+
+        // A callback invocation is not validated: what CloudFormation sends back is read as it is.
+        final ObjectNode update = driver.request("UPDATE", props(XKS, "CONNECTED"), props(XKS, "DISCONNECTED"));
+        final JsonNode first = driver.invoke(update);
+        assertThat(first.path("status").asText()).isEqualTo("IN_PROGRESS");
+        update.set("callbackContext", first.get("callbackContext"));
+        ((ObjectNode) update.get("requestData")).set("resourceProperties",
+            WrapperDriver.JSON.valueToTree(stored(XKS, "CONNECTED")));
+        clock.advanceSeconds(first.path("callbackDelaySeconds").asLong());
+        assertThat(driver.resume(update, Integer.MAX_VALUE).path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.CONNECTED);
+
+        final JsonNode deleted = driver.run("DELETE", stored(XKS, "CONNECTED"), null);
+        assertThat(deleted.path("status").asText()).as(deleted.toString()).isEqualTo("SUCCESS");
+        assertThat(ssm.parameters()).isEmpty();
+    }
+
+    @Test
+    void aNullOptionalPropertyIsUnsetAsThePluginReadsIt() {
+        final Map<String, Object> create = props(XKS, "CONNECTED");
+        create.put("ConnectionStateOnDelete", null);
+        assertThat(driver.run("CREATE", create, null).path("status").asText()).isEqualTo("SUCCESS");
+        final Map<String, Object> noState = props(HSM, null);
+        final JsonNode refused = driver.run("CREATE", noState, null);
+        assertThat(refused.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(refused.path("message").asText()).contains("ConnectionState is required: CONNECTED or DISCONNECTED");
+        assertThat(kms.state(HSM)).isEqualTo(ConnectionStateType.DISCONNECTED);
+    }
+
+    static Stream<Arguments> incompleteRequests() {
+        return Stream.of(
+            Arguments.of("region", (Consumer<ObjectNode>) r -> r.remove("region"), "region is missing"),
+            Arguments.of("region", (Consumer<ObjectNode>) r -> r.putNull("region"), "region is null"),
+            Arguments.of("region", (Consumer<ObjectNode>) r -> r.put("region", " "), "region is empty"),
+            Arguments.of("awsAccountId", (Consumer<ObjectNode>) r -> r.remove("awsAccountId"), "awsAccountId is missing"),
+            Arguments.of("awsAccountId", (Consumer<ObjectNode>) r -> r.put("awsAccountId", 123456789012L),
+                "awsAccountId is not a string"),
+            Arguments.of("callerCredentials", (Consumer<ObjectNode>) r -> data(r).remove("callerCredentials"),
+                "requestData.callerCredentials is missing"),
+            Arguments.of("callerCredentials", (Consumer<ObjectNode>) r -> data(r).putNull("callerCredentials"),
+                "requestData.callerCredentials is null"),
+            Arguments.of("accessKeyId", (Consumer<ObjectNode>) r -> credentials(r).remove("accessKeyId"),
+                "requestData.callerCredentials.accessKeyId is missing"),
+            Arguments.of("secretAccessKey", (Consumer<ObjectNode>) r -> credentials(r).putNull("secretAccessKey"),
+                "requestData.callerCredentials.secretAccessKey is null"),
+            Arguments.of("sessionToken", (Consumer<ObjectNode>) r -> credentials(r).remove("sessionToken"),
+                "requestData.callerCredentials.sessionToken is missing"),
+            Arguments.of("stackId", (Consumer<ObjectNode>) r -> r.putNull("stackId"), "stackId is null"),
+            Arguments.of("stackId", (Consumer<ObjectNode>) r -> r.put("stackId", ""), "stackId is empty"),
+            Arguments.of("stackId in system tags", (Consumer<ObjectNode>) r -> {
+                r.remove("stackId");
+                data(r).putObject("systemTags").put("aws:cloudformation:stack-id", WrapperDriver.STACK_ID);
+            }, "stackId is missing"),
+            Arguments.of("logicalResourceId", (Consumer<ObjectNode>) r -> data(r).remove("logicalResourceId"),
+                "requestData.logicalResourceId is missing"),
+            Arguments.of("logicalResourceId", (Consumer<ObjectNode>) r -> data(r).putNull("logicalResourceId"),
+                "requestData.logicalResourceId is null"));
+    }
+
+    private static ObjectNode data(final ObjectNode request) {
+        return (ObjectNode) request.get("requestData");
+    }
+
+    private static ObjectNode credentials(final ObjectNode request) {
+        return (ObjectNode) data(request).get("callerCredentials");
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("incompleteRequests")
+    void anIncompleteRequestFailsInvalidRequestNamingTheMemberBeforeAnyAwsCall(final String member,
+                                                                              final Consumer<ObjectNode> damage,
+                                                                              final String problem) {
+        for (String action : List.of("CREATE", "READ", "UPDATE", "DELETE", "LIST")) {
+            final ObjectNode request = driver.request(action, props(XKS, "CONNECTED"), props(XKS, "CONNECTED"));
+            damage.accept(request);
+            final JsonNode response = driver.invoke(request);
+            assertThat(response.path("status").asText()).as(action).isEqualTo("FAILED");
+            assertThat(response.path("errorCode").asText()).as(action).isEqualTo("InvalidRequest");
+            assertThat(response.path("message").asText()).as(action)
+                .startsWith("The request's " + problem + "; it must be ").contains("Keyhold changed nothing");
+        }
+        assertThat(kms.calls()).isEmpty();
+        assertThat(ssm.calls()).isEmpty();
+    }
+
+    @Test
+    void requestsWithoutAStackAsTheContractTestsSendThemKeepWorking() {
+        // The CloudFormation CLI's contract tests and cfn invoke send no stackId member at all (Cloud Control API
+        // neither); they are not stack requests, so neither stackId nor logicalResourceId is required.
+        final ObjectNode create = driver.request("CREATE", props(XKS, "CONNECTED"), null);
+        create.remove("stackId");
+        assertThat(driver.resume(create, Integer.MAX_VALUE).path("status").asText()).isEqualTo("SUCCESS");
+        final ObjectNode read = driver.request("READ", Map.of("CustomKeyStoreId", XKS), null);
+        read.remove("stackId");
+        data(read).remove("logicalResourceId");
+        assertThat(driver.invoke(read).path("status").asText()).isEqualTo("SUCCESS");
+        final ObjectNode list = driver.request("LIST", null, null);
+        list.remove("stackId");
+        data(list).remove("logicalResourceId");
+        assertThat(driver.invoke(list).path("resourceModels")).hasSize(1);
     }
 }

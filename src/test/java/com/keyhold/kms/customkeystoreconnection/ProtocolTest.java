@@ -27,6 +27,9 @@ import software.amazon.cloudformation.proxy.ProgressEvent;
 import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 
 class ProtocolTest {
+    /** The connection type's binding; these tests call no handler and read no schema. */
+    private static final ResourceTypeBinding<ResourceModel, CallbackContext> TYPE = HandlerWrapper.binding(Map.of(),
+        JSONObject::new);
     private static final String REQUEST = """
         {"awsAccountId": "123456789012", "bearerToken": "token-1", "region": "eu-west-1", "action": "UPDATE",
          "resourceType": "Keyhold::KMS::CustomKeyStoreConnection", "resourceTypeVersion": "00000001",
@@ -56,14 +59,14 @@ class ProtocolTest {
 
     @Test
     void readsEveryMemberTheHandlersUse() {
-        final Invocation invocation = Protocol.invocation(Protocol.parse(bytes(REQUEST)));
+        final Invocation<ResourceModel, CallbackContext> invocation =
+            Protocol.invocation(Protocol.parse(bytes(REQUEST)), TYPE);
         assertThat(invocation.action()).isEqualTo(Action.UPDATE);
         assertThat(invocation.first()).isTrue();
         assertThat(invocation.resourceType()).isEqualTo(ResourceModel.TYPE_NAME);
         assertThat(invocation.callerCredentials().getSessionToken()).isEqualTo("ST");
         assertThat(invocation.providerCredentials().getAccessKeyId()).isEqualTo("PAK");
         assertThat(invocation.providerLogGroupName()).isEqualTo("keyhold-logs");
-        assertThat(invocation.rawProperties().getString("ConnectionState")).isEqualTo("CONNECTED");
         final ResourceHandlerRequest<ResourceModel> request = invocation.request();
         assertThat(request.getClientRequestToken()).isEqualTo("token-1");
         assertThat(request.getDesiredResourceState())
@@ -78,6 +81,7 @@ class ProtocolTest {
         assertThat(request.getNextToken()).isEqualTo("n-1");
         assertThat(request.getMaxResults()).isEqualTo(5);
         assertThat(request.getRegion()).isEqualTo("eu-west-1");
+        assertThat(request.getAwsPartition()).isEqualTo("aws");
         assertThat(request.getStackId()).endsWith("stack/s/1");
         assertThat(request.getSnapshotRequested()).isFalse();
         assertThat(request.getRollback()).isTrue();
@@ -112,19 +116,55 @@ class ProtocolTest {
 
     @Test
     void malformedMembersAreInvalidRequestsNamingTheMember() {
-        assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"action\": \"READ\"}"))).getMessage())
+        assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"action\": \"READ\"}"), TYPE)).getMessage())
             .isEqualTo("The request has no requestData object.");
         final KeyholdFailureException notAnObject = failure(() -> Protocol.invocation(new JSONObject(
-            "{\"action\": \"READ\", \"requestData\": {\"resourceProperties\": \"cks-1\"}}")));
+            "{\"action\": \"READ\", \"requestData\": {\"resourceProperties\": \"cks-1\"}}"), TYPE));
         assertThat(notAnObject.failure().kind()).isEqualTo(FailureKind.InvalidRequest);
         assertThat(notAnObject.getMessage()).isEqualTo("resourceProperties must be a JSON object; got cks-1.");
-        assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"action\": \"EXPLODE\", \"requestData\": {}}")))
-            .getMessage()).isEqualTo("The request's action EXPLODE is not one of [CREATE, READ, UPDATE, DELETE, LIST].");
-        assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"requestData\": {}}"))).getMessage())
-            .contains("action null is not one of");
         assertThat(failure(() -> Protocol.invocation(new JSONObject(
-            "{\"action\": \"READ\", \"requestData\": {\"resourceProperties\": {\"CustomKeyStoreID\": \"cks-1\"}}}")))
-            .getMessage()).contains("resourceProperties has an unknown property CustomKeyStoreID", "CustomKeyStoreId");
+            "{\"action\": \"EXPLODE\", \"requestData\": {}}"), TYPE)).getMessage())
+            .isEqualTo("The request's action EXPLODE is not one of [CREATE, READ, UPDATE, DELETE, LIST].");
+        assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"requestData\": {}}"), TYPE)).getMessage())
+            .contains("action null is not one of");
+    }
+
+    @Test
+    void anUndeclaredPropertyIsRefusedOnlyInTheDesiredStateOfAFirstCreateOrUpdate() {
+        final String misspelt = "{\"CustomKeyStoreID\": \"cks-1\", \"CustomKeyStoreId\": \"cks-1\"}";
+        for (String action : List.of("CREATE", "UPDATE")) {
+            assertThat(failure(() -> Protocol.invocation(new JSONObject("{\"action\": \"" + action + "\", "
+                + "\"requestData\": {\"resourceProperties\": " + misspelt + "}}"), TYPE)).getMessage())
+                .contains("resourceProperties has an unknown property CustomKeyStoreID", "declares CustomKeyStoreId");
+        }
+        final ResourceModel read = ResourceModel.builder().customKeyStoreId("cks-1").build();
+        for (String action : List.of("READ", "DELETE", "LIST")) {
+            assertThat(Protocol.invocation(new JSONObject("{\"action\": \"" + action + "\", \"requestData\": "
+                + "{\"resourceProperties\": " + misspelt + "}}"), TYPE).request().getDesiredResourceState()).as(action)
+                .isEqualTo(read);
+        }
+        final Invocation<ResourceModel, CallbackContext> callback = Protocol.invocation(new JSONObject(
+            "{\"action\": \"UPDATE\", \"callbackContext\": {}, \"requestData\": {\"resourceProperties\": "
+            + misspelt + ", \"previousResourceProperties\": " + misspelt + "}}"), TYPE);
+        assertThat(callback.request().getDesiredResourceState()).isEqualTo(read);
+        assertThat(callback.request().getPreviousResourceState()).isEqualTo(read);
+        assertThat(Protocol.invocation(new JSONObject("{\"action\": \"UPDATE\", \"requestData\": {"
+            + "\"resourceProperties\": {\"CustomKeyStoreId\": \"cks-1\"}, \"previousResourceProperties\": " + misspelt
+            + "}}"), TYPE).request().getPreviousResourceState()).as("the previous state is never validated")
+            .isEqualTo(read);
+    }
+
+    @Test
+    void thePartitionComesFromTheRegionAsThePluginDerivesIt() {
+        assertThat(Map.of("us-east-1", "aws", "cn-northwest-1", "aws-cn", "us-gov-west-1", "aws-us-gov",
+            "us-iso-east-1", "aws-iso", "us-isob-east-1", "aws-iso-b", "eu-isoe-west-1", "aws-iso-e"))
+            .allSatisfy((region, partition) -> assertThat(Protocol.partition(region)).as(region).isEqualTo(partition));
+        final ResourceHandlerRequest<ResourceModel> request = Protocol.invocation(new JSONObject(
+            "{\"action\": \"LIST\", \"region\": \"cn-north-1\", \"requestData\": {}}"), TYPE).request();
+        assertThat(request.getAwsPartition()).isEqualTo("aws-cn");
+        assertThat(request.getDesiredResourceTags()).as("the plugin gives {}, never null").isEmpty();
+        assertThat(request.getPreviousResourceTags()).isEmpty();
+        assertThat(request.getSystemTags()).as("passed on as sent").isNull();
     }
 
     @Test
@@ -140,17 +180,17 @@ class ProtocolTest {
         context.setNextPollSeconds(15);
         context.setStatusMessage("cks-1: CONNECTING for 5s");
         final String response = Protocol.response(ProgressEvent.defaultInProgressHandler(context, 15,
-            ResourceModel.builder().customKeyStoreId("cks-1").build()), Set.of());
+            ResourceModel.builder().customKeyStoreId("cks-1").build()), TYPE, List.of());
 
         final JSONObject next = new JSONObject(REQUEST).put("callbackContext",
             new JSONObject(response).getJSONObject("callbackContext"));
-        final CallbackContext read = Protocol.invocation(next).callbackContext();
+        final CallbackContext read = Protocol.invocation(next, TYPE).callbackContext();
         assertThat(read.getProgress().toMap()).isEqualTo(progress.toMap());
         assertThat(read.isPreconditionsChecked()).isTrue();
         assertThat(read.isOwnershipClaimed()).isTrue();
         assertThat(read.getNextPollSeconds()).isEqualTo(15);
         assertThat(read.getStatusMessage()).isEqualTo("cks-1: CONNECTING for 5s");
-        assertThat(Protocol.invocation(next).first()).isFalse();
+        assertThat(Protocol.invocation(next, TYPE).first()).isFalse();
     }
 
     @Test
@@ -164,7 +204,7 @@ class ProtocolTest {
                           "movedSinceLastCall": false, "calls": 0, "reissued": false, "recovering": false,
                           "transientFailures": 2},
              "preconditionsChecked": true, "ownershipClaimed": false, "nextPollSeconds": 5}"""));
-        final CallbackContext context = Protocol.invocation(request).callbackContext();
+        final CallbackContext context = Protocol.invocation(request, TYPE).callbackContext();
         assertThat(context.getProgress().getTarget()).isEqualTo(TargetState.CONNECTED);
         assertThat(context.getProgress().getTransientFailures()).isEqualTo(2);
         assertThat(context.getProgress().getObservedState()).isNull();
@@ -175,10 +215,10 @@ class ProtocolTest {
     @Test
     void aContextThatCannotBeReadStopsTheOperationInsteadOfStartingOver() {
         final KeyholdFailureException unreadable = failure(() -> Protocol.invocation(new JSONObject(REQUEST)
-            .put("callbackContext", new JSONObject("{\"progress\": {\"target\": \"SIDEWAYS\"}}"))));
+            .put("callbackContext", new JSONObject("{\"progress\": {\"target\": \"SIDEWAYS\"}}")), TYPE));
         assertThat(unreadable.failure().kind()).isEqualTo(FailureKind.InternalFailure);
         assertThat(unreadable.getMessage()).contains("SIDEWAYS", "retry the stack operation");
-        assertThat(failure(() -> Protocol.invocation(new JSONObject(REQUEST).put("callbackContext", "later")))
+        assertThat(failure(() -> Protocol.invocation(new JSONObject(REQUEST).put("callbackContext", "later"), TYPE))
             .getMessage()).isEqualTo("callbackContext must be a JSON object; got later.");
     }
 
@@ -186,7 +226,7 @@ class ProtocolTest {
     void responsesKeepThePluginsMemberOrderAndLeaveOutWhatIsUnset() {
         final ProgressEvent<ResourceModel, CallbackContext> failed = ProgressEvent.failed(null, null,
             HandlerErrorCode.NotFound, "gone");
-        assertThat(Protocol.response(failed, Set.of()))
+        assertThat(Protocol.response(failed, TYPE, List.of()))
             .isEqualTo("{\"status\":\"FAILED\",\"errorCode\":\"NotFound\",\"message\":\"gone\",\"callbackDelaySeconds\":0}");
 
         final ResourceModel model = ResourceModel.builder().customKeyStoreId("cks-1").connectionState("CONNECTED")
@@ -194,39 +234,56 @@ class ProtocolTest {
         final ProgressEvent<ResourceModel, CallbackContext> listed = ProgressEvent.<ResourceModel, CallbackContext>builder()
             .status(software.amazon.cloudformation.proxy.OperationStatus.SUCCESS).resourceModels(List.of(model))
             .nextToken("next").build();
-        assertThat(Protocol.response(listed, Set.of())).isEqualTo("{\"status\":\"SUCCESS\",\"callbackDelaySeconds\":0,"
+        assertThat(Protocol.response(listed, TYPE, List.of())).isEqualTo("{\"status\":\"SUCCESS\",\"callbackDelaySeconds\":0,"
             + "\"resourceModels\":[{\"CustomKeyStoreId\":\"cks-1\",\"ConnectionState\":\"CONNECTED\","
             + "\"ObservedConnectionState\":\"CONNECTED\"}],\"nextToken\":\"next\"}");
 
-        final JSONObject stripped = new JSONObject(Protocol.response(ProgressEvent.defaultSuccessHandler(model),
-            Set.of("ObservedConnectionState")));
+        final JSONObject stripped = new JSONObject(Protocol.response(ProgressEvent.defaultSuccessHandler(model), TYPE,
+            List.of(List.of("ObservedConnectionState"))));
         assertThat(stripped.getJSONObject("resourceModel").keySet())
             .containsExactlyInAnyOrder("CustomKeyStoreId", "ConnectionState");
     }
 
     @Test
     void theTestPayloadOfTheContractTestsIsRead() {
-        final Invocation invocation = Protocol.testInvocation(new JSONObject("""
+        final Invocation<ResourceModel, CallbackContext> invocation = Protocol.testInvocation(new JSONObject("""
             {"credentials": {"accessKeyId": "AK", "secretAccessKey": "SK", "sessionToken": "ST"}, "action": "DELETE",
              "request": {"clientRequestToken": "t", "desiredResourceState": {"CustomKeyStoreId": "cks-1"},
                          "previousResourceState": {"CustomKeyStoreId": "cks-1", "ConnectionState": "CONNECTED"},
                          "logicalResourceIdentifier": "L", "region": "us-east-1", "awsAccountId": "1",
                          "awsPartition": "aws", "stackId": "s", "nextToken": null},
-             "callbackContext": null}"""));
+             "callbackContext": null}"""), TYPE);
         assertThat(invocation.action()).isEqualTo(Action.DELETE);
         assertThat(invocation.callerCredentials().getAccessKeyId()).isEqualTo("AK");
         assertThat(invocation.request().getPreviousResourceState().getConnectionState()).isEqualTo("CONNECTED");
         assertThat(invocation.request().getAwsPartition()).isEqualTo("aws");
         assertThat(invocation.request().getNextToken()).isNull();
-        assertThat(failure(() -> Protocol.testInvocation(new JSONObject("{\"action\": \"READ\"}"))).getMessage())
+        assertThat(failure(() -> Protocol.testInvocation(new JSONObject("{\"action\": \"READ\"}"), TYPE)).getMessage())
             .isEqualTo("The test payload has no request object.");
     }
 
     @Test
-    void writeOnlyPointersMustNameTopLevelProperties() {
-        assertThat(Protocol.topLevelProperty("/properties/Secret")).isEqualTo("Secret");
-        assertThatThrownBy(() -> Protocol.topLevelProperty("/properties/Nested/Secret"))
-            .hasMessageContaining("/properties/Nested/Secret");
-        assertThatThrownBy(() -> Protocol.topLevelProperty("/definitions/X")).isInstanceOf(IllegalStateException.class);
+    void writeOnlyPointersArePathsOfPropertyNames() {
+        assertThat(Protocol.propertyPath("/properties/Secret")).containsExactly("Secret");
+        assertThat(Protocol.propertyPath("/properties/XksProxyAuthenticationCredential/RawSecretAccessKey"))
+            .containsExactly("XksProxyAuthenticationCredential", "RawSecretAccessKey");
+        assertThat(Protocol.propertyPath("/properties/a~1b/c~0d")).containsExactly("a/b", "c~d");
+        assertThatThrownBy(() -> Protocol.propertyPath("/definitions/X")).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("/definitions/X");
+        assertThatThrownBy(() -> Protocol.propertyPath("/properties/")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void writeOnlyMembersAreRemovedAtAnyDepth() {
+        final Map<String, Object> model = new JSONObject("""
+            {"Name": "n", "XksProxyAuthenticationCredential": {"AccessKeyId": "AK", "RawSecretAccessKey": "secret"},
+             "Keys": [{"Id": 1, "Secret": "s1"}, {"Id": 2}, "not an object"], "Plain": "p"}""").toMap();
+        for (String pointer : List.of("/properties/XksProxyAuthenticationCredential/RawSecretAccessKey",
+            "/properties/Keys/*/Secret", "/properties/Plain", "/properties/Unset/Deeper", "/properties/Name/Deeper")) {
+            Protocol.remove(model, Protocol.propertyPath(pointer));
+        }
+        assertThat(new JSONObject(model).similar(new JSONObject("""
+            {"Name": "n", "XksProxyAuthenticationCredential": {"AccessKeyId": "AK"},
+             "Keys": [{"Id": 1}, {"Id": 2}, "not an object"]}"""))).isTrue();
     }
 }

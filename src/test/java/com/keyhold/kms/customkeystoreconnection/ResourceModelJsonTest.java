@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import static com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared.IGNORE;
+import static com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared.REFUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +10,7 @@ import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 class ResourceModelJsonTest {
+    private static final ModelCodec<ResourceModel> CODEC = ResourceModelJson.CODEC;
     private static final ResourceModel FULL = ResourceModel.builder().customKeyStoreId("cks-1")
         .connectionState("CONNECTED").connectionStateOnDelete("DISCONNECTED").customKeyStoreName("hsm")
         .customKeyStoreType("AWS_CLOUDHSM").connectionErrorCode("USER_LOCKED_OUT").observedConnectionState("FAILED")
@@ -15,27 +18,27 @@ class ResourceModelJsonTest {
 
     @Test
     void everyPropertyMakesTheRoundTrip() {
-        final JSONObject json = new JSONObject(ResourceModelJson.write(FULL));
-        assertThat(json.keySet()).containsExactlyInAnyOrderElementsOf(ResourceModelJson.names());
-        assertThat(ResourceModelJson.read(json, "resourceProperties")).isEqualTo(FULL);
+        final JSONObject json = new JSONObject(CODEC.write(FULL));
+        assertThat(json.keySet()).containsExactlyInAnyOrderElementsOf(CODEC.names());
+        assertThat(CODEC.read(json, "resourceProperties", REFUSE)).isEqualTo(FULL);
     }
 
     @Test
     void anAbsentMemberIsNoModel() {
-        assertThat(ResourceModelJson.read(null, "previousResourceProperties")).isNull();
+        assertThat(CODEC.read(null, "previousResourceProperties", IGNORE)).isNull();
     }
 
     @Test
     void unsetPropertiesAreLeftOutAndNullsReadAsUnset() {
-        assertThat(ResourceModelJson.write(ResourceModel.builder().customKeyStoreId("cks-1").build()))
+        assertThat(CODEC.write(ResourceModel.builder().customKeyStoreId("cks-1").build()))
             .containsOnlyKeys("CustomKeyStoreId");
-        assertThat(ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": null}"),
-            "resourceProperties")).isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
+        assertThat(CODEC.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": null}"),
+            "resourceProperties", REFUSE)).isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
     }
 
     @Test
     void anUndeclaredNameIsRefusedWithTheNamesThatAreDeclared() {
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"Color\": \"blue\"}"), "desiredResourceState"))
+        assertThatThrownBy(() -> CODEC.read(new JSONObject("{\"Color\": \"blue\"}"), "desiredResourceState", REFUSE))
             .isInstanceOf(KeyholdFailureException.class)
             .hasMessage("desiredResourceState has an unknown property Color. Keyhold::KMS::CustomKeyStoreConnection "
                 + "declares CustomKeyStoreId, ConnectionState, ConnectionStateOnDelete, CustomKeyStoreName, "
@@ -43,10 +46,18 @@ class ResourceModelJsonTest {
     }
 
     @Test
+    void anUndeclaredNameIsIgnoredWhereThePluginIgnoresIt() {
+        // A model CloudFormation stored under an earlier schema version, with a property since removed.
+        assertThat(CODEC.read(new JSONObject("{\"CustomKeyStoreId\": \"cks-1\", \"Retired\": {\"a\": 1}, "
+            + "\"ConnectionStateOnDelete\": null}"), "previousResourceProperties", IGNORE))
+            .isEqualTo(ResourceModel.builder().customKeyStoreId("cks-1").build());
+    }
+
+    @Test
     void aValueThatIsNotAStringIsRefusedAsGiven() {
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"ConnectionState\": 42}"), "resourceProperties"))
+        assertThatThrownBy(() -> CODEC.read(new JSONObject("{\"ConnectionState\": 42}"), "resourceProperties", REFUSE))
             .hasMessage("ConnectionState in resourceProperties must be a string; got 42.");
-        assertThatThrownBy(() -> ResourceModelJson.read(new JSONObject("{\"CustomKeyStoreId\": [\"cks-1\"]}"), "x"))
+        assertThatThrownBy(() -> CODEC.read(new JSONObject("{\"CustomKeyStoreId\": [\"cks-1\"]}"), "x", REFUSE))
             .hasMessageContaining("got [\"cks-1\"]");
     }
 }
