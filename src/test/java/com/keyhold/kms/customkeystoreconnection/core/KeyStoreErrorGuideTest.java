@@ -58,6 +58,8 @@ class KeyStoreErrorGuideTest {
             .contains("holds some KMS key(s)");
         assertThat(bare.translate(ErrorTranslatorTest.kms("XksProxyUriUnreachableException", 400), create).message())
             .contains("proxy at (not given) (it sends");
+        assertThat(bare.translate(ErrorTranslatorTest.kms("XksProxyUriInUseException", 400), create).message())
+            .contains("address (not given) (XksProxyUriEndpoint");
     }
 
     @Test
