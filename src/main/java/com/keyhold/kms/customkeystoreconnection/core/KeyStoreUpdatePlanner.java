@@ -12,21 +12,22 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
  * <pre>
  * mode          phase             CONNECTED  CONNECTING DISCONNECTED DISCONNECTING FAILED
  * NOTHING       any               DONE       DONE       DONE         DONE          DONE
- * IN_PLACE,     NOT_STARTED       UPD_CONN   WAIT       UPD_CONN     WAIT          UPD_CONN
+ * IN_PLACE,     NOT_STARTED       UPD_CONN   WAIT       UPD_CONN     WAIT          DISCONNECT
  *  TRY_IN_PLACE UPDATED_IN_PLACE  DONE       DONE       DONE         DONE          DONE
  * DANCE         NOT_STARTED       DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
  * TRY_IN_PLACE  FELL_BACK         DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
- * DANCE,        DISCONNECT_SENT   WAIT       WAIT       UPDATE       WAIT          WAIT
- *  TRY_IN_PLACE UPDATE_SENT       (come back to DISCONNECTED: DONE in every state;
+ * all three     DISCONNECT_SENT   WAIT       WAIT       UPDATE       WAIT          WAIT
+ *               UPDATE_SENT       (come back to DISCONNECTED: DONE in every state;
  *                                  to CONNECTED: DONE when CONNECTED, otherwise RECONNECT)
  *               RECONNECT_SENT    DONE       WAIT       WAIT         WAIT          FAIL reconnect
  * any other mode × phase (a phase the mode never reaches)          FAIL inconsistent progress
  * </pre>
  *
- * <p>UPD_CONN is UPDATE_CONNECTED: one UpdateCustomKeyStore without touching the connection. KMS documents in-place
- * updates in CONNECTED and DISCONNECTED; a FAILED key store is tried too (an XKS credential fix is exactly such an
- * update), and a CONNECTING or DISCONNECTING one is waited for. When KMS refuses an in-place update with
- * CustomKeyStoreInvalidStateException, {@link #fallsBackToDance} says whether the phase becomes FELL_BACK.
+ * <p>UPD_CONN is UPDATE_CONNECTED: one UpdateCustomKeyStore without touching the connection. KMS's API reference
+ * allows in-place updates in CONNECTED and DISCONNECTED only: a CONNECTING or DISCONNECTING key store is waited for,
+ * and a FAILED one takes the dance (disconnect, update, reconnect: the state to come back to from FAILED is
+ * CONNECTED, and an XKS credential fix of a FAILED key store is exactly that). When KMS refuses an in-place update
+ * with CustomKeyStoreInvalidStateException, {@link #fallsBackToDance} says whether the phase becomes FELL_BACK.
  *
  * <p>After the dance's reconnect ends FAILED there is no second connect (the connection type's one recovery does
  * not apply here): repeated failed kmsuser logins can lock kmsuser out of the cluster. The FAIL decision asks the
@@ -102,23 +103,28 @@ public final class KeyStoreUpdatePlanner {
         if (mode == Mode.NOTHING) {
             return Next.of(Step.DONE);
         }
-        final boolean inPlace = mode == Mode.IN_PLACE || mode == Mode.TRY_IN_PLACE;
-        final boolean dance = mode == Mode.DANCE || mode == Mode.TRY_IN_PLACE;
         switch (phase) {
             case NOT_STARTED:
                 return mode == Mode.DANCE ? toDisconnected(observed) : inPlace(observed);
             case UPDATED_IN_PLACE:
-                return inPlace ? Next.of(Step.DONE) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
+                return mode != Mode.DANCE ? Next.of(Step.DONE) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
             case FELL_BACK:
                 return mode == Mode.TRY_IN_PLACE ? toDisconnected(observed) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
             default:
-                return dance ? danceUnderWay(phase, observed, comeBackTo) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
+                return danceUnderWay(phase, observed, comeBackTo);
         }
     }
 
     private static Next inPlace(final KmsConnectionState observed) {
-        return observed == KmsConnectionState.CONNECTING || observed == KmsConnectionState.DISCONNECTING
-            ? Next.of(Step.WAIT) : Next.of(Step.UPDATE_CONNECTED);
+        switch (observed) {
+            case CONNECTED:
+            case DISCONNECTED:
+                return Next.of(Step.UPDATE_CONNECTED);
+            case FAILED:
+                return Next.of(Step.DISCONNECT);
+            default:
+                return Next.of(Step.WAIT);
+        }
     }
 
     private static Next toDisconnected(final KmsConnectionState observed) {
@@ -205,17 +211,20 @@ public final class KeyStoreUpdatePlanner {
      * (KMS changes it only while DISCONNECTED); will reconnect}; null for WAIT, DONE and FAIL.
      */
     public static String announce(final Step step, final String keyStoreId, final KeyStoreChange change,
-                                  final TargetState comeBackTo) {
+                                  final KmsConnectionState observed, final TargetState comeBackTo) {
         switch (step) {
             case UPDATE_CONNECTED:
                 return String.format("%s: updating %s in place (the connection is not touched)", keyStoreId,
                     change.names());
             case DISCONNECT:
                 final String gated = change.namesNeedingDisconnected();
-                final String why = gated.isEmpty()
-                    ? String.format("%s (KMS refused to change it while connected)", change.names())
-                    : String.format("%s (KMS changes %s only while DISCONNECTED)", gated,
-                    gated.contains(",") ? "them" : "it");
+                final String why = !gated.isEmpty() ? String.format("%s (KMS changes %s only while DISCONNECTED)", gated,
+                    gated.contains(",") ? "them" : "it")
+                    : observed == KmsConnectionState.FAILED
+                    ? String.format("%s (KMS changes %s in place only while CONNECTED or DISCONNECTED, and the key "
+                        + "store is FAILED)", change.names(), change.properties().size() > 1 ? "them" : "it")
+                    : String.format("%s (KMS refused to change %s while connected)", change.names(),
+                        change.properties().size() > 1 ? "them" : "it");
                 return String.format("%s: disconnecting to change %s; %s", keyStoreId, why,
                     comeBackTo == TargetState.CONNECTED ? "will reconnect" : "will leave it DISCONNECTED as it was");
             case UPDATE:

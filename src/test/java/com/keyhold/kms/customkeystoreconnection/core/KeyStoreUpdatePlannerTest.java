@@ -53,21 +53,21 @@ class KeyStoreUpdatePlannerTest {
         "NOTHING,      RECONNECT_SENT,   CONNECTED,    DONE,             DONE,             DONE,             DONE,          DONE",
         "NOTHING,      RECONNECT_SENT,   DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
 
-        "IN_PLACE,     NOT_STARTED,      CONNECTED,    UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          UPDATE_CONNECTED",
-        "IN_PLACE,     NOT_STARTED,      DISCONNECTED, UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          UPDATE_CONNECTED",
+        "IN_PLACE,     NOT_STARTED,      CONNECTED,    UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          DISCONNECT",
+        "IN_PLACE,     NOT_STARTED,      DISCONNECTED, UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          DISCONNECT",
         "IN_PLACE,     UPDATED_IN_PLACE, CONNECTED,    DONE,             DONE,             DONE,             DONE,          DONE",
         "IN_PLACE,     UPDATED_IN_PLACE, DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
         "IN_PLACE,     FELL_BACK,        CONNECTED,    FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
         "IN_PLACE,     FELL_BACK,        DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     DISCONNECT_SENT,  CONNECTED,    FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     DISCONNECT_SENT,  DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     UPDATE_SENT,      CONNECTED,    FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     UPDATE_SENT,      DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     RECONNECT_SENT,   CONNECTED,    FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
-        "IN_PLACE,     RECONNECT_SENT,   DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
+        "IN_PLACE,     DISCONNECT_SENT,  CONNECTED,    WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
+        "IN_PLACE,     DISCONNECT_SENT,  DISCONNECTED, WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
+        "IN_PLACE,     UPDATE_SENT,      CONNECTED,    DONE,             RECONNECT,        RECONNECT,        RECONNECT,     RECONNECT",
+        "IN_PLACE,     UPDATE_SENT,      DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
+        "IN_PLACE,     RECONNECT_SENT,   CONNECTED,    DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
+        "IN_PLACE,     RECONNECT_SENT,   DISCONNECTED, DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
 
-        "TRY_IN_PLACE, NOT_STARTED,      CONNECTED,    UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          UPDATE_CONNECTED",
-        "TRY_IN_PLACE, NOT_STARTED,      DISCONNECTED, UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          UPDATE_CONNECTED",
+        "TRY_IN_PLACE, NOT_STARTED,      CONNECTED,    UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          DISCONNECT",
+        "TRY_IN_PLACE, NOT_STARTED,      DISCONNECTED, UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          DISCONNECT",
         "TRY_IN_PLACE, UPDATED_IN_PLACE, CONNECTED,    DONE,             DONE,             DONE,             DONE,          DONE",
         "TRY_IN_PLACE, UPDATED_IN_PLACE, DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
         "TRY_IN_PLACE, FELL_BACK,        CONNECTED,    DISCONNECT,       DISCONNECT,       UPDATE,           WAIT,          DISCONNECT",
@@ -265,26 +265,41 @@ class KeyStoreUpdatePlannerTest {
     void eachCallIsAnnouncedWithWhyAndWhatComesNext() {
         final KeyStoreChange endpoint = KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE,
             StoreProperty.XKS_PROXY_URI_ENDPOINT);
-        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, endpoint, TargetState.CONNECTED))
+        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, endpoint, KmsConnectionState.CONNECTED,
+            TargetState.CONNECTED))
             .isEqualTo(ID + ": disconnecting to change XksProxyUriEndpoint (KMS changes it only while DISCONNECTED); "
                 + "will reconnect");
         assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, KeyStoreChange.of(StoreType.AWS_CLOUDHSM,
-            StoreProperty.CLOUD_HSM_CLUSTER_ID, StoreProperty.KEY_STORE_PASSWORD), TargetState.DISCONNECTED))
+            StoreProperty.CLOUD_HSM_CLUSTER_ID, StoreProperty.KEY_STORE_PASSWORD), KmsConnectionState.DISCONNECTING,
+            TargetState.DISCONNECTED))
             .isEqualTo(ID + ": disconnecting to change CloudHsmClusterId, KeyStorePassword (KMS changes them only "
                 + "while DISCONNECTED); will leave it DISCONNECTED as it was");
         final KeyStoreChange path = KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE, StoreProperty.XKS_PROXY_URI_PATH);
-        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, path, TargetState.CONNECTED))
-            .isEqualTo(ID + ": disconnecting to change XksProxyUriPath (KMS refused to change it while connected); "
-                + "will reconnect");
-        assertThat(KeyStoreUpdatePlanner.announce(Step.UPDATE_CONNECTED, ID, path, TargetState.CONNECTED))
+        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, path, KmsConnectionState.CONNECTED,
+            TargetState.CONNECTED)).isEqualTo(ID + ": disconnecting to change XksProxyUriPath (KMS refused to change "
+                + "it while connected); will reconnect");
+        final KeyStoreChange nameAndPath = KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE,
+            StoreProperty.CUSTOM_KEY_STORE_NAME, StoreProperty.XKS_PROXY_URI_PATH);
+        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, nameAndPath, KmsConnectionState.CONNECTED,
+            TargetState.CONNECTED)).contains("(KMS refused to change them while connected)");
+        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, path, KmsConnectionState.FAILED,
+            TargetState.CONNECTED)).isEqualTo(ID + ": disconnecting to change XksProxyUriPath (KMS changes it in "
+                + "place only while CONNECTED or DISCONNECTED, and the key store is FAILED); will reconnect");
+        assertThat(KeyStoreUpdatePlanner.announce(Step.DISCONNECT, ID, nameAndPath, KmsConnectionState.FAILED,
+            TargetState.CONNECTED)).contains("KMS changes them in place only");
+        assertThat(KeyStoreUpdatePlanner.announce(Step.UPDATE_CONNECTED, ID, path, KmsConnectionState.CONNECTED,
+            TargetState.CONNECTED))
             .isEqualTo(ID + ": updating XksProxyUriPath in place (the connection is not touched)");
-        assertThat(KeyStoreUpdatePlanner.announce(Step.UPDATE, ID, endpoint, TargetState.CONNECTED))
+        assertThat(KeyStoreUpdatePlanner.announce(Step.UPDATE, ID, endpoint, KmsConnectionState.DISCONNECTED,
+            TargetState.CONNECTED))
             .isEqualTo(ID + ": updating XksProxyUriEndpoint while DISCONNECTED");
-        assertThat(KeyStoreUpdatePlanner.announce(Step.RECONNECT, ID, endpoint, TargetState.CONNECTED))
+        assertThat(KeyStoreUpdatePlanner.announce(Step.RECONNECT, ID, endpoint, KmsConnectionState.DISCONNECTED,
+            TargetState.CONNECTED))
             .isEqualTo(ID + ": reconnecting after changing XksProxyUriEndpoint");
         final List<Step> silent = new ArrayList<>();
         for (Step s : Step.values()) {
-            if (KeyStoreUpdatePlanner.announce(s, ID, endpoint, TargetState.CONNECTED) == null) {
+            if (KeyStoreUpdatePlanner.announce(s, ID, endpoint, KmsConnectionState.CONNECTED,
+                TargetState.CONNECTED) == null) {
                 silent.add(s);
             }
         }

@@ -222,6 +222,18 @@ final class KmsService {
                         + "XksProxyAuthenticationCredential can change while connected).");
             }
         }
+        // The API reference allows even those in CONNECTED or DISCONNECTED only, not while a connection changes
+        // or in FAILED.
+        if (state != ConnectionState.CONNECTED && state != ConnectionState.DISCONNECTED) {
+            List<String> given = present(body, "NewCustomKeyStoreName", "XksProxyUriPath",
+                    "XksProxyAuthenticationCredential");
+            if (!given.isEmpty()) {
+                throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store " + store.id
+                        + " is " + state + "; " + String.join(", ", given) + " can change only while it is CONNECTED "
+                        + "or DISCONNECTED." + (state == ConnectionState.FAILED
+                        ? " Disconnect a FAILED key store first." : " Wait until the connection settles."));
+            }
+        }
         // KMS checks the configuration the update would leave before it changes anything.
         CustomKeyStore after = store.configurationCopy();
         if (newName != null) {

@@ -256,6 +256,25 @@ class KeyStoreLifecycleTest {
         assertThat(connect(id).connectionErrorCode()).isEqualTo(ConnectionErrorCodeType.XKS_PROXY_NOT_REACHABLE);
     }
 
+    @Test
+    void inPlaceChangesNeedConnectedOrDisconnectedAsTheApiReferenceSays() {
+        String id = createXks("xks", r -> { });
+        kms.connectCustomKeyStore(r -> r.customKeyStoreId(id));
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).newCustomKeyStoreName("x")))
+                .isInstanceOf(CustomKeyStoreInvalidStateException.class).hasMessageContaining("CONNECTING")
+                .hasMessageContaining("Wait until the connection settles");
+        clock.advance(Duration.ofSeconds(5));
+        emu.forceState(id, ConnectionState.FAILED, "INVALID_CREDENTIALS");
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriPath("/p/kms/xks/v1")
+                .xksProxyAuthenticationCredential(c -> c.accessKeyId(ACCESS_KEY_ID).rawSecretAccessKey(XKS_SECRET))))
+                .isInstanceOf(CustomKeyStoreInvalidStateException.class)
+                .hasMessageContaining("XksProxyUriPath, XksProxyAuthenticationCredential can change only while")
+                .hasMessageContaining("Disconnect a FAILED key store first");
+        disconnect(id);
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).newCustomKeyStoreName("x"));
+        assertThat(describe(id).customKeyStoreName()).isEqualTo("x");
+    }
+
     // ---- the kmsuser password ------------------------------------------------------------------------------
 
     @Test
