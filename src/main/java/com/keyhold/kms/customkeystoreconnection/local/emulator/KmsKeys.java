@@ -8,10 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -242,11 +242,6 @@ final class KmsKeys {
         }
     }
 
-    /** The keys of a store that no longer exists go with it (DeleteCustomKeyStore refuses while there are any). */
-    void clear() {
-        keys.clear();
-    }
-
     private void add(Key key) {
         if (key.id == null) {
             do {
@@ -316,7 +311,7 @@ final class KmsKeys {
         return unavailable ? "Unavailable" : "Enabled";
     }
 
-    private java.util.Optional<CustomKeyStore> storeOf(Key k) {
+    private Optional<CustomKeyStore> storeOf(Key k) {
         return stores.stores().stream().filter(s -> s.id.equals(k.customKeyStoreId)).findFirst();
     }
 
@@ -360,8 +355,7 @@ final class KmsKeys {
     /** Loads "keys" (after the stores they belong to); errors name the entry and the field. */
     void load(JsonNode doc, String source) {
         int i = 0;
-        for (Iterator<JsonNode> it = StateFile.array(doc.path("keys"), source + " keys").iterator(); it.hasNext(); ) {
-            JsonNode n = it.next();
+        for (JsonNode n : StateFile.array(doc.path("keys"), source + " keys")) {
             String where = source + " keys[" + i++ + "]";
             StateFile.fields(n, KEY_FIELDS, where);
             Key k = new Key();
