@@ -17,8 +17,8 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
  * DANCE         NOT_STARTED       DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
  * TRY_IN_PLACE  FELL_BACK         DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
  * all three     DISCONNECT_SENT   WAIT       WAIT       UPDATE       WAIT          WAIT
- *               UPDATE_SENT       (come back to DISCONNECTED: DONE in every state;
- *                                  to CONNECTED: DONE when CONNECTED, otherwise RECONNECT)
+ *               UPDATE_SENT       come back to DISCONNECTED: DONE in every state; to CONNECTED:
+ *                                 DONE       WAIT       RECONNECT    WAIT          FAIL reconnect
  *               RECONNECT_SENT    DONE       WAIT       WAIT         WAIT          FAIL reconnect
  * any other mode × phase (a phase the mode never reaches)          FAIL inconsistent progress
  * </pre>
@@ -28,6 +28,12 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
  * and a FAILED one takes the dance (disconnect, update, reconnect: the state to come back to from FAILED is
  * CONNECTED, and an XKS credential fix of a FAILED key store is exactly that). When KMS refuses an in-place update
  * with CustomKeyStoreInvalidStateException, {@link #fallsBackToDance} says whether the phase becomes FELL_BACK.
+ *
+ * <p>Resuming: each phase is recorded after its call succeeds, so a crash between a call and its record resumes one
+ * phase early. The table reads KMS's state so that this repeats nothing but an UpdateCustomKeyStore with the same
+ * content: a lost Disconnect shows as DISCONNECTING or DISCONNECTED (WAIT, then UPDATE), a lost Connect as CONNECTING
+ * or CONNECTED after UPDATE_SENT (the key store was DISCONNECTED for the update, so a connection under way is the
+ * dance's own: WAIT, then DONE), and a connect that then failed as FAILED.
  *
  * <p>After the dance's reconnect ends FAILED there is no second connect (the connection type's one recovery does
  * not apply here): repeated failed kmsuser logins can lock kmsuser out of the cluster. The FAIL decision asks the
@@ -143,14 +149,23 @@ public final class KeyStoreUpdatePlanner {
             case DISCONNECT_SENT:
                 return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.UPDATE) : Next.of(Step.WAIT);
             case UPDATE_SENT:
-                return comeBackTo == TargetState.DISCONNECTED || observed == KmsConnectionState.CONNECTED
-                    ? Next.of(Step.DONE) : Next.of(Step.RECONNECT);
-            default: // RECONNECT_SENT
-                if (observed == KmsConnectionState.CONNECTED) {
+                if (comeBackTo == TargetState.DISCONNECTED) {
                     return Next.of(Step.DONE);
                 }
-                return observed == KmsConnectionState.FAILED ? Next.fail(FailReason.RECONNECT_FAILED)
-                    : Next.of(Step.WAIT);
+                return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.RECONNECT) : reconnecting(observed);
+            default: // RECONNECT_SENT
+                return reconnecting(observed);
+        }
+    }
+
+    private static Next reconnecting(final KmsConnectionState observed) {
+        switch (observed) {
+            case CONNECTED:
+                return Next.of(Step.DONE);
+            case FAILED:
+                return Next.fail(FailReason.RECONNECT_FAILED);
+            default:
+                return Next.of(Step.WAIT);
         }
     }
 

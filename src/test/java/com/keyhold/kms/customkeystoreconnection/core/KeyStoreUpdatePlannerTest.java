@@ -61,7 +61,7 @@ class KeyStoreUpdatePlannerTest {
         "IN_PLACE,     FELL_BACK,        DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
         "IN_PLACE,     DISCONNECT_SENT,  CONNECTED,    WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
         "IN_PLACE,     DISCONNECT_SENT,  DISCONNECTED, WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
-        "IN_PLACE,     UPDATE_SENT,      CONNECTED,    DONE,             RECONNECT,        RECONNECT,        RECONNECT,     RECONNECT",
+        "IN_PLACE,     UPDATE_SENT,      CONNECTED,    DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
         "IN_PLACE,     UPDATE_SENT,      DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
         "IN_PLACE,     RECONNECT_SENT,   CONNECTED,    DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
         "IN_PLACE,     RECONNECT_SENT,   DISCONNECTED, DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
@@ -74,7 +74,7 @@ class KeyStoreUpdatePlannerTest {
         "TRY_IN_PLACE, FELL_BACK,        DISCONNECTED, DISCONNECT,       DISCONNECT,       UPDATE,           WAIT,          DISCONNECT",
         "TRY_IN_PLACE, DISCONNECT_SENT,  CONNECTED,    WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
         "TRY_IN_PLACE, DISCONNECT_SENT,  DISCONNECTED, WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
-        "TRY_IN_PLACE, UPDATE_SENT,      CONNECTED,    DONE,             RECONNECT,        RECONNECT,        RECONNECT,     RECONNECT",
+        "TRY_IN_PLACE, UPDATE_SENT,      CONNECTED,    DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
         "TRY_IN_PLACE, UPDATE_SENT,      DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
         "TRY_IN_PLACE, RECONNECT_SENT,   CONNECTED,    DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
         "TRY_IN_PLACE, RECONNECT_SENT,   DISCONNECTED, DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
@@ -87,7 +87,7 @@ class KeyStoreUpdatePlannerTest {
         "DANCE,        FELL_BACK,        DISCONNECTED, FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
         "DANCE,        DISCONNECT_SENT,  CONNECTED,    WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
         "DANCE,        DISCONNECT_SENT,  DISCONNECTED, WAIT,             WAIT,             UPDATE,           WAIT,          WAIT",
-        "DANCE,        UPDATE_SENT,      CONNECTED,    DONE,             RECONNECT,        RECONNECT,        RECONNECT,     RECONNECT",
+        "DANCE,        UPDATE_SENT,      CONNECTED,    DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
         "DANCE,        UPDATE_SENT,      DISCONNECTED, DONE,             DONE,             DONE,             DONE,          DONE",
         "DANCE,        RECONNECT_SENT,   CONNECTED,    DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
         "DANCE,        RECONNECT_SENT,   DISCONNECTED, DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
@@ -119,6 +119,159 @@ class KeyStoreUpdatePlannerTest {
         assertThat(Mode.values()).hasSize(4);
         assertThat(Phase.values()).hasSize(6);
         assertThat(KmsConnectionState.values()).containsExactly(COLUMNS);
+    }
+
+    // ---- the table in sequence: a small KMS, crashes after each call -------------------------------------
+
+    /** KMS as the dance sees it: one look moves a transition on by one state; calls are counted. */
+    private static final class FakeKms {
+        KmsConnectionState state;
+        boolean connectFails;
+        boolean refusesInPlace;
+        int disconnects;
+        int connects;
+        int updates;
+
+        FakeKms(final KmsConnectionState state) {
+            this.state = state;
+        }
+
+        KmsConnectionState look() {
+            final KmsConnectionState seen = state;
+            if (state == KmsConnectionState.DISCONNECTING) {
+                state = KmsConnectionState.DISCONNECTED;
+            } else if (state == KmsConnectionState.CONNECTING) {
+                state = connectFails ? KmsConnectionState.FAILED : KmsConnectionState.CONNECTED;
+            }
+            return seen;
+        }
+
+        /** False where KMS answers CustomKeyStoreInvalidStateException. */
+        boolean update(final boolean needsDisconnected) {
+            if (state != KmsConnectionState.DISCONNECTED && (needsDisconnected || refusesInPlace)) {
+                return false;
+            }
+            updates++;
+            return true;
+        }
+
+        void disconnect() {
+            assertThat(state).isIn(KmsConnectionState.CONNECTED, KmsConnectionState.CONNECTING, KmsConnectionState.FAILED);
+            disconnects++;
+            state = KmsConnectionState.DISCONNECTING;
+        }
+
+        void connect() {
+            assertThat(state).isIn(KmsConnectionState.DISCONNECTED, KmsConnectionState.CONNECTING,
+                KmsConnectionState.CONNECTED);
+            connects++;
+            if (state == KmsConnectionState.DISCONNECTED) {
+                state = KmsConnectionState.CONNECTING;
+            }
+        }
+    }
+
+    /**
+     * Drives the table against {@code kms} as an operation would, losing the record of the {@code crashAfter}-th call
+     * (0 = none), as a crash before the callback context is saved does. Returns the last decision.
+     */
+    private static Next drive(final FakeKms kms, final KeyStoreChange change, final int crashAfter) {
+        final TargetState comeBackTo = KeyStoreUpdatePlanner.comeBackTo(null, kms.state);
+        Phase phase = Phase.NOT_STARTED;
+        int calls = 0;
+        for (int i = 0; i < 40; i++) {
+            final Next next = KeyStoreUpdatePlanner.decide(change, phase, kms.look(), comeBackTo);
+            final Phase after;
+            switch (next.step()) {
+                case WAIT:
+                    continue;
+                case UPDATE_CONNECTED:
+                    if (!kms.update(false)) {
+                        assertThat(KeyStoreUpdatePlanner.fallsBackToDance(change)).isTrue();
+                        phase = Phase.FELL_BACK;
+                        continue;
+                    }
+                    after = Phase.UPDATED_IN_PLACE;
+                    break;
+                case DISCONNECT:
+                    kms.disconnect();
+                    after = Phase.DISCONNECT_SENT;
+                    break;
+                case UPDATE:
+                    assertThat(kms.update(true)).as("the dance updates only while DISCONNECTED").isTrue();
+                    after = Phase.UPDATE_SENT;
+                    break;
+                case RECONNECT:
+                    kms.connect();
+                    after = Phase.RECONNECT_SENT;
+                    break;
+                default:
+                    return next;
+            }
+            if (++calls != crashAfter) {
+                phase = after;
+            }
+        }
+        throw new AssertionError("the dance did not end");
+    }
+
+    @ParameterizedTest(name = "crash after call {0}")
+    @CsvSource({"0, 1", "1, 1", "2, 2", "3, 1"})
+    void theDanceResumesAfterACrashRepeatingOnlyTheUpdate(final int crashAfter, final int updates) {
+        final FakeKms kms = new FakeKms(KmsConnectionState.CONNECTED);
+        final Next end = drive(kms, KeyStoreChange.of(StoreType.AWS_CLOUDHSM, StoreProperty.KEY_STORE_PASSWORD),
+            crashAfter);
+        assertThat(end.step()).isEqualTo(Step.DONE);
+        assertThat(kms.state).isEqualTo(KmsConnectionState.CONNECTED);
+        assertThat(kms.disconnects).isEqualTo(1);
+        assertThat(kms.connects).isEqualTo(1);
+        assertThat(kms.updates).isEqualTo(updates);
+    }
+
+    @Test
+    void aDisconnectedStoreIsUpdatedAndLeftDisconnected() {
+        final FakeKms kms = new FakeKms(KmsConnectionState.DISCONNECTED);
+        assertThat(drive(kms, KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE, StoreProperty.XKS_PROXY_URI_ENDPOINT),
+            0).step()).isEqualTo(Step.DONE);
+        assertThat(kms.state).isEqualTo(KmsConnectionState.DISCONNECTED);
+        assertThat(kms.disconnects + kms.connects).isZero();
+        assertThat(kms.updates).isEqualTo(1);
+    }
+
+    @Test
+    void anInPlaceUpdateThatKmsRefusesFallsBackToTheDance() {
+        final FakeKms connected = new FakeKms(KmsConnectionState.CONNECTED);
+        drive(connected, KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE, StoreProperty.XKS_PROXY_URI_PATH), 0);
+        assertThat(connected.disconnects + connected.connects).as("accepted in place").isZero();
+
+        final FakeKms refusing = new FakeKms(KmsConnectionState.CONNECTED);
+        refusing.refusesInPlace = true;
+        assertThat(drive(refusing, KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE,
+            StoreProperty.XKS_PROXY_AUTHENTICATION_CREDENTIAL), 0).step()).isEqualTo(Step.DONE);
+        assertThat(refusing.state).isEqualTo(KmsConnectionState.CONNECTED);
+        assertThat(refusing.disconnects).isEqualTo(1);
+        assertThat(refusing.connects).isEqualTo(1);
+        assertThat(refusing.updates).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedStoreTakesTheDanceEvenForARenameAndAFailedReconnectIsNotRetried() {
+        final FakeKms failed = new FakeKms(KmsConnectionState.FAILED);
+        assertThat(drive(failed, KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE, StoreProperty.CUSTOM_KEY_STORE_NAME),
+            0).step()).isEqualTo(Step.DONE);
+        assertThat(failed.state).isEqualTo(KmsConnectionState.CONNECTED);
+
+        final FakeKms locked = new FakeKms(KmsConnectionState.CONNECTED);
+        locked.connectFails = true;
+        for (int crashAfter = 0; crashAfter <= 3; crashAfter++) {
+            locked.state = KmsConnectionState.CONNECTED;
+            locked.connects = 0;
+            final Next end = drive(locked, KeyStoreChange.of(StoreType.AWS_CLOUDHSM, StoreProperty.KEY_STORE_PASSWORD),
+                crashAfter);
+            assertThat(end.reason()).as("crash after %s", crashAfter).isEqualTo(FailReason.RECONNECT_FAILED);
+            assertThat(end.disconnectBeforeFailing()).isTrue();
+            assertThat(locked.connects).as("one kmsuser login attempt only").isEqualTo(1);
+        }
     }
 
     // ---- what needs DISCONNECTED, per type --------------------------------------------------------------
