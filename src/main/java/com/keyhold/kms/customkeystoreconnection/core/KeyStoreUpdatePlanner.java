@@ -4,10 +4,10 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
 
 /**
  * The update of a custom key store as a state table: what the change needs ({@link Mode}) × the connection state
- * KMS reports × how far the update got ({@link Phase}) → the next {@link Step}. Pure: no I/O, no clock; waiting
- * (poll schedule, describe lag, the stabilization budget, re-issuing a lost call) is the connection type's
- * {@link TransitionPlanner}, which the caller drives toward DISCONNECTED after DISCONNECT and toward CONNECTED after
- * RECONNECT while this table answers WAIT.
+ * KMS reports × how far the update got ({@link Phase}) → the next {@link Step}. Pure: no I/O, no clock. The caller
+ * consults this table on every look. While it answers WAIT after DISCONNECT or RECONNECT, the connection type's
+ * {@link TransitionPlanner} (target DISCONNECTED, or CONNECTED) times the wait: poll schedule, describe-lag grace,
+ * re-issuing a lost call, the stabilization budget. Its FAILED recovery does not apply: this table's FAIL comes first.
  *
  * <pre>
  * mode          phase             CONNECTED  CONNECTING DISCONNECTED DISCONNECTING FAILED
