@@ -314,18 +314,14 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
-    /** Loads the "clusters" and "proxies" of a seed or state file. */
+    /** Loads the "clusters" and "proxies" of a seed or state file; called by StateFile.load only. */
     void restoreBackends(JsonNode doc, String source) {
-        synchronized (lock) {
-            kms.backends().load(doc, source);
-        }
+        kms.backends().load(doc, source);
     }
 
-    /** Loads the "keys" of a seed or state file, after their stores. */
+    /** Loads the "keys" of a seed or state file, after their stores; called by StateFile.load only. */
     void restoreKeys(JsonNode doc, String source) {
-        synchronized (lock) {
-            kms.keys().load(doc, source);
-        }
+        kms.keys().load(doc, source);
     }
 
     // ---- parameters --------------------------------------------------------------------------------------

@@ -242,6 +242,10 @@ final class KmsKeys {
         }
     }
 
+    void clear() {
+        keys.clear();
+    }
+
     private void add(Key key) {
         if (key.id == null) {
             do {

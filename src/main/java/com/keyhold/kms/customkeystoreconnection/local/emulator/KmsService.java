@@ -386,8 +386,11 @@ final class KmsService {
         return stores.size();
     }
 
+    /** Forgets every store, with its keys and what stood behind it (before a reload of the state file). */
     void clear() {
         stores.clear();
+        keys.clear();
+        backends.clear();
     }
 
     boolean nameInUse(String name) {
