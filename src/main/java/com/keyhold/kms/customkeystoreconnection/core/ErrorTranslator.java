@@ -1,7 +1,9 @@
 package com.keyhold.kms.customkeystoreconnection.core;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -15,9 +17,36 @@ import software.amazon.awssdk.services.kms.model.KmsInternalException;
 
 /**
  * SPEC section 3 as a table: which AWS error becomes which failure, whether it is worth retrying, and
- * what the operator reads. The first matching rule wins.
+ * what the operator reads. The first matching rule wins; a resource type's own rules ({@link #extend}) come first.
  */
 public final class ErrorTranslator {
+
+    /**
+     * Rules a resource type adds, by the AWS error code (e.g. {@code CustomKeyStoreNameInUseException}): a
+     * translation, or empty to leave the error to the next rules.
+     */
+    @FunctionalInterface
+    public interface Extension {
+        Optional<Translation> translate(String errorCode, Attempt attempt);
+    }
+
+    private final List<Extension> extensions;
+
+    public ErrorTranslator() {
+        this(List.of());
+    }
+
+    private ErrorTranslator(final List<Extension> extensions) {
+        this.extensions = extensions;
+    }
+
+    /** A translator that consults {@code extension} before this one's rules (and before earlier extensions). */
+    public ErrorTranslator extend(final Extension extension) {
+        final List<Extension> all = new ArrayList<>();
+        all.add(extension);
+        all.addAll(extensions);
+        return new ErrorTranslator(List.copyOf(all));
+    }
 
     /** A classified error. Retryable errors are retried with backoff and become {@code kind} only when retries run out. */
     public record Translation(FailureKind kind, boolean retryable, String message) {
@@ -74,6 +103,14 @@ public final class ErrorTranslator {
                     : ((AwsServiceException) e).awsErrorDetails().errorMessage(), errorCode(e))));
 
     public Translation translate(final Throwable error, final Attempt attempt) {
+        if (error instanceof AwsServiceException && ((AwsServiceException) error).awsErrorDetails() != null) {
+            for (Extension extension : extensions) {
+                final Optional<Translation> own = extension.translate(errorCode(error), attempt);
+                if (own.isPresent()) {
+                    return own.get();
+                }
+            }
+        }
         for (Rule rule : RULES) {
             if (rule.matches().test(error)) {
                 return new Translation(rule.kind(), rule.retryable(), rule.message().apply(error, attempt));

@@ -14,6 +14,7 @@ public enum FailureKind {
     ServiceInternalError,
     NetworkFailure,
     ResourceConflict,
+    ServiceLimitExceeded,
     GeneralServiceException,
     InternalFailure
 }

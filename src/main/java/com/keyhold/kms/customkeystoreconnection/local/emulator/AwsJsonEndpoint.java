@@ -23,7 +23,7 @@ final class AwsJsonEndpoint implements HttpHandler {
 
     /** Where the operations run; called under the emulator's lock. */
     interface Backend {
-        ObjectNode kms(String operation, JsonNode body);
+        ObjectNode kms(String operation, JsonNode body, String region);
 
         ObjectNode ssm(String operation, JsonNode body, String region);
 
@@ -82,7 +82,7 @@ final class AwsJsonEndpoint implements HttpHandler {
             }
             ObjectNode result;
             synchronized (lock) {
-                result = kms ? backend.kms(operation, json) : backend.ssm(operation, json, signer.region());
+                result = kms ? backend.kms(operation, json, signer.region()) : backend.ssm(operation, json, signer.region());
                 if ((kms ? KmsService.MUTATING : SsmService.MUTATING).contains(operation)) {
                     backend.changed();
                 }

@@ -37,8 +37,10 @@ final class CustomKeyStore {
     String xksVpcEndpointServiceOwner;
     String xksAccessKeyId;
 
-    /** KMS keys in the store; only their count matters (DeleteCustomKeyStore refuses while non-zero). */
-    int keyCount;
+    // Secrets as KMS holds them, as fingerprints only (Secrets); null when unknown (a seeded store).
+    String kmsPasswordFingerprint;
+    String xksSecretFingerprint;
+
     private final List<StateChange> timeline = new ArrayList<>();
 
     CustomKeyStore(String id, long seq, KeyStoreType type, String name, Instant creationDate) {
@@ -47,6 +49,28 @@ final class CustomKeyStore {
         this.type = type;
         this.name = name;
         this.creationDate = creationDate;
+    }
+
+    /** The configuration without the timeline: what an update would leave, for KMS's checks before it applies. */
+    CustomKeyStore configurationCopy() {
+        CustomKeyStore c = new CustomKeyStore(id, seq, type, name, creationDate);
+        c.configureFrom(this);
+        return c;
+    }
+
+    /** Takes every configuration member (not id, type, dates or the timeline) from {@code c}. */
+    void configureFrom(CustomKeyStore c) {
+        name = c.name;
+        cloudHsmClusterId = c.cloudHsmClusterId;
+        trustAnchorCertificate = c.trustAnchorCertificate;
+        xksUriEndpoint = c.xksUriEndpoint;
+        xksUriPath = c.xksUriPath;
+        xksConnectivity = c.xksConnectivity;
+        xksVpcEndpointServiceName = c.xksVpcEndpointServiceName;
+        xksVpcEndpointServiceOwner = c.xksVpcEndpointServiceOwner;
+        xksAccessKeyId = c.xksAccessKeyId;
+        kmsPasswordFingerprint = c.kmsPasswordFingerprint;
+        xksSecretFingerprint = c.xksSecretFingerprint;
     }
 
     StateChange current(Instant now) {

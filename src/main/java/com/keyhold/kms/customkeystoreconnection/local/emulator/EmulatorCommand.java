@@ -20,8 +20,9 @@ public final class EmulatorCommand {
             Usage: keyhold emulator --port <port> [options]
 
             Runs a local AWS KMS + SSM endpoint (AWS JSON 1.1) on 127.0.0.1 for the operations Keyhold uses:
-            KMS Create/Describe/Connect/Disconnect/Update/DeleteCustomKeyStore(s) and SSM PutParameter,
-            GetParameter, DeleteParameter, GetParametersByPath. Runs until interrupted (Ctrl-C).
+            KMS Create/Describe/Connect/Disconnect/Update/DeleteCustomKeyStore(s), CreateKey, ScheduleKeyDeletion,
+            ListKeys, DescribeKey and SSM PutParameter, GetParameter, DeleteParameter, GetParametersByPath.
+            Runs until interrupted (Ctrl-C).
 
             Options:
               --port <port>              TCP port on 127.0.0.1 (required; 0 picks a free port, printed at start)

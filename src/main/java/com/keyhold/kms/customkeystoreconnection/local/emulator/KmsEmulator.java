@@ -64,7 +64,8 @@ public final class KmsEmulator implements AutoCloseable {
         if (b.describeLag != null) {
             faults.describeLag(b.describeLag);
         }
-        this.kms = new KmsService(clock, b.timing, faults, new Random(b.randomSeed));
+        Random random = new Random(b.randomSeed);
+        this.kms = new KmsService(clock, b.timing, faults, random, new KeyStoreBackends(random), b.accountId);
         this.ssm = new SsmService(clock, b.accountId);
         this.verifier = new SigV4Verifier(b.accessKey, b.secretKey);
         this.stateFile = b.stateFile;
@@ -107,8 +108,8 @@ public final class KmsEmulator implements AutoCloseable {
             server.setExecutor(executor);
             server.createContext("/", new AwsJsonEndpoint(lock, new AwsJsonEndpoint.Backend() {
                 @Override
-                public ObjectNode kms(String operation, JsonNode body) {
-                    return kms.handle(operation, body);
+                public ObjectNode kms(String operation, JsonNode body, String region) {
+                    return kms.handle(operation, body, region);
                 }
 
                 @Override
@@ -164,6 +165,11 @@ public final class KmsEmulator implements AutoCloseable {
         return faults;
     }
 
+    /** The CloudHSM clusters and XKS proxies behind the key stores: declare their faults here. */
+    public KeyStoreBackends backends() {
+        return kms.backends();
+    }
+
     public RequestLog requestLog() {
         return log;
     }
@@ -212,7 +218,14 @@ public final class KmsEmulator implements AutoCloseable {
                 s.xksVpcEndpointServiceOwner = spec.xksVpcEndpointServiceOwner;
                 s.xksAccessKeyId = spec.xksAccessKeyId;
             }
-            s.keyCount = spec.keyCount;
+            s.kmsPasswordFingerprint = Secrets.fingerprint(spec.keyStorePassword);
+            if (spec.kmsPasswordFingerprint != null) {
+                s.kmsPasswordFingerprint = spec.kmsPasswordFingerprint;
+            }
+            s.xksSecretFingerprint = spec.xksSecretFingerprint;
+            if (spec.keyCount > 0) {
+                kms.keys().setCount(s, spec.keyCount);
+            }
             spec.failNextConnect.forEach(code -> faults.failNextConnect(s.id, code));
             if (spec.describeLag != null) {
                 faults.describeLag(s.id, spec.describeLag);
@@ -283,12 +296,32 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
-    /** Sets how many KMS keys a store holds (DeleteCustomKeyStore refuses while non-zero). */
+    /**
+     * Makes a store hold exactly {@code keyCount} KMS keys, Enabled (DeleteCustomKeyStore refuses while there are
+     * any); they show in ListKeys and DescribeKey like keys made with CreateKey.
+     */
     public void keyCount(String customKeyStoreId, int keyCount) {
         synchronized (lock) {
-            store(customKeyStoreId).keyCount = keyCount;
+            kms.keys().setCount(store(customKeyStoreId), keyCount);
             persist();
         }
+    }
+
+    /** KMS keys in a store now, keys pending deletion included. */
+    public int keyCount(String customKeyStoreId) {
+        synchronized (lock) {
+            return kms.keys().countIn(store(customKeyStoreId).id);
+        }
+    }
+
+    /** Loads the "clusters" and "proxies" of a seed or state file; called by StateFile.load only. */
+    void restoreBackends(JsonNode doc, String source) {
+        kms.backends().load(doc, source);
+    }
+
+    /** Loads the "keys" of a seed or state file, after their stores; called by StateFile.load only. */
+    void restoreKeys(JsonNode doc, String source) {
+        kms.keys().load(doc, source);
     }
 
     // ---- parameters --------------------------------------------------------------------------------------

@@ -16,16 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The six KMS custom key store operations. Not thread-safe: the emulator calls it under its lock.
+ * The six KMS custom key store operations, and the key operations of {@link KmsKeys}. Not thread-safe: the emulator calls it under its lock.
  * Member constraints are those of the KMS service model (kms 2014-11-01 service-2.json).
  */
 final class KmsService {
-    static final Set<String> OPERATIONS = Set.of("CreateCustomKeyStore", "DescribeCustomKeyStores",
-            "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "DeleteCustomKeyStore");
-    static final Set<String> MUTATING = Set.of("CreateCustomKeyStore", "ConnectCustomKeyStore",
-            "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "DeleteCustomKeyStore");
+    static final Set<String> OPERATIONS = union(Set.of("CreateCustomKeyStore", "DescribeCustomKeyStores",
+            "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "DeleteCustomKeyStore"),
+            KmsKeys.OPERATIONS);
+    static final Set<String> MUTATING = union(Set.of("CreateCustomKeyStore", "ConnectCustomKeyStore",
+            "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "DeleteCustomKeyStore"), KmsKeys.MUTATING);
 
     /** KMS's quota: custom key stores per account and Region. */
     static final int MAX_STORES = 10;
@@ -53,16 +56,23 @@ final class KmsService {
     private final Timing timing;
     private final Faults faults;
     private final Random random;
+    private final KeyStoreBackends backends;
+    private final KmsKeys keys;
     private long nextSeq = 1;
 
-    KmsService(Clock clock, Timing timing, Faults faults, Random random) {
+    KmsService(Clock clock, Timing timing, Faults faults, Random random, KeyStoreBackends backends, String accountId) {
         this.clock = clock;
         this.timing = timing;
         this.faults = faults;
         this.random = random;
+        this.backends = backends;
+        this.keys = new KmsKeys(this, backends, clock, random, accountId);
     }
 
-    ObjectNode handle(String operation, JsonNode body) {
+    ObjectNode handle(String operation, JsonNode body, String region) {
+        if (KmsKeys.OPERATIONS.contains(operation)) {
+            return keys.handle(operation, body, region);
+        }
         return switch (operation) {
             case "CreateCustomKeyStore" -> create(body);
             case "DescribeCustomKeyStores" -> describe(body);
@@ -81,7 +91,7 @@ final class KmsService {
         String name = v.string("CustomKeyStoreName", NAME, true);
         String clusterId = v.string("CloudHsmClusterId", CLUSTER_ID, false);
         String trustAnchor = v.string("TrustAnchorCertificate", TRUST_ANCHOR, false);
-        v.string("KeyStorePassword", PASSWORD, false);
+        String password = v.string("KeyStorePassword", PASSWORD, false);
         String typeName = v.enumValue("CustomKeyStoreType", TYPES, false);
         String uriEndpoint = v.string("XksProxyUriEndpoint", XKS_URI_ENDPOINT, false);
         String uriPath = v.string("XksProxyUriPath", XKS_URI_PATH, false);
@@ -107,22 +117,7 @@ final class KmsService {
             throw ApiException.client("LimitExceededException", "This account and Region already have "
                     + MAX_STORES + " custom key stores, the most KMS allows. Delete one before creating another.");
         }
-        for (CustomKeyStore other : stores.values()) {
-            if (clusterId != null && clusterId.equals(other.cloudHsmClusterId)) {
-                throw ApiException.client("CloudHsmClusterInUseException", "CloudHSM cluster " + clusterId
-                        + " is already associated with custom key store " + other.id + ".");
-            }
-            if (uriEndpoint != null && uriEndpoint.equals(other.xksUriEndpoint) && uriPath.equals(other.xksUriPath)) {
-                throw ApiException.client("XksProxyUriInUseException", "The XKS proxy URI " + uriEndpoint + uriPath
-                        + " is already used by custom key store " + other.id + ".");
-            }
-            if (vpcService != null && vpcService.equals(other.xksVpcEndpointServiceName)) {
-                throw ApiException.client("XksProxyVpcEndpointServiceInUseException", "VPC endpoint service "
-                        + vpcService + " is already used by custom key store " + other.id + ".");
-            }
-        }
-
-        CustomKeyStore store = newStore(null, type, name, clock.instant());
+        CustomKeyStore store = new CustomKeyStore(null, 0, type, name, clock.instant());
         store.cloudHsmClusterId = clusterId;
         store.trustAnchorCertificate = trustAnchor;
         store.xksUriEndpoint = uriEndpoint;
@@ -131,6 +126,14 @@ final class KmsService {
         store.xksVpcEndpointServiceName = vpcService;
         store.xksVpcEndpointServiceOwner = vpcOwner;
         store.xksAccessKeyId = accessKeyId;
+        store.kmsPasswordFingerprint = Secrets.fingerprint(password);
+        String secret = xksSecret(body);
+        store.xksSecretFingerprint = Secrets.fingerprint(secret);
+        backends.checkCreate(store, secret, stores.values());
+        CustomKeyStore created = newStore(null, type, name, store.creationDate);
+        created.configureFrom(store);
+        store = created;
+        backends.created(store);
         store.schedule(clock.instant(), List.of(new StateChange(clock.instant(), ConnectionState.DISCONNECTED, null)));
         return object().put("CustomKeyStoreId", store.id);
     }
@@ -187,7 +190,7 @@ final class KmsService {
         Validator v = new Validator(body);
         String id = v.string("CustomKeyStoreId", ID, true);
         String newName = v.string("NewCustomKeyStoreName", NAME, false);
-        v.string("KeyStorePassword", PASSWORD, false);
+        String password = v.string("KeyStorePassword", PASSWORD, false);
         String clusterId = v.string("CloudHsmClusterId", CLUSTER_ID, false);
         String uriEndpoint = v.string("XksProxyUriEndpoint", XKS_URI_ENDPOINT, false);
         String uriPath = v.string("XksProxyUriPath", XKS_URI_PATH, false);
@@ -219,31 +222,52 @@ final class KmsService {
                         + "XksProxyAuthenticationCredential can change while connected).");
             }
         }
+        // The API reference allows even those in CONNECTED or DISCONNECTED only, not while a connection changes
+        // or in FAILED.
+        if (state != ConnectionState.CONNECTED && state != ConnectionState.DISCONNECTED) {
+            List<String> given = present(body, "NewCustomKeyStoreName", "XksProxyUriPath",
+                    "XksProxyAuthenticationCredential");
+            if (!given.isEmpty()) {
+                throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store " + store.id
+                        + " is " + state + "; " + String.join(", ", given) + " can change only while it is CONNECTED "
+                        + "or DISCONNECTED." + (state == ConnectionState.FAILED
+                        ? " Disconnect a FAILED key store first." : " Wait until the connection settles."));
+            }
+        }
+        // KMS checks the configuration the update would leave before it changes anything.
+        CustomKeyStore after = store.configurationCopy();
         if (newName != null) {
             checkNameFree(newName, store.id);
-            store.name = newName;
+            after.name = newName;
         }
         if (clusterId != null) {
-            store.cloudHsmClusterId = clusterId;
+            after.cloudHsmClusterId = clusterId;
+        }
+        if (password != null) {
+            after.kmsPasswordFingerprint = Secrets.fingerprint(password);
         }
         if (uriEndpoint != null) {
-            store.xksUriEndpoint = uriEndpoint;
+            after.xksUriEndpoint = uriEndpoint;
         }
         if (uriPath != null) {
-            store.xksUriPath = uriPath;
+            after.xksUriPath = uriPath;
         }
         if (connectivity != null) {
-            store.xksConnectivity = connectivity;
+            after.xksConnectivity = connectivity;
         }
         if (vpcService != null) {
-            store.xksVpcEndpointServiceName = vpcService;
+            after.xksVpcEndpointServiceName = vpcService;
         }
         if (vpcOwner != null) {
-            store.xksVpcEndpointServiceOwner = vpcOwner;
+            after.xksVpcEndpointServiceOwner = vpcOwner;
         }
+        String secret = xksSecret(body);
         if (accessKeyId != null) {
-            store.xksAccessKeyId = accessKeyId;
+            after.xksAccessKeyId = accessKeyId;
+            after.xksSecretFingerprint = Secrets.fingerprint(secret);
         }
+        backends.checkUpdate(store, after, secret, stores.values());
+        store.configureFrom(after);
         return object();
     }
 
@@ -254,10 +278,11 @@ final class KmsService {
             throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store " + store.id
                     + " is " + state + "; DeleteCustomKeyStore needs it DISCONNECTED. Disconnect it first.");
         }
-        if (store.keyCount > 0) {
+        int keyCount = keys.countIn(store.id);
+        if (keyCount > 0) {
             throw ApiException.client("CustomKeyStoreHasCMKsException", "Custom key store " + store.id + " has "
-                    + store.keyCount + " KMS key(s); schedule their deletion and wait for it before deleting "
-                    + "the key store.");
+                    + keyCount + " KMS key(s), keys pending deletion included; schedule their deletion and wait for "
+                    + "it before deleting the key store.");
         }
         stores.remove(store.id);
         faults.forget(store.id);
@@ -273,7 +298,10 @@ final class KmsService {
             case CONNECTED, CONNECTING -> {
                 // KMS answers success and changes nothing.
             }
-            case DISCONNECTED -> enter(store, ConnectionState.CONNECTING, now);
+            case DISCONNECTED -> {
+                backends.checkConnect(store);
+                enter(store, ConnectionState.CONNECTING, now);
+            }
             default -> throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store "
                     + store.id + " is " + state + "; ConnectCustomKeyStore needs it DISCONNECTED (or CONNECTED/"
                     + "CONNECTING, which are no-ops)." + (state == ConnectionState.FAILED
@@ -306,6 +334,9 @@ final class KmsService {
                 ? (errorCode == null ? "INTERNAL_ERROR" : errorCode) : null));
         if (state == ConnectionState.CONNECTING) {
             String failure = faults.takeConnectFailure(store.id);
+            if (failure == null) {
+                failure = backends.connectOutcome(store);
+            }
             Instant done = now.plus(timing.connect(store.type));
             changes.add(failure == null ? new StateChange(done, ConnectionState.CONNECTED, null)
                     : new StateChange(done, ConnectionState.FAILED, failure));
@@ -343,12 +374,23 @@ final class KmsService {
         return stores.values();
     }
 
+    KmsKeys keys() {
+        return keys;
+    }
+
+    KeyStoreBackends backends() {
+        return backends;
+    }
+
     int size() {
         return stores.size();
     }
 
+    /** Forgets every store, with its keys and what stood behind it (before a reload of the state file). */
     void clear() {
         stores.clear();
+        keys.clear();
+        backends.clear();
     }
 
     boolean nameInUse(String name) {
@@ -407,6 +449,11 @@ final class KmsService {
         String id = v.string("CustomKeyStoreId", ID, true);
         v.check();
         return id;
+    }
+
+    /** The raw XKS secret of a request; only ever fingerprinted, never kept or logged. */
+    private static String xksSecret(JsonNode body) {
+        return body.path("XksProxyAuthenticationCredential").path("RawSecretAccessKey").asText(null);
     }
 
     private static String xksCredential(Validator v) {
@@ -470,12 +517,16 @@ final class KmsService {
         return given;
     }
 
-    private static String encodeMarker(long seq) {
+    static String encodeMarker(long seq) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((MARKER_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
     }
 
     private static long decodeMarker(String marker) {
+        return decodeMarker(marker, "DescribeCustomKeyStores");
+    }
+
+    static long decodeMarker(String marker, String operation) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8);
             if (s.startsWith(MARKER_PREFIX)) {
@@ -485,13 +536,17 @@ final class KmsService {
             // falls through to the error below
         }
         throw ApiException.client("InvalidMarkerException", "The marker '" + marker
-                + "' is not valid; pass the NextMarker of a previous DescribeCustomKeyStores response unchanged.");
+                + "' is not valid; pass the NextMarker of a previous " + operation + " response unchanged.");
     }
 
     private static void putIfSet(ObjectNode o, String field, String value) {
         if (value != null) {
             o.put(field, value);
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     static ObjectNode object() {

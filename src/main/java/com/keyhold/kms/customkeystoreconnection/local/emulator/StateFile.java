@@ -33,12 +33,13 @@ import java.util.Set;
 final class StateFile {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final Set<String> TOP = Set.of("version", "stores", "parameters", "faults");
+    private static final Set<String> TOP = Set.of("version", "stores", "parameters", "faults", "clusters", "proxies",
+            "keys");
     private static final Set<String> STORE = Set.of("id", "name", "type", "state", "connectionErrorCode",
             "creationDate", "cloudHsmClusterId", "trustAnchorCertificate", "xksProxy", "keyCount",
-            "failNextConnect", "describeLagSeconds", "timeline");
+            "failNextConnect", "describeLagSeconds", "timeline", "kmsPasswordFingerprint");
     private static final Set<String> XKS = Set.of("uriEndpoint", "uriPath", "connectivity",
-            "vpcEndpointServiceName", "vpcEndpointServiceOwner", "accessKeyId");
+            "vpcEndpointServiceName", "vpcEndpointServiceOwner", "accessKeyId", "secretFingerprint");
     private static final Set<String> CHANGE = Set.of("at", "state", "connectionErrorCode");
     private static final Set<String> PARAMETER = Set.of("name", "type", "value", "version", "lastModifiedDate",
             "dataType", "tier", "description");
@@ -74,8 +75,9 @@ final class StateFile {
                 putIfSet(x, "vpcEndpointServiceName", s.xksVpcEndpointServiceName);
                 putIfSet(x, "vpcEndpointServiceOwner", s.xksVpcEndpointServiceOwner);
                 putIfSet(x, "accessKeyId", s.xksAccessKeyId);
+                putIfSet(x, "secretFingerprint", s.xksSecretFingerprint);
             }
-            o.put("keyCount", s.keyCount);
+            putIfSet(o, "kmsPasswordFingerprint", s.kmsPasswordFingerprint);
             List<String> pending = faults.pendingConnectFailures(s.id);
             if (!pending.isEmpty()) {
                 pending.forEach(o.putArray("failNextConnect")::add);
@@ -92,6 +94,8 @@ final class StateFile {
                 putIfSet(t, "connectionErrorCode", c.errorCode());
             }
         }
+        kms.backends().snapshot(doc);
+        kms.keys().snapshot(doc);
         ArrayNode params = doc.putArray("parameters");
         for (SsmService.Parameter p : ssm.parameters()) {
             ObjectNode o = params.addObject();
@@ -164,6 +168,7 @@ final class StateFile {
                 f.quotaThrottling(faults.get("quotaThrottling").asBoolean());
             }
         }
+        emulator.restoreBackends(doc, source);
         int i = 0;
         for (JsonNode s : array(doc.path("stores"), source + " stores")) {
             String where = source + " stores[" + i++ + "]" + (s.hasNonNull("id") ? " (" + s.get("id").asText() + ")" : "");
@@ -194,6 +199,14 @@ final class StateFile {
                 spec.xksVpcEndpointService(x.path("vpcEndpointServiceName").asText(null),
                         x.path("vpcEndpointServiceOwner").asText(null));
                 spec.xksAccessKeyId(x.path("accessKeyId").asText(spec.xksAccessKeyId));
+                if (x.has("secretFingerprint")) {
+                    spec.xksSecretFingerprint(Secrets.checkFingerprint(x.get("secretFingerprint").asText(),
+                            where + ".xksProxy.secretFingerprint"));
+                }
+            }
+            if (s.has("kmsPasswordFingerprint")) {
+                spec.kmsPasswordFingerprint(Secrets.checkFingerprint(s.get("kmsPasswordFingerprint").asText(),
+                        where + ".kmsPasswordFingerprint"));
             }
             spec.keyCount(s.path("keyCount").asInt(0));
             strings(s.path("failNextConnect"), where + ".failNextConnect").forEach(spec::failNextConnect);
@@ -212,6 +225,7 @@ final class StateFile {
             }
             emulator.restoreStore(spec, timeline, where);
         }
+        emulator.restoreKeys(doc, source);
         i = 0;
         for (JsonNode p : array(doc.path("parameters"), source + " parameters")) {
             String where = source + " parameters[" + i++ + "]";
@@ -234,7 +248,7 @@ final class StateFile {
         }
     }
 
-    private static void fields(JsonNode node, Set<String> allowed, String where) {
+    static void fields(JsonNode node, Set<String> allowed, String where) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + ": must be a JSON object");
         }
@@ -247,7 +261,7 @@ final class StateFile {
         }
     }
 
-    private static Iterable<JsonNode> array(JsonNode node, String where) {
+    static Iterable<JsonNode> array(JsonNode node, String where) {
         if (node.isMissingNode() || node.isNull()) {
             return List.of();
         }
@@ -265,7 +279,7 @@ final class StateFile {
         return out;
     }
 
-    private static String text(JsonNode node, String field, String where) {
+    static String text(JsonNode node, String field, String where) {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
             throw new IllegalArgumentException(where + ": '" + field + "' is required and must be a non-empty string");
@@ -273,7 +287,7 @@ final class StateFile {
         return v.asText();
     }
 
-    private static Instant instant(JsonNode node, String where) {
+    static Instant instant(JsonNode node, String where) {
         try {
             return node.isNumber() ? Instant.ofEpochMilli(Math.round(node.asDouble() * 1000))
                     : Instant.parse(node.asText());

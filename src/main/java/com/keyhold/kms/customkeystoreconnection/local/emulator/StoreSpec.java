@@ -29,6 +29,9 @@ public final class StoreSpec {
     String xksVpcEndpointServiceOwner;
     String xksAccessKeyId = "ABCDEFGHIJKLMNOPQRST";
     int keyCount;
+    String keyStorePassword;
+    String kmsPasswordFingerprint;
+    String xksSecretFingerprint;
     final List<String> failNextConnect = new ArrayList<>();
     Duration describeLag;
 
@@ -102,7 +105,26 @@ public final class StoreSpec {
         return this;
     }
 
-    /** KMS keys in the store: DeleteCustomKeyStore answers CustomKeyStoreHasCMKsException while non-zero. */
+    /**
+     * KMS's copy of the kmsuser password (CloudHSM); kept as a fingerprint only. Unset: KMS's copy is unknown and the
+     * cluster takes it at the first connect.
+     */
+    public StoreSpec keyStorePassword(String password) {
+        this.keyStorePassword = password;
+        return this;
+    }
+
+    StoreSpec kmsPasswordFingerprint(String fingerprint) {
+        this.kmsPasswordFingerprint = fingerprint;
+        return this;
+    }
+
+    StoreSpec xksSecretFingerprint(String fingerprint) {
+        this.xksSecretFingerprint = fingerprint;
+        return this;
+    }
+
+    /** KMS keys in the store (Enabled, in ListKeys): DeleteCustomKeyStore answers CustomKeyStoreHasCMKsException. */
     public StoreSpec keyCount(int keyCount) {
         if (keyCount < 0) {
             throw new IllegalArgumentException("keyCount must not be negative, got " + keyCount);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ class AwsCliTest {
             String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(version).startsWith("aws-cli/");
+            // AWS CLI v1 fetches parameters that look like URLs (the XKS proxy endpoint); take them literally.
+            Files.writeString(home.resolve("config"), "[default]\ncli_follow_urlparam = false\n");
         } catch (IOException e) {
             fail("The AWS CLI ('aws') is not on PATH. Install it (e.g. 'pip install awscli' or the AWS CLI v2 "
                     + "installer); these tests use it as an independent client of the emulator. " + e.getMessage());
@@ -136,6 +139,128 @@ class AwsCliTest {
         Result all = aws("kms", "describe-custom-key-stores", "--page-size", "2");
         assertThat(all.json().path("CustomKeyStores")).hasSize(5);
         assertThat(emu.requestCount("DescribeCustomKeyStores")).isEqualTo(5);
+    }
+
+    private JsonNode ok(String... args) throws Exception {
+        Result r = aws(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr() + r.stdout()).isZero();
+        return r.stdout().isBlank() ? JSON.createObjectNode() : r.json();
+    }
+
+    private String refused(String... args) throws Exception {
+        Result r = aws(args);
+        assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+        return r.stderr();
+    }
+
+    private JsonNode entry(String id) throws Exception {
+        return ok("kms", "describe-custom-key-stores", "--custom-key-store-id", id).path("CustomKeyStores").path(0);
+    }
+
+    @Test
+    void bothTypesAndTheDisconnectedRulesOfUpdate() throws Exception {
+        String xks = ok("kms", "create-custom-key-store", "--custom-key-store-name", "cli-xks",
+                "--custom-key-store-type", "EXTERNAL_KEY_STORE", "--xks-proxy-uri-endpoint", "https://cli-xks.example.com",
+                "--xks-proxy-uri-path", "/kms/xks/v1", "--xks-proxy-connectivity", "PUBLIC_ENDPOINT",
+                "--xks-proxy-authentication-credential",
+                "AccessKeyId=ABCDEFGHIJKLMNOPQRST,RawSecretAccessKey=" + "a".repeat(43)).path("CustomKeyStoreId").asText();
+        String hsm = ok("kms", "create-custom-key-store", "--custom-key-store-name", "cli-hsm",
+                "--cloud-hsm-cluster-id", "cluster-234567abcdefg", "--trust-anchor-certificate", "certificate",
+                "--key-store-password", "kmsPswd1").path("CustomKeyStoreId").asText();
+        assertThat(entry(xks).path("XksProxyConfiguration").path("AccessKeyId").asText()).isEqualTo("ABCDEFGHIJKLMNOPQRST");
+        assertThat(refused("kms", "create-custom-key-store", "--custom-key-store-name", "cli-hsm2",
+                "--cloud-hsm-cluster-id", "cluster-234567abcdefg", "--trust-anchor-certificate", "certificate",
+                "--key-store-password", "kmsPswd1")).contains("(CloudHsmClusterInUseException)");
+
+        ok("kms", "connect-custom-key-store", "--custom-key-store-id", xks);
+        ok("kms", "connect-custom-key-store", "--custom-key-store-id", hsm);
+        clock.advance(Duration.ofSeconds(20));
+        // CONNECTED: the name, and the XKS path and credential change in place; the rest needs DISCONNECTED.
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", xks, "--new-custom-key-store-name", "cli-xks-2",
+                "--xks-proxy-uri-path", "/v2/kms/xks/v2", "--xks-proxy-authentication-credential",
+                "AccessKeyId=ZYXWVUTSRQPONMLKJIHG,RawSecretAccessKey=" + "b".repeat(43));
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", hsm, "--new-custom-key-store-name", "cli-hsm-2");
+        assertThat(refused("kms", "update-custom-key-store", "--custom-key-store-id", xks, "--xks-proxy-uri-endpoint",
+                "https://moved.example.com")).contains("(CustomKeyStoreInvalidStateException)", "XksProxyUriEndpoint");
+        assertThat(refused("kms", "update-custom-key-store", "--custom-key-store-id", hsm, "--key-store-password",
+                "newPass12")).contains("(CustomKeyStoreInvalidStateException)").doesNotContain("newPass12");
+        emu.backends().relatedClusters("cluster-234567abcdefg", "cluster-765432abcdefg");
+        assertThat(refused("kms", "update-custom-key-store", "--custom-key-store-id", hsm, "--cloud-hsm-cluster-id",
+                "cluster-765432abcdefg")).contains("(CustomKeyStoreInvalidStateException)");
+
+        ok("kms", "disconnect-custom-key-store", "--custom-key-store-id", xks);
+        ok("kms", "disconnect-custom-key-store", "--custom-key-store-id", hsm);
+        clock.advance(Duration.ofSeconds(5));
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", xks, "--xks-proxy-uri-endpoint",
+                "https://moved.example.com");
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", hsm, "--cloud-hsm-cluster-id",
+                "cluster-765432abcdefg");
+        assertThat(refused("kms", "update-custom-key-store", "--custom-key-store-id", hsm, "--cloud-hsm-cluster-id",
+                "cluster-unrelatedcluster")).contains("(CloudHsmClusterNotRelatedException)");
+        JsonNode x = entry(xks);
+        assertThat(x.path("CustomKeyStoreName").asText()).isEqualTo("cli-xks-2");
+        assertThat(x.path("XksProxyConfiguration").path("UriEndpoint").asText()).isEqualTo("https://moved.example.com");
+        assertThat(x.path("XksProxyConfiguration").path("UriPath").asText()).isEqualTo("/v2/kms/xks/v2");
+        assertThat(x.path("XksProxyConfiguration").path("AccessKeyId").asText()).isEqualTo("ZYXWVUTSRQPONMLKJIHG");
+        assertThat(entry(hsm).path("CloudHsmClusterId").asText()).isEqualTo("cluster-765432abcdefg");
+    }
+
+    @Test
+    void deleteWithKeysAndKeysPendingDeletion() throws Exception {
+        String id = emu.seedStore(StoreSpec.cloudHsm("cli-hsm").state(ConnectionState.CONNECTED));
+        JsonNode key = ok("kms", "create-key", "--custom-key-store-id", id, "--origin", "AWS_CLOUDHSM")
+                .path("KeyMetadata");
+        String keyId = key.path("KeyId").asText();
+        assertThat(key.path("CustomKeyStoreId").asText()).isEqualTo(id);
+        assertThat(key.path("KeyState").asText()).isEqualTo("Enabled");
+        assertThat(refused("kms", "delete-custom-key-store", "--custom-key-store-id", id))
+                .contains("(CustomKeyStoreInvalidStateException)");
+        ok("kms", "disconnect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(refused("kms", "create-key", "--custom-key-store-id", id, "--origin", "AWS_CLOUDHSM"))
+                .contains("(CustomKeyStoreInvalidStateException)");
+        assertThat(refused("kms", "delete-custom-key-store", "--custom-key-store-id", id))
+                .contains("(CustomKeyStoreHasCMKsException)", "1 KMS key(s)");
+
+        JsonNode scheduled = ok("kms", "schedule-key-deletion", "--key-id", keyId, "--pending-window-in-days", "7");
+        assertThat(scheduled.path("KeyState").asText()).isEqualTo("PendingDeletion");
+        assertThat(ok("kms", "describe-key", "--key-id", keyId).path("KeyMetadata").path("KeyState").asText())
+                .isEqualTo("PendingDeletion");
+        assertThat(ok("kms", "list-keys").path("Keys")).hasSize(1);
+        assertThat(refused("kms", "delete-custom-key-store", "--custom-key-store-id", id))
+                .contains("(CustomKeyStoreHasCMKsException)");
+
+        clock.advance(Duration.ofDays(7));
+        assertThat(refused("kms", "describe-key", "--key-id", keyId)).contains("(NotFoundException)");
+        ok("kms", "delete-custom-key-store", "--custom-key-store-id", id);
+        assertThat(ok("kms", "describe-custom-key-stores").path("CustomKeyStores")).isEmpty();
+    }
+
+    @Test
+    void theKmsuserPasswordModel() throws Exception {
+        String id = ok("kms", "create-custom-key-store", "--custom-key-store-name", "cli-hsm",
+                "--cloud-hsm-cluster-id", "cluster-234567abcdefg", "--trust-anchor-certificate", "certificate",
+                "--key-store-password", "kmsPswd1").path("CustomKeyStoreId").asText();
+        ok("kms", "connect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(entry(id).path("ConnectionState").asText()).isEqualTo("CONNECTED");
+        ok("kms", "disconnect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(5));
+        // KMS rotated kmsuser's password when it connected: the original one is stale now.
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", id, "--key-store-password", "kmsPswd1");
+        ok("kms", "connect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(20));
+        JsonNode failed = entry(id);
+        assertThat(failed.path("ConnectionState").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("ConnectionErrorCode").asText()).isEqualTo("INVALID_CREDENTIALS");
+
+        ok("kms", "disconnect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(5));
+        emu.backends().resetKmsuserPassword("cluster-234567abcdefg", "resetPass9");
+        ok("kms", "update-custom-key-store", "--custom-key-store-id", id, "--key-store-password", "resetPass9");
+        ok("kms", "connect-custom-key-store", "--custom-key-store-id", id);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(entry(id).path("ConnectionState").asText()).isEqualTo("CONNECTED");
     }
 
     @Test

@@ -257,6 +257,7 @@ class KmsOperationsTest {
                 .isInstanceOf(CustomKeyStoreInvalidStateException.class);
 
         emu.forceState(id, ConnectionState.DISCONNECTED, null);
+        emu.backends().relatedClusters("cluster-234567abcdefg", "cluster-765432abcdefg");
         kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).keyStorePassword("newPass1")
                 .cloudHsmClusterId("cluster-765432abcdefg"));
         assertThat(describe(id).cloudHsmClusterId()).isEqualTo("cluster-765432abcdefg");

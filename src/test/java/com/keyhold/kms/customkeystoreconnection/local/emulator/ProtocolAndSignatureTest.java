@@ -72,7 +72,7 @@ class ProtocolAndSignatureTest {
         emu = KmsEmulator.builder().clock(new VirtualClock()).build().start();
         String auth = "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/kms/aws4_request, "
                 + "SignedHeaders=host, Signature=abc";
-        HttpResponse<String> r = post("TrentService.CreateKey", "{}", auth);
+        HttpResponse<String> r = post("TrentService.Encrypt", "{}", auth);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"__type\":\"UnknownOperationException\"");
         assertThat(post("Nonsense.DescribeCustomKeyStores", "{}", auth).body()).contains("UnknownOperationException");

@@ -1,0 +1,307 @@
+package com.keyhold.kms.customkeystoreconnection.core;
+
+import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
+
+/**
+ * The update of a custom key store as a state table: what the change needs ({@link Mode}) × the connection state
+ * KMS reports × how far the update got ({@link Phase}) → the next {@link Step}. Pure: no I/O, no clock. The caller
+ * consults this table on every look. While it answers WAIT after DISCONNECT or RECONNECT, the connection type's
+ * {@link TransitionPlanner} (target DISCONNECTED, or CONNECTED) times the wait: poll schedule, describe-lag grace,
+ * re-issuing a lost call, the stabilization budget. Its FAILED recovery does not apply: this table's FAIL comes first.
+ *
+ * <pre>
+ * mode          phase             CONNECTED  CONNECTING DISCONNECTED DISCONNECTING FAILED
+ * NOTHING       any               DONE       DONE       DONE         DONE          DONE
+ * IN_PLACE,     NOT_STARTED       UPD_CONN   WAIT       UPD_CONN     WAIT          DISCONNECT
+ *  TRY_IN_PLACE UPDATED_IN_PLACE  DONE       DONE       DONE         DONE          DONE
+ * DANCE         NOT_STARTED       DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
+ * TRY_IN_PLACE  FELL_BACK         DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
+ * all three     DISCONNECT_SENT   WAIT       WAIT       UPDATE       WAIT          WAIT
+ *               UPDATE_SENT       come back to DISCONNECTED: DONE in every state; to CONNECTED:
+ *                                 DONE       WAIT       RECONNECT    WAIT          FAIL reconnect
+ *               RECONNECT_SENT    DONE       WAIT       WAIT         WAIT          FAIL reconnect
+ * any other mode × phase (a phase the mode never reaches)          FAIL inconsistent progress
+ * </pre>
+ *
+ * <p>UPD_CONN is UPDATE_CONNECTED: one UpdateCustomKeyStore without touching the connection. KMS's API reference
+ * allows in-place updates in CONNECTED and DISCONNECTED only: a CONNECTING or DISCONNECTING key store is waited for,
+ * and a FAILED one takes the dance (disconnect, update, reconnect: the state to come back to from FAILED is
+ * CONNECTED, and an XKS credential fix of a FAILED key store is exactly that). When KMS refuses an in-place update
+ * with CustomKeyStoreInvalidStateException, {@link #fallsBackToDance} says whether the phase becomes FELL_BACK.
+ *
+ * <p>Resuming: each phase is recorded after its call succeeds, so a crash between a call and its record resumes one
+ * phase early. The table reads KMS's state so that this repeats nothing but an UpdateCustomKeyStore with the same
+ * content: a lost Disconnect shows as DISCONNECTING or DISCONNECTED (WAIT, then UPDATE), a lost Connect as CONNECTING
+ * or CONNECTED after UPDATE_SENT (the key store was DISCONNECTED for the update, so a connection under way is the
+ * dance's own: WAIT, then DONE), and a connect that then failed as FAILED.
+ *
+ * <p>After the dance's reconnect ends FAILED there is no second connect (the connection type's one recovery does
+ * not apply here): repeated failed kmsuser logins can lock kmsuser out of the cluster. The FAIL decision asks the
+ * caller to disconnect the FAILED key store first, so that the message can say it is DISCONNECTED and one connect
+ * puts it back.
+ *
+ * <p>Where to come back to: {@link #comeBackTo}. Which secrets to send: {@link #sendPassword},
+ * {@link #sendCredential}. What the stack events say: {@link #announce}. The failure messages: {@link #failure},
+ * {@link #strandedMessage}.
+ */
+public final class KeyStoreUpdatePlanner {
+
+    /** How far an update got; the caller keeps it in the callback context and moves it after each call succeeds. */
+    public enum Phase {
+        NOT_STARTED,
+        /** The in-place UpdateCustomKeyStore succeeded. */
+        UPDATED_IN_PLACE,
+        /** KMS refused the in-place update (CustomKeyStoreInvalidStateException); the dance follows. */
+        FELL_BACK,
+        DISCONNECT_SENT,
+        /** The UpdateCustomKeyStore of the dance succeeded. */
+        UPDATE_SENT,
+        RECONNECT_SENT
+    }
+
+    /** The next thing to do. */
+    public enum Step {
+        /** UpdateCustomKeyStore now, leaving the connection as it is. */
+        UPDATE_CONNECTED,
+        /** DisconnectCustomKeyStore, then drive to DISCONNECTED. */
+        DISCONNECT,
+        /** Look again later (the connection type's poll schedule and describe-lag rules). */
+        WAIT,
+        /** UpdateCustomKeyStore with the whole change, the key store being DISCONNECTED. */
+        UPDATE,
+        /** ConnectCustomKeyStore, then drive to CONNECTED. */
+        RECONNECT,
+        DONE,
+        FAIL
+    }
+
+    public enum FailReason {
+        /** The dance's reconnect ended FAILED. */
+        RECONNECT_FAILED,
+        /** The saved phase cannot follow from this change: the template or the context changed under the update. */
+        INCONSISTENT_PROGRESS
+    }
+
+    /**
+     * @param reason                   for FAIL only
+     * @param disconnectBeforeFailing for FAIL only: disconnect the FAILED key store before reporting, so it is left
+     *                                 DISCONNECTED (one connect from working) rather than FAILED
+     */
+    public record Next(Step step, FailReason reason, boolean disconnectBeforeFailing) {
+        static Next of(final Step step) {
+            return new Next(step, null, false);
+        }
+
+        static Next fail(final FailReason reason) {
+            return new Next(Step.FAIL, reason, reason == FailReason.RECONNECT_FAILED);
+        }
+    }
+
+    private KeyStoreUpdatePlanner() {
+    }
+
+    /** The table of the class comment. */
+    public static Next decide(final KeyStoreChange change,
+                              final Phase phase,
+                              final KmsConnectionState observed,
+                              final TargetState comeBackTo) {
+        final Mode mode = change.mode();
+        if (mode == Mode.NOTHING) {
+            return Next.of(Step.DONE);
+        }
+        switch (phase) {
+            case NOT_STARTED:
+                return mode == Mode.DANCE ? toDisconnected(observed) : inPlace(observed);
+            case UPDATED_IN_PLACE:
+                return mode != Mode.DANCE ? Next.of(Step.DONE) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
+            case FELL_BACK:
+                return mode == Mode.TRY_IN_PLACE ? toDisconnected(observed) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
+            default:
+                return danceUnderWay(phase, observed, comeBackTo);
+        }
+    }
+
+    private static Next inPlace(final KmsConnectionState observed) {
+        switch (observed) {
+            case CONNECTED:
+            case DISCONNECTED:
+                return Next.of(Step.UPDATE_CONNECTED);
+            case FAILED:
+                return Next.of(Step.DISCONNECT);
+            default:
+                return Next.of(Step.WAIT);
+        }
+    }
+
+    private static Next toDisconnected(final KmsConnectionState observed) {
+        switch (observed) {
+            case DISCONNECTED:
+                return Next.of(Step.UPDATE);
+            case DISCONNECTING:
+                return Next.of(Step.WAIT);
+            default:
+                return Next.of(Step.DISCONNECT);
+        }
+    }
+
+    private static Next danceUnderWay(final Phase phase, final KmsConnectionState observed, final TargetState comeBackTo) {
+        switch (phase) {
+            case DISCONNECT_SENT:
+                return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.UPDATE) : Next.of(Step.WAIT);
+            case UPDATE_SENT:
+                if (comeBackTo == TargetState.DISCONNECTED) {
+                    return Next.of(Step.DONE);
+                }
+                return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.RECONNECT) : reconnecting(observed);
+            default: // RECONNECT_SENT
+                return reconnecting(observed);
+        }
+    }
+
+    private static Next reconnecting(final KmsConnectionState observed) {
+        switch (observed) {
+            case CONNECTED:
+                return Next.of(Step.DONE);
+            case FAILED:
+                return Next.fail(FailReason.RECONNECT_FAILED);
+            default:
+                return Next.of(Step.WAIT);
+        }
+    }
+
+    /** Whether a CustomKeyStoreInvalidStateException on the in-place update means "do the dance" (phase FELL_BACK). */
+    public static boolean fallsBackToDance(final KeyStoreChange change) {
+        return change.mode() == Mode.TRY_IN_PLACE;
+    }
+
+    // ---- the state to come back to -----------------------------------------------------------------------
+
+    /**
+     * The connection state the dance leaves the key store in: the desired state of the connection type's ownership
+     * record when there is one (that resource owns the connection); otherwise CONNECTED if the key store was
+     * CONNECTED, CONNECTING or FAILED before the update, DISCONNECTED if it was DISCONNECTED or DISCONNECTING.
+     *
+     * @param ownedConnectionState the ownership record's desired ConnectionState, or null when no record exists
+     * @param before               what KMS reported before the update's first call
+     */
+    public static TargetState comeBackTo(final TargetState ownedConnectionState, final KmsConnectionState before) {
+        if (ownedConnectionState != null) {
+            return ownedConnectionState;
+        }
+        return before == KmsConnectionState.DISCONNECTED || before == KmsConnectionState.DISCONNECTING
+            ? TargetState.DISCONNECTED : TargetState.CONNECTED;
+    }
+
+    // ---- secrets -----------------------------------------------------------------------------------------
+
+    /**
+     * Whether an update sends KeyStorePassword: only when KeyStorePasswordVersion changed or appears. KMS rotates the
+     * kmsuser password on every connect, so the template's value is stale after the first one, and sending it again
+     * would break the next connect with INVALID_CREDENTIALS. A version that disappears sends nothing.
+     */
+    public static boolean sendPassword(final String previousVersion, final String desiredVersion) {
+        return versionBumped(previousVersion, desiredVersion);
+    }
+
+    /**
+     * Whether an update sends XksProxyAuthenticationCredential (always both members): when its AccessKeyId differs
+     * from what KMS reports, or XksProxyAuthenticationCredentialVersion changed or appears.
+     */
+    public static boolean sendCredential(final String reportedAccessKeyId,
+                                         final String desiredAccessKeyId,
+                                         final String previousVersion,
+                                         final String desiredVersion) {
+        return desiredAccessKeyId != null && !desiredAccessKeyId.equals(reportedAccessKeyId)
+            || versionBumped(previousVersion, desiredVersion);
+    }
+
+    private static boolean versionBumped(final String previousVersion, final String desiredVersion) {
+        return desiredVersion != null && !desiredVersion.equals(previousVersion);
+    }
+
+    // ---- what the operator reads ---------------------------------------------------------------------------
+
+    /**
+     * The stack event line for a step that calls KMS, e.g. {@code cks-…: disconnecting to change XksProxyUriEndpoint
+     * (KMS changes it only while DISCONNECTED); will reconnect}; null for WAIT, DONE and FAIL.
+     */
+    public static String announce(final Step step, final String keyStoreId, final KeyStoreChange change,
+                                  final KmsConnectionState observed, final TargetState comeBackTo) {
+        switch (step) {
+            case UPDATE_CONNECTED:
+                return String.format("%s: updating %s in place (the connection is not touched)", keyStoreId,
+                    change.names());
+            case DISCONNECT:
+                final String gated = change.namesNeedingDisconnected();
+                final String why = !gated.isEmpty() ? String.format("%s (KMS changes %s only while DISCONNECTED)", gated,
+                    gated.contains(",") ? "them" : "it")
+                    : observed == KmsConnectionState.FAILED
+                    ? String.format("%s (KMS changes %s in place only while CONNECTED or DISCONNECTED, and the key "
+                        + "store is FAILED)", change.names(), change.properties().size() > 1 ? "them" : "it")
+                    : String.format("%s (KMS refused to change %s while connected)", change.names(),
+                        change.properties().size() > 1 ? "them" : "it");
+                return String.format("%s: disconnecting to change %s; %s", keyStoreId, why,
+                    comeBackTo == TargetState.CONNECTED ? "will reconnect" : "will leave it DISCONNECTED as it was");
+            case UPDATE:
+                return String.format("%s: updating %s while DISCONNECTED", keyStoreId, change.names());
+            case RECONNECT:
+                return String.format("%s: reconnecting after changing %s", keyStoreId, change.names());
+            default:
+                return null;
+        }
+    }
+
+    /** The failure of a FAIL decision. */
+    public static Failure failure(final FailReason reason,
+                                  final String keyStoreId,
+                                  final KeyStoreChange change,
+                                  final Phase phase,
+                                  final String connectionErrorCode) {
+        if (reason == FailReason.INCONSISTENT_PROGRESS) {
+            return new Failure(FailureKind.InternalFailure, String.format("%s: the saved progress of this update (%s) "
+                + "cannot follow from the change it is making (%s). The key store was not touched by this step; check "
+                + "its state with 'aws kms describe-custom-key-stores --custom-key-store-id %s' and run the stack "
+                + "operation again. If it repeats, this is a Keyhold defect; report it with the stack events.",
+                keyStoreId, phase, change.names().isEmpty() ? "nothing" : change.names(), keyStoreId));
+        }
+        final boolean external = change.type() == StoreType.EXTERNAL_KEY_STORE;
+        return new Failure(FailureKind.NotStabilized, String.format("%s: KMS accepted the change of %s, but reconnecting "
+                + "failed with ConnectionErrorCode %s. %s%s Keyhold disconnected the FAILED key store, so it is "
+                + "DISCONNECTED now; KMS keys in it are unusable until it connects. To put it back: fix the cause, then "
+                + "update the stack again, or run 'aws kms connect-custom-key-store --custom-key-store-id %s'.",
+            keyStoreId, change.names(), connectionErrorCode == null ? "(none reported)" : connectionErrorCode,
+            ConnectionErrorGuide.explain(connectionErrorCode, external), credentialHint(connectionErrorCode, external),
+            keyStoreId));
+    }
+
+    private static String credentialHint(final String connectionErrorCode, final boolean external) {
+        if (!"INVALID_CREDENTIALS".equals(connectionErrorCode)) {
+            return "";
+        }
+        return external
+            ? " With Keyhold: put the credential the proxy accepts into XksProxyAuthenticationCredential, change "
+                + "XksProxyAuthenticationCredentialVersion, and update the stack."
+            : " With Keyhold: reset kmsuser's password in the cluster, put it into the secret KeyStorePassword resolves, "
+                + "change KeyStorePasswordVersion, and update the stack (KMS rotates the password on every connect, so "
+                + "an old template value no longer matches).";
+    }
+
+    /**
+     * The message when the dance's UpdateCustomKeyStore failed after Keyhold disconnected the key store: the cause
+     * (already an operator's message), then where the key store is and how to put it back.
+     */
+    public static String strandedMessage(final String keyStoreId,
+                                         final KeyStoreChange change,
+                                         final TargetState comeBackTo,
+                                         final String cause) {
+        if (comeBackTo == TargetState.DISCONNECTED) {
+            return String.format("%s The key store stays DISCONNECTED, as it was before the update; KMS did not "
+                + "change %s.", cause, change.names());
+        }
+        return String.format("%s The key store %s is DISCONNECTED now: Keyhold disconnected it to change %s and KMS "
+                + "did not accept the update, so nothing changed but the connection. To put it back as it was, run "
+                + "'aws kms connect-custom-key-store --custom-key-store-id %s'; or fix the cause and update the stack "
+                + "again (Keyhold then updates and reconnects it).",
+            cause, keyStoreId, change.names(), keyStoreId);
+    }
+}
