@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The AWS JSON 1.1 front door for both services: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
@@ -21,7 +22,7 @@ final class AwsJsonEndpoint implements HttpHandler {
     private static final String KMS_PREFIX = "TrentService.";
     private static final String SSM_PREFIX = "AmazonSSM.";
 
-    /** Where the operations run; called under the emulator's lock. */
+    /** Where the operations run; called while holding the emulator's state. */
     interface Backend {
         ObjectNode kms(String operation, JsonNode body);
 
@@ -32,16 +33,16 @@ final class AwsJsonEndpoint implements HttpHandler {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Object lock;
+    private final Supplier<StateLock.Held> exclusive;
     private final Backend backend;
     private final SigV4Verifier verifier;
     private final Faults faults;
     private final RequestLog log;
     private final Clock clock;
 
-    AwsJsonEndpoint(Object lock, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
+    AwsJsonEndpoint(Supplier<StateLock.Held> exclusive, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
             Clock clock) {
-        this.lock = lock;
+        this.exclusive = exclusive;
         this.backend = backend;
         this.verifier = verifier;
         this.faults = faults;
@@ -81,7 +82,7 @@ final class AwsJsonEndpoint implements HttpHandler {
                 throw fail.error();
             }
             ObjectNode result;
-            synchronized (lock) {
+            try (StateLock.Held ignored = exclusive.get()) {
                 result = kms ? backend.kms(operation, json) : backend.ssm(operation, json, signer.region());
                 if ((kms ? KmsService.MUTATING : SsmService.MUTATING).contains(operation)) {
                     backend.changed();

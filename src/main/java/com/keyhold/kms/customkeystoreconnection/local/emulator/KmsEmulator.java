@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +48,10 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /** Guards the server's lifecycle. */
     private final Object lock = new Object();
+    /** Guards the state (with the state file's lock when there is one, see {@link #hold()}). */
+    private final ReentrantLock stateLock = new ReentrantLock();
     private final Clock clock;
     private final Faults faults;
     private final RequestLog log = new RequestLog();
@@ -54,6 +59,10 @@ public final class KmsEmulator implements AutoCloseable {
     private final SsmService ssm;
     private final SigV4Verifier verifier;
     private final Path stateFile;
+    private final Path lockFile;
+    /** The state file's bytes as this emulator last wrote or read them: anything else is another process's. */
+    private byte[] lastSeen;
+    private boolean loading;
     private final int requestedPort;
     private HttpServer server;
     private ExecutorService executor;
@@ -69,16 +78,20 @@ public final class KmsEmulator implements AutoCloseable {
         this.verifier = new SigV4Verifier(b.accessKey, b.secretKey);
         this.stateFile = b.stateFile;
         this.requestedPort = b.port;
-        // A state file that exists is the continuation of an earlier run and wins over the seed.
-        if (stateFile != null && Files.exists(stateFile)) {
-            StateFile.load(StateFile.read(stateFile), stateFile.toString(), this);
-        } else if (b.seedFile != null) {
-            StateFile.load(StateFile.read(b.seedFile), b.seedFile.toString(), this);
+        this.lockFile = stateFile == null ? null : stateFile.resolveSibling(stateFile.getFileName() + ".lock");
+        // A state file that exists is the continuation of an earlier run (or another process's) and wins over the
+        // seed; deciding that under the lock means two processes starting together seed it only once.
+        try (StateLock.Held ignored = hold()) {
+            if (lastSeen == null) {
+                if (b.seedFile != null) {
+                    StateFile.load(StateFile.read(b.seedFile), b.seedFile.toString(), this);
+                }
+                if (b.seedJson != null) {
+                    StateFile.load(b.seedJson, "seed", this);
+                }
+            }
+            persist();
         }
-        if (b.seedJson != null) {
-            StateFile.load(b.seedJson, "seed", this);
-        }
-        persist();
     }
 
     public static Builder builder() {
@@ -105,7 +118,7 @@ public final class KmsEmulator implements AutoCloseable {
                 return t;
             });
             server.setExecutor(executor);
-            server.createContext("/", new AwsJsonEndpoint(lock, new AwsJsonEndpoint.Backend() {
+            server.createContext("/", new AwsJsonEndpoint(this::hold, new AwsJsonEndpoint.Backend() {
                 @Override
                 public ObjectNode kms(String operation, JsonNode body) {
                     return kms.handle(operation, body);
@@ -186,7 +199,7 @@ public final class KmsEmulator implements AutoCloseable {
     }
 
     String restoreStore(StoreSpec spec, List<CustomKeyStore.StateChange> timeline, String where) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             if (spec.id != null && (spec.id.length() > 64 || !STORE_ID.matcher(spec.id).matches())) {
                 throw new IllegalArgumentException(where + ": id '" + spec.id + "' is not a custom key store id; "
                         + "use cks- followed by letters and digits (KMS uses 17 hex digits), at most 64 characters");
@@ -229,14 +242,14 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** The key store's true connection state now (what a describe shows once any lag has passed). */
     public ConnectionState state(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return store(customKeyStoreId).state(clock.instant());
         }
     }
 
     /** What DescribeCustomKeyStores shows now, describe lag included. */
     public ConnectionState describedState(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             CustomKeyStore s = store(customKeyStoreId);
             return ConnectionState.valueOf(kms.entry(s).get("ConnectionState").asText());
         }
@@ -244,13 +257,13 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** The true ConnectionErrorCode now: present only in FAILED. */
     public Optional<String> connectionErrorCode(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return Optional.ofNullable(store(customKeyStoreId).current(clock.instant()).errorCode());
         }
     }
 
     public List<String> storeIds() {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return kms.stores().stream().map(s -> s.id).toList();
         }
     }
@@ -277,7 +290,7 @@ public final class KmsEmulator implements AutoCloseable {
             }
             ConnectionState.checkErrorCode(connectionErrorCode, "forceState");
         }
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             kms.enter(store(customKeyStoreId), state, connectionErrorCode, clock.instant());
             persist();
         }
@@ -285,7 +298,7 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** Sets how many KMS keys a store holds (DeleteCustomKeyStore refuses while non-zero). */
     public void keyCount(String customKeyStoreId, int keyCount) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             store(customKeyStoreId).keyCount = keyCount;
             persist();
         }
@@ -295,20 +308,20 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** A parameter's current value, decrypted. */
     public Optional<String> parameterValue(String name) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return Optional.ofNullable(ssm.parameter(name)).map(p -> p.value);
         }
     }
 
     void restoreParameter(SsmService.Parameter p) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             ssm.restore(p);
         }
     }
 
     /** The whole state as the state file holds it (stores with their timelines, parameters, faults). */
     public String stateJson() {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return StateFile.snapshot(kms, ssm, faults, clock.instant()).toPrettyString();
         }
     }
@@ -316,7 +329,7 @@ public final class KmsEmulator implements AutoCloseable {
     // ---- internals ---------------------------------------------------------------------------------------
 
     private void outOfBand(String customKeyStoreId, boolean connect) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             CustomKeyStore s = store(customKeyStoreId);
             try {
                 if (connect) {
@@ -340,10 +353,63 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
-    /** Called under the lock after every change. */
+    /**
+     * Exclusive access to the state. With a state file, every access is a read-modify-write of that file under its
+     * lock, so several emulators on one file (one per keyhold process sharing a state folder) act as one: what
+     * another process wrote is loaded first, and every change is written before the lock is released.
+     */
+    private StateLock.Held hold() {
+        stateLock.lock();
+        if (stateFile == null || stateLock.getHoldCount() > 1) {
+            return stateLock::unlock;
+        }
+        final StateLock.Held file;
+        try {
+            file = StateLock.acquire(lockFile);
+            refresh();
+        } catch (RuntimeException e) {
+            stateLock.unlock();
+            throw e;
+        }
+        return () -> {
+            try {
+                file.close();
+            } finally {
+                stateLock.unlock();
+            }
+        };
+    }
+
+    /** Loads the state file when it is not what this emulator last saw. Called under {@link #hold()}. */
+    private void refresh() {
+        if (!Files.exists(stateFile)) {
+            return;
+        }
+        final byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(stateFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read emulator state file " + stateFile, e);
+        }
+        if (Arrays.equals(bytes, lastSeen)) {
+            return;
+        }
+        loading = true;
+        try {
+            kms.clear();
+            ssm.clear();
+            faults.forgetPersisted();
+            StateFile.load(StateFile.parse(bytes, stateFile), stateFile.toString(), this);
+        } finally {
+            loading = false;
+        }
+        lastSeen = bytes;
+    }
+
+    /** Called under {@link #hold()} after every change. */
     private void persist() {
-        if (stateFile != null) {
-            StateFile.write(stateFile, StateFile.snapshot(kms, ssm, faults, clock.instant()));
+        if (stateFile != null && !loading) {
+            lastSeen = StateFile.write(stateFile, StateFile.snapshot(kms, ssm, faults, clock.instant()));
         }
     }
 

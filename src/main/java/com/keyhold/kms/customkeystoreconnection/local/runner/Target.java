@@ -8,6 +8,7 @@ import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.StateLock;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -160,8 +161,16 @@ public final class Target implements AutoCloseable {
         final Path stateFile = emulatorDir.resolve("state.json");
         final Path clockFile = emulatorDir.resolve("clock.json");
         final double scale = o.timeScale != null ? o.timeScale : DEFAULT_TIME_SCALE;
+        final Path clockLock = emulatorDir.resolve("clock.json.lock");
         final CompressedTime time = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
-            offset -> Json.writeAtomically(clockFile, Map.of("offsetMillis", offset)));
+            offset -> {
+                // Another keyhold process on this state folder may be further on: keep the larger offset.
+                try (StateLock.Held ignored = StateLock.acquire(clockLock)) {
+                    final long shared = Math.max(offset, readOffset(clockFile));
+                    Json.writeAtomically(clockFile, Map.of("offsetMillis", shared));
+                    return shared;
+                }
+            });
         final KmsEmulator.Builder builder = KmsEmulator.builder().clock(time).stateFile(stateFile);
         o.emulatorSetup.accept(builder);
         if (Files.exists(stateFile)) {
