@@ -39,6 +39,16 @@ import java.util.regex.Pattern;
  */
 public final class KmsEmulator implements AutoCloseable {
     private static final Pattern STORE_ID = Pattern.compile("cks-[a-zA-Z0-9]+");
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static {
         // The JDK server writes headers and body separately; with Nagle on, every answer waits ~40 ms for the
@@ -64,6 +74,7 @@ public final class KmsEmulator implements AutoCloseable {
     private byte[] lastSeen;
     private boolean loading;
     private final int requestedPort;
+    private final InetAddress bindAddress;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -78,6 +89,7 @@ public final class KmsEmulator implements AutoCloseable {
         this.verifier = new SigV4Verifier(b.accessKey, b.secretKey);
         this.stateFile = b.stateFile;
         this.requestedPort = b.port;
+        this.bindAddress = b.bindAddress;
         this.lockFile = stateFile == null ? null : stateFile.resolveSibling(stateFile.getFileName() + ".lock");
         // A state file that exists is the continuation of an earlier run (or another process's) and wins over the
         // seed; deciding that under the lock means two processes starting together seed it only once.
@@ -100,17 +112,17 @@ public final class KmsEmulator implements AutoCloseable {
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 
-    /** Starts listening on 127.0.0.1 (port 0 picks a free one). Returns this, for chaining. */
+    /** Starts listening on the bind address (default 127.0.0.1; port 0 picks a free one). Returns this, for chaining. */
     public KmsEmulator start() {
         synchronized (lock) {
             if (server != null) {
                 throw new IllegalStateException("the emulator is already running on " + endpoint());
             }
             try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), requestedPort), 50);
+                server = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 50);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + requestedPort
-                        + " (is the port in use? use 0 for any free port)", e);
+                throw new UncheckedIOException("cannot listen on " + bindAddress.getHostAddress() + ":" + requestedPort
+                        + " (is the port in use? use 0 for any free port; is the address one of this machine's?)", e);
             }
             executor = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "keyhold-emulator-http");
@@ -155,9 +167,18 @@ public final class KmsEmulator implements AutoCloseable {
         stop();
     }
 
-    /** {@code http://127.0.0.1:<port>}: the endpoint for both KMS and SSM. */
+    /**
+     * {@code http://<bind address>:<port>}: the endpoint for both KMS and SSM. Bound to every address (0.0.0.0 or
+     * ::), it names 127.0.0.1, which reaches it from this machine.
+     */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port());
+        String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : bindAddress.getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /** The address it listens on (127.0.0.1 unless the builder said otherwise). */
+    public InetAddress bindAddress() {
+        return bindAddress;
     }
 
     public int port() {
@@ -419,6 +440,7 @@ public final class KmsEmulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private final Timing timing = new Timing();
         private int port;
+        private InetAddress bindAddress = loopback();
         private String accessKey;
         private String secretKey;
         private Path stateFile;
@@ -438,7 +460,25 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+        /**
+         * The address to listen on: an IP address of this machine, or 0.0.0.0 for every interface (what a container,
+         * such as SAM CLI's {@code sam local start-lambda}, needs to reach it). Default 127.0.0.1: nothing outside
+         * this machine can reach it. Host names are refused (no lookup).
+         */
+        public Builder bindAddress(String address) {
+            if (address == null || !(IPV4.matcher(address).matches() || address.matches("[0-9a-fA-F:]*:[0-9a-fA-F:.]*"))) {
+                throw new IllegalArgumentException("bind address must be an IP address such as 127.0.0.1 or 0.0.0.0 "
+                        + "(every interface), got '" + address + "'");
+            }
+            try {
+                this.bindAddress = InetAddress.getByName(address);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("bind address '" + address + "' is not a valid IP address", e);
+            }
+            return this;
+        }
+
+        /** TCP port on the bind address; 0 (the default) picks a free one. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0-65535 (0 = any free port), got " + port);
