@@ -44,8 +44,10 @@ public final class CompressedTime extends Clock implements Timekeeper {
     @Override
     public void sleep(final Duration duration) throws InterruptedException {
         final long millis = Math.max(0, duration.toMillis());
-        move(millis);
         final long realMillis = Math.round(millis * realFraction);
+        // The real sleep moves the base clock by its share; the offset adds the rest, so a wait of D moves this
+        // clock by D whatever the scale (at 1, real time: the offset does not move at all).
+        move(millis - realMillis);
         if (realMillis > 0) {
             real.sleep(Duration.ofMillis(realMillis));
         }

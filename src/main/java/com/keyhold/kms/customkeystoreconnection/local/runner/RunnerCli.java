@@ -154,7 +154,7 @@ public final class RunnerCli {
             o.stateDir = Path.of(args.value("--state-dir"));
         }
         o.aws = args.has("--aws");
-        o.region = args.value("--region");
+        o.region = args.has("--region") ? Target.checkRegion(args.value("--region"), "--region") : null;
         o.debug = args.has("--debug");
         o.env = env;
         o.sleeper = sleeper;
@@ -214,8 +214,8 @@ public final class RunnerCli {
             }
             case "describe-stack-events" -> {
                 final String stack = args.required(name, "--stack-name", "<name>");
-                final StackState state = offline(store, o).requireStack(stack);
-                warnIfInterrupted(state);
+                final StackRunner runner = offline(store, o);
+                warnIfInterrupted(runner, runner.requireStack(stack));
                 printEvents(store.events(stack), out);
                 return OK;
             }
@@ -225,8 +225,9 @@ public final class RunnerCli {
                 if (names.isEmpty()) {
                     out.println("No stacks in " + store.dir() + ".");
                 }
+                final StackRunner runner = offline(store, o);
                 for (String stack : names) {
-                    describeStack(offline(store, o).requireStack(stack), out);
+                    describeStack(runner, runner.requireStack(stack), out);
                 }
                 return OK;
             }
@@ -298,11 +299,33 @@ public final class RunnerCli {
             return null;
         }
         final String file = args.required(command, "--template-file", "<file>");
+        final Path path = Path.of(file);
         try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("--template-file '" + file + "' cannot be read: " + e.getMessage());
+            throw new UsageException(unreadable("--template-file", path, e));
         }
+    }
+
+    /** Where a file was looked for and why it could not be read, with the likelier place when there is one. */
+    private String unreadable(final String flag, final Path path, final IOException e) {
+        final Path absolute = path.toAbsolutePath().normalize();
+        final String why = e instanceof java.nio.file.NoSuchFileException ? "there is no such file"
+            : Files.isDirectory(path) ? "it is a folder, not a file"
+            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+        final StringBuilder m = new StringBuilder(flag + " '" + path + "' cannot be read: looked at " + absolute
+            + " and " + why + ".");
+        if (!path.isAbsolute()) {
+            // ./keyhold changes to the repository root, so relative paths start there, not where the shell is.
+            final String caller = env.get("KEYHOLD_CALLER_DIR");
+            m.append(" Relative paths are resolved from ").append(Path.of("").toAbsolutePath())
+                .append(caller != null ? " (./keyhold runs from the repository root)" : "").append('.');
+            if (caller != null && Files.isRegularFile(Path.of(caller).resolve(path))) {
+                m.append(" The file exists at ").append(Path.of(caller).resolve(path).normalize())
+                    .append(": give that absolute path.");
+            }
+        }
+        return m.toString();
     }
 
     // ---- reports (shared with the demo) -------------------------------------------------------------------
@@ -345,8 +368,8 @@ public final class RunnerCli {
         return result(state, out, err);
     }
 
-    private void warnIfInterrupted(final StackState state) {
-        final String message = StackRunner.interruptedMessage(state);
+    private void warnIfInterrupted(final StackRunner runner, final StackState state) {
+        final String message = runner.statusWarning(state);
         if (message != null) {
             out.println("WARNING: " + message);
         }
@@ -368,10 +391,10 @@ public final class RunnerCli {
             : physical;
     }
 
-    void describeStack(final StackState s, final PrintStream out) {
+    void describeStack(final StackRunner runner, final StackState s, final PrintStream out) {
         out.println("Stack " + s.stackName + ": " + s.status + (s.statusReason != null ? " - " + s.statusReason : ""));
         out.println("  StackId: " + s.stackId);
-        warnIfInterrupted(s);
+        warnIfInterrupted(runner, s);
         if (!s.parameters.isEmpty()) {
             out.println("  Parameters:");
             s.parameters.forEach((k, v) -> out.println("    " + k + " = " + v));

@@ -731,7 +731,10 @@ public final class StackRunner {
     /** Reads every resource and compares with the last deployed properties, as CloudFormation's drift detection. */
     public List<Drift> detectDrift(final String stackName) throws InterruptedException {
         final StackState stack = requireStack(stackName);
-        refuseIfInterrupted(stack);
+        final String warning = statusWarning(stack);
+        if (warning != null) {
+            throw new OperationFailedException(warning);
+        }
         final List<Drift> drifts = new ArrayList<>();
         for (ResourceState r : stack.resources.values()) {
             final ResourceProvider provider = providers.find(r.type);
@@ -796,6 +799,21 @@ public final class StackRunner {
             : ", or --rollback to undo it");
     }
 
+    /**
+     * What an operator must know before reading or acting on the stack: another command is working on it right now,
+     * or an operation did not finish (see {@link #interruptedMessage}); null when neither.
+     */
+    public String statusWarning(final StackState stack) {
+        if (stack.inProgress() && store.busy(stack.stackName)) {
+            return "stack " + stack.stackName + " is " + stack.status + ": another keyhold command is running its "
+                + (stack.operation != null ? stack.operation.kind : "operation") + " right now (it holds "
+                + store.dir().resolve("stacks").resolve(stack.stackName).resolve(".lock") + "). Watch it with "
+                + "keyhold describe-stack-events --stack-name " + stack.stackName + ", or wait for it to finish";
+        }
+        return interruptedMessage(stack);
+    }
+
+    /** For commands that hold the stack's lock: only an interrupted operation can stand in their way. */
     private static void refuseIfInterrupted(final StackState stack) {
         final String message = interruptedMessage(stack);
         if (message != null) {

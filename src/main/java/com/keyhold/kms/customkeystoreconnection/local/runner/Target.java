@@ -55,6 +55,9 @@ public final class Target implements AutoCloseable {
         ]}
         """;
 
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(
+        "[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+
     /** What the command line (or a test, or the demo) decided. */
     public static final class Options {
         public Path stateDir = Path.of(".keyhold");
@@ -137,8 +140,12 @@ public final class Target implements AutoCloseable {
             throw new UsageException("--emulator-seed and --time-scale apply only to the in-process emulator (used "
                 + "when neither --aws nor AWS_ENDPOINT_URL_KMS is given)");
         }
+        final String regionSource = o.region != null ? "--region" : o.env.containsKey("AWS_REGION") ? "AWS_REGION"
+            : "AWS_DEFAULT_REGION";
         String region = o.region != null ? o.region : o.env.getOrDefault("AWS_REGION", o.env.get("AWS_DEFAULT_REGION"));
-        if (region == null) {
+        if (region != null) {
+            checkRegion(region, regionSource);
+        } else {
             if (o.aws) {
                 throw new UsageException("--aws needs a Region: give --region (e.g. --region us-east-1) or set "
                     + "AWS_REGION");
@@ -201,6 +208,15 @@ public final class Target implements AutoCloseable {
             credentials);
         return new Target(providers, time, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
+    }
+
+    /** An AWS Region code (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ...), or a usage error. */
+    public static String checkRegion(final String region, final String source) {
+        if (region == null || !REGION.matcher(region).matches()) {
+            throw new UsageException(source + " '" + region + "' is not an AWS Region code: use one such as "
+                + "us-east-1, eu-west-2 or ap-southeast-1 (lowercase, as 'aws ec2 describe-regions' lists them)");
+        }
+        return region;
     }
 
     private static ProviderRegistry registry(final ResourceSchema schema, final HandlerConfig config,

@@ -94,7 +94,27 @@ class KeyholdCommandLineTest {
         run = stack("deploy", "--stack-name", "9s", "--template-file", template().toString());
         assertThat(run.err()).contains("stack name '9s' is not valid");
         run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", "missing.yaml");
-        assertThat(run.err()).contains("--template-file 'missing.yaml' cannot be read");
+        assertThat(run.err()).contains("--template-file 'missing.yaml' cannot be read: looked at "
+            + Path.of("missing.yaml").toAbsolutePath() + " and there is no such file",
+            "Relative paths are resolved from " + Path.of("").toAbsolutePath());
+        // Started through ./keyhold from another folder: the message points at the file the operator meant.
+        Files.writeString(dir.resolve("missing.yaml"), "Resources: {}");
+        run = keyhold(Map.of("KEYHOLD_CALLER_DIR", dir.toString()), "deploy", "--stack-name", "s",
+            "--template-file", "missing.yaml");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("(./keyhold runs from the repository root)", "The file exists at "
+            + dir.resolve("missing.yaml") + ": give that absolute path");
+        run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", dir.toString());
+        assertThat(run.err()).contains("it is a folder, not a file");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(), "--region", "Mars");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--region 'Mars' is not an AWS Region code: use one such as us-east-1");
+        run = keyhold(Map.of("AWS_REGION", "us-east"), "deploy", "--stack-name", "s", "--template-file",
+            template().toString(), "--state-dir", dir.resolve("r").toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("AWS_REGION 'us-east' is not an AWS Region code");
+        assertThat(Target.checkRegion("us-gov-west-1", "x")).isEqualTo("us-gov-west-1");
+        assertThat(Target.checkRegion("ap-southeast-5", "x")).isEqualTo("ap-southeast-5");
         run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(), "--time-scale", "2");
         assertThat(run.err()).contains("--time-scale is given twice");
         run = keyhold(Map.of(), "recover-stack", "--stack-name", "s", "--resume", "--rollback");
@@ -196,7 +216,20 @@ class KeyholdCommandLineTest {
                 // the process "dies" here
             }
         }
-        Run run = stack("describe-stacks", "--stack-name", "mw");
+        Run run;
+        // While another command holds the stack's lock, readers say so instead of calling the process dead.
+        try (StateStore.Lock held = new StateStore(dir.resolve("state")).lock("mw")) {
+            run = stack("describe-stacks", "--stack-name", "mw");
+            assertThat(run.out()).contains("another keyhold command is running its CREATE right now")
+                .doesNotContain("stopped before it finished");
+            run = stack("describe-stack-events", "--stack-name", "mw");
+            assertThat(run.out()).contains("another keyhold command is running its CREATE right now");
+            run = stack("detect-stack-drift", "--stack-name", "mw");
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("another keyhold command is running its CREATE right now",
+                "describe-stack-events --stack-name mw");
+        }
+        run = stack("describe-stacks", "--stack-name", "mw");
         assertThat(run.out()).contains("CREATE_IN_PROGRESS", "WARNING: stack mw is CREATE_IN_PROGRESS",
             "recover-stack --stack-name mw --resume");
         run = stack("deploy", "--stack-name", "mw", "--template-file", template().toString());

@@ -107,7 +107,10 @@ class TemplateTest {
         final ProviderRegistry without = new ProviderRegistry();
         assertThat(without.find("AWS::CloudFormation::CustomResource")).isNull();
         assertThat(without.unsupportedReason("Custom::KeyholdConnection"))
-            .contains("custom resources (Custom::KeyholdConnection) are not supported yet by this build of keyhold");
+            .contains("custom resources (Custom::KeyholdConnection) cannot run here: no custom-resource handler")
+            .doesNotContain("once", "ships", "yet");
+        assertThat(without.unsupportedReason("AWS::S3::Bucket")).contains("and custom resources (Custom::*")
+            .doesNotContain("once", "ships", "yet");
     }
 
     @Test
