@@ -192,6 +192,19 @@ public final class Intrinsics {
         }
     }
 
+    /** True when a function (Ref, Fn::*) appears anywhere inside {@code node}. */
+    static boolean containsFunction(final JsonNode node) {
+        if (functionName(node) != null) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (containsFunction(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The function an object stands for: its only key, when that key is Ref, Condition or Fn::*. */
     static String functionName(final JsonNode node) {
         if (node.isObject() && node.size() == 1) {

@@ -23,6 +23,9 @@ public final class RunnerCli {
     public static final int FAILED = 1;
     public static final int USAGE = 2;
 
+    /** The commands that run resource handlers (and so start the target); the others only read the state folder. */
+    private static final Set<String> HANDLER_COMMANDS = Set.of("deploy", "execute-change-set", "delete-stack",
+        "detect-stack-drift", "recover-stack");
     private static final List<Option> COMMON = List.of(
         Option.value("--state-dir", "<dir>", "where stacks and the in-process emulator's state are kept "
             + "(default .keyhold)"),
@@ -191,6 +194,13 @@ public final class RunnerCli {
     private int execute(final String name, final Args args) throws InterruptedException {
         final Target.Options o = options(args);
         final StateStore store = new StateStore(o.stateDir);
+        if (!HANDLER_COMMANDS.contains(name) && o.emulatorSeed != null) {
+            // This command starts no handler, but a later one will use the emulator's state: seed it now (or say
+            // that a saved state wins), rather than ignore the flag without a word.
+            try (Target ignored = Target.open(o, err)) {
+                out.println("Emulator seeded from " + o.emulatorSeed + " (used by the commands that follow)");
+            }
+        }
         switch (name) {
             case "create-change-set" -> {
                 final String stack = args.required(name, "--stack-name", "<name>");
@@ -397,7 +407,8 @@ public final class RunnerCli {
         warnIfInterrupted(runner, s);
         if (!s.parameters.isEmpty()) {
             out.println("  Parameters:");
-            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + v));
+            final Set<String> hidden = Template.noEchoParameters(s.templateBody, s.parameters.keySet());
+            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : v)));
         }
         if (!s.resources.isEmpty()) {
             out.println("  Resources:");

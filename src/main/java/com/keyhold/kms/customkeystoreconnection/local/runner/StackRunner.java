@@ -89,8 +89,8 @@ public final class StackRunner {
                     + "; choose another --change-set-name (existing: " + String.join(", ", store.changeSets(stackName)
                     .stream().map(cs -> cs.changeSetName).toList()) + ")");
             }
-            if (stack == null) {
-                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS.
+            final boolean newStack = stack == null;
+            if (newStack) {
                 stack = new StackState();
                 stack.stackName = stackName;
                 stack.region = region;
@@ -98,6 +98,11 @@ public final class StackRunner {
                     + UUID.randomUUID();
                 stack.status = "REVIEW_IN_PROGRESS";
                 stack.createdAt = now().toString();
+            }
+            template.checkResolved(liveValues(stack, parameters), providers,
+                templateBody == null ? "the stack's template" : source);
+            if (newStack) {
+                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS.
                 store.save(stack);
                 event(stack, null, stackName, stackName, STACK_TYPE, "REVIEW_IN_PROGRESS", "User Initiated", false);
             }

@@ -22,6 +22,8 @@ import java.util.regex.PatternSyntaxException;
  * allowed).
  */
 public final class Template {
+    /** The property that names a key store, for the registry type and Keyhold's custom resource alike. */
+    static final String KEY_STORE_ID = "CustomKeyStoreId";
     private static final Set<String> TOP_LEVEL = Set.of("AWSTemplateFormatVersion", "Description", "Metadata",
         "Parameters", "Resources", "Outputs");
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Conditions", "Mappings", "Transform", "Rules");
@@ -125,7 +127,7 @@ public final class Template {
                 p.has("MinLength") ? p.get("MinLength").asInt() : null,
                 p.has("MaxLength") ? p.get("MaxLength").asInt() : null,
                 p.has("ConstraintDescription") ? p.get("ConstraintDescription").asText() : null,
-                p.path("NoEcho").asBoolean(false) || "true".equalsIgnoreCase(p.path("NoEcho").asText()));
+                isNoEcho(p));
             if (parameter.defaultValue() != null) {
                 final String problem = problem(parameter, parameter.defaultValue());
                 if (problem != null) {
@@ -218,13 +220,64 @@ public final class Template {
             }
         }
         properties.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode()) {
-                final String problem = schema.valueProblem(e.getKey(), e.getValue().asText());
-                if (problem != null) {
-                    problems.add(where + ".Properties." + problem);
-                }
+            final String problem = literalProblem(schema, e.getKey(), e.getValue());
+            if (problem != null) {
+                problems.add(where + ".Properties." + problem);
             }
         });
+    }
+
+    /** Shape, enum and pattern of a value as far as it is known (functions still to evaluate pass). */
+    private static String literalProblem(final ResourceSchema schema, final String property, final JsonNode value) {
+        if (value.isMissingNode() || Intrinsics.containsFunction(value) || Intrinsics.isUnresolved(value)) {
+            return null;
+        }
+        final String shape = schema.typeProblem(property, value);
+        if (shape != null) {
+            return shape;
+        }
+        return value.isValueNode() && !value.isNull() ? schema.valueProblem(property, value.asText()) : null;
+    }
+
+    /**
+     * Checks what only the parameter values decide, before a change set is saved: the resolved properties against
+     * the schema, and that no two resources manage one key store (the second would meet the first's ownership
+     * record, after the first had already changed it).
+     *
+     * @throws UsageException listing every problem
+     */
+    public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source) {
+        final List<String> problems = new ArrayList<>();
+        final Map<String, List<String>> byKeyStore = new LinkedHashMap<>();
+        resources.values().forEach(r -> {
+            final JsonNode resolved = Intrinsics.resolve(r.properties(), values);
+            final ResourceProvider provider = providers.find(r.type());
+            final ResourceSchema schema = provider == null ? null : provider.schema();
+            if (schema != null) {
+                resolved.fields().forEachRemaining(e -> {
+                    final String problem = literalProblem(schema, e.getKey(), e.getValue());
+                    if (problem != null) {
+                        problems.add("Resources." + r.logicalId() + ".Properties." + problem);
+                    }
+                });
+            }
+            final JsonNode id = resolved.get(KEY_STORE_ID);
+            if (id != null && id.isTextual() && !Intrinsics.isUnresolved(id)) {
+                byKeyStore.computeIfAbsent(id.asText(), k -> new ArrayList<>()).add(r.logicalId());
+            }
+        });
+        byKeyStore.forEach((id, ids) -> {
+            if (ids.size() > 1) {
+                problems.add("Resources " + String.join(" and ", ids) + " all manage key store " + id + ": a key "
+                    + "store is managed by one resource only (the second would fail AlreadyExists after the first "
+                    + "had changed it). Keep one resource per key store");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ",
+                problems));
+        }
     }
 
     private void checkReferences(final ProviderRegistry providers, final List<String> problems) {
@@ -384,6 +437,32 @@ public final class Template {
             return shown + " is longer than MaxLength " + p.maxLength();
         }
         return null;
+    }
+
+    /**
+     * The parameters a deployed template declares NoEcho (printed as ****, as CloudFormation does). A template that
+     * no longer parses hides them all rather than risk showing a secret.
+     */
+    public static Set<String> noEchoParameters(final String body, final Set<String> names) {
+        if (body == null) {
+            return names;
+        }
+        try {
+            final Set<String> hidden = new java.util.TreeSet<>();
+            TemplateReader.read(body, "the stack's template").path("Parameters").fields().forEachRemaining(e -> {
+                if (isNoEcho(e.getValue())) {
+                    hidden.add(e.getKey());
+                }
+            });
+            return hidden;
+        } catch (UsageException e) {
+            return names;
+        }
+    }
+
+    private static boolean isNoEcho(final JsonNode declaration) {
+        final JsonNode noEcho = declaration.path("NoEcho");
+        return noEcho.asBoolean(false) || "true".equalsIgnoreCase(noEcho.asText());
     }
 
     public String body() {

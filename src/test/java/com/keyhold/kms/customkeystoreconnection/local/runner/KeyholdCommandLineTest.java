@@ -137,6 +137,57 @@ class KeyholdCommandLineTest {
     }
 
     @Test
+    void twoResourcesNamingOneKeyStoreAreRefusedBeforeAnythingRuns() throws Exception {
+        final Path file = dir.resolve("twice.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES.replace("cks-0fedcba0987654321", "cks-1234567890abcdef0"));
+        final Run run = stack("deploy", "--stack-name", "s", "--template-file", file.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("Resources Hsm and Xks all manage key store cks-1234567890abcdef0",
+            "nothing was changed");
+        assertThat(dir.resolve("state").resolve("stacks").resolve("s").resolve("stack.json")).doesNotExist();
+        try (Target target = Target.open(RunnerFixture.options(dir.resolve("state")), System.err)) {
+            assertThat(target.emulator().state(RunnerFixture.HSM)).isEqualTo(
+                com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void noEchoParametersPrintAsStars() throws Exception {
+        final Path file = dir.resolve("secret.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES.replace("Resources:",
+            "  Token: {Type: String, NoEcho: true, Default: hunter2}\nResources:"));
+        assertThat(stack("deploy", "--stack-name", "s", "--template-file", file.toString()).code()).isZero();
+        final Run run = stack("describe-stacks", "--stack-name", "s");
+        assertThat(run.out()).contains("Token = ****", "HsmState = CONNECTED").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anEmulatorSeedGivenToCreateChangeSetIsAppliedForTheCommandsThatFollow() throws Exception {
+        final Path seed = dir.resolve("own-seed.json");
+        Files.writeString(seed, """
+            {"stores": [{"id": "cks-00000000000000abc", "name": "spare", "type": "AWS_CLOUDHSM",
+                         "state": "DISCONNECTED"}]}
+            """);
+        final Path file = dir.resolve("spare.yaml");
+        Files.writeString(file, """
+            Resources:
+              Spare:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-00000000000000abc, ConnectionState: CONNECTED}
+            """);
+        final String state = dir.resolve("own").toString();
+        Run run = keyhold(Map.of(), "create-change-set", "--stack-name", "s", "--change-set-name", "c",
+            "--template-file", file.toString(), "--state-dir", state, "--emulator-seed", seed.toString(),
+            "--time-scale", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Emulator seeded from " + seed);
+        run = keyhold(Map.of(), "execute-change-set", "--stack-name", "s", "--change-set-name", "c",
+            "--state-dir", state, "--time-scale", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("(1 key stores", "Successfully created stack - s");
+    }
+
+    @Test
     void anUnsupportedResourceIsReportedBeforeAnythingRuns() throws Exception {
         final Path file = dir.resolve("bad.yaml");
         Files.writeString(file, RunnerFixture.TWO_STORES.replace("Outputs:", "  Key:\n    Type: AWS::KMS::Key\n"

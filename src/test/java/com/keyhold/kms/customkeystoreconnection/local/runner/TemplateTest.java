@@ -48,6 +48,62 @@ class TemplateTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAnErrorNamingTheKeyAndTheLineInYamlAndJson() {
+        assertThatThrownBy(() -> parse("""
+            Resources:
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-1, ConnectionState: CONNECTED}
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-2, ConnectionState: CONNECTED}
+            """)).isInstanceOf(UsageException.class)
+            .hasMessageContaining("t.yaml: Resources.A is given twice (the second time at line 5)");
+        assertThatThrownBy(() -> parse("{\"Resources\": {\"R\": {\"Type\": \"Keyhold::KMS::CustomKeyStoreConnection\",\n"
+            + "\"Properties\": {\"CustomKeyStoreId\": \"cks-1\",\n\"CustomKeyStoreId\": \"cks-2\", "
+            + "\"ConnectionState\": \"CONNECTED\"}}}}")).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources.R.Properties.CustomKeyStoreId is given twice (the second time at line 3)");
+    }
+
+    @Test
+    void aListOrMappingWhereTheSchemaWantsAStringIsCaughtBeforeAnythingRuns() {
+        assertThatThrownBy(() -> parse("""
+            Resources:
+              R:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties:
+                  CustomKeyStoreId: {Id: cks-1}
+                  ConnectionState: [CONNECTED]
+            """)).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources.R.Properties.ConnectionState must be a string (one of CONNECTED, "
+                + "DISCONNECTED), got a list [\"CONNECTED\"]")
+            .hasMessageContaining("Resources.R.Properties.CustomKeyStoreId must be a string, got a mapping");
+    }
+
+    @Test
+    void resolvedValuesAreCheckedAndNoTwoResourcesManageOneKeyStore() {
+        final Template t = parse("""
+            Parameters:
+              Id: {Type: String}
+              State: {Type: String}
+            Resources:
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: !Ref Id, ConnectionState: CONNECTED}
+              B:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-1, ConnectionState: !Ref State}
+            """);
+        final Intrinsics.Values values = Intrinsics.Values.of(Map.of("Id", "cks-1", "State", "OPEN"), Map.of(),
+            id -> null);
+        assertThatThrownBy(() -> t.checkResolved(values, TYPES, "t.yaml")).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources A and B all manage key store cks-1")
+            .hasMessageContaining("Resources.B.Properties.ConnectionState is 'OPEN'; allowed: CONNECTED, DISCONNECTED");
+        t.checkResolved(Intrinsics.Values.of(Map.of("Id", "cks-2", "State", "CONNECTED"), Map.of(), id -> null),
+            TYPES, "t.yaml");
+    }
+
+    @Test
     void parametersTakeOverridesThenPreviousValuesThenDefaults() {
         final Template t = parse(RunnerFixture.TWO_STORES);
         assertThat(t.parameterValues(Map.of(), null)).containsEntry("HsmState", "CONNECTED");
