@@ -21,6 +21,13 @@ final class AwsJsonEndpoint implements HttpHandler {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String KMS_PREFIX = "TrentService.";
     private static final String SSM_PREFIX = "AmazonSSM.";
+    private static final java.util.regex.Pattern JSON_CONTENT_TYPE = java.util.regex.Pattern.compile(
+            "\\s*application/x-amz-json-1\\.[01]\\s*(;.*)?$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** At most 100 characters of a client's value in a message: a message never echoes a huge input back. */
+    static String abbreviate(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "... (" + value.length() + " characters)";
+    }
 
     /** Where the operations run; called while holding the emulator's state. */
     interface Backend {
@@ -62,9 +69,21 @@ final class AwsJsonEndpoint implements HttpHandler {
         try {
             SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
                     exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : null);
+            String path = exchange.getRequestURI().getPath();
+            if (path != null && !path.isEmpty() && !path.equals("/")) {
+                throw ApiException.client("UnknownOperationException", "Unknown operation: path '" + path
+                        + "'. This endpoint serves POST / only (the operation is in X-Amz-Target).");
+            }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && !JSON_CONTENT_TYPE.matcher(contentType).lookingAt()) {
+                // The service routes on the content type as well as X-Amz-Target: another one matches no operation.
+                throw ApiException.client("UnknownOperationException", "Unknown operation: Content-Type '"
+                        + abbreviate(contentType) + "'. Send the body as " + CONTENT_TYPE + ".");
+            }
             if (!exchange.getRequestMethod().equals("POST") || !(kms && KmsService.OPERATIONS.contains(operation)
                     || ssm && SsmService.OPERATIONS.contains(operation))) {
-                throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '" + target
+                throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '"
+                        + (target == null ? null : abbreviate(target))
                         + "' with " + exchange.getRequestMethod() + ". This endpoint serves POST / with TrentService."
                         + KmsService.OPERATIONS + " and AmazonSSM." + SsmService.OPERATIONS + ".");
             }
