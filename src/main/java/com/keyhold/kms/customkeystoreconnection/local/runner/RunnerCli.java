@@ -259,7 +259,7 @@ public final class RunnerCli {
                 out.println(target.time().note());
             }
             final StackRunner runner = new StackRunner(store, target.providers(), target.time(), out,
-                target.region(), target.accountId());
+                target.region(), target.accountId(), target.keyStores());
             return switch (name) {
                 case "deploy" -> deploy(runner, stack, args);
                 case "execute-change-set" -> result(runner.executeChangeSet(stack,
@@ -355,11 +355,22 @@ public final class RunnerCli {
             }
             default -> {
                 err.println("Stack " + state.stackName + " is " + state.status + ": " + state.statusReason);
+                final boolean rolledBack = state.status.endsWith("ROLLBACK_COMPLETE");
+                if (rolledBack && !state.leftChanged.isEmpty()) {
+                    // Said only when true: a rollback that deletes a resource leaves its key store as it is.
+                    err.println("The rollback left these key stores changed (their ownership records are as before):");
+                    state.leftChanged.forEach(line -> err.println("  " + line));
+                    err.println("Connect or disconnect them to the state you need (aws kms connect-custom-key-store /"
+                        + " disconnect-custom-key-store), or deploy again once the cause is fixed.");
+                }
+                final boolean clean = state.leftChanged.isEmpty();
                 err.println(switch (state.status) {
-                    case "ROLLBACK_COMPLETE" -> "Nothing was left behind. The stack can only be deleted now: keyhold "
-                        + "delete-stack --stack-name " + state.stackName + "; fix the cause and deploy again.";
-                    case "UPDATE_ROLLBACK_COMPLETE" -> "The stack and its key stores are back to their previous "
-                        + "state. Fix the cause above and deploy again.";
+                    case "ROLLBACK_COMPLETE" -> (clean ? "Nothing was left behind. " : "") + "The stack can only be "
+                        + "deleted now: keyhold delete-stack --stack-name " + state.stackName + "; fix the cause and "
+                        + "deploy again.";
+                    case "UPDATE_ROLLBACK_COMPLETE" -> (clean ? "The stack and its key stores are back to their "
+                        + "previous state. " : "The stack is back to its previous template and parameters. ")
+                        + "Fix the cause above and deploy again.";
                     case "DELETE_FAILED" -> "Fix the cause above, then run keyhold delete-stack --stack-name "
                         + state.stackName + " again.";
                     default -> "See keyhold describe-stack-events --stack-name " + state.stackName + ".";

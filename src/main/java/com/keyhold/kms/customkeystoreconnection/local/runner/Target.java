@@ -79,18 +79,21 @@ public final class Target implements AutoCloseable {
     }
 
     private final ProviderRegistry providers;
-    private final Timekeeper time;
+    private final Turns time;
+    private final KeyStoreStates keyStores;
     private final String region;
     private final String accountId;
     private final KmsEmulator emulator;
     private final String description;
     private final PrintStream handlerLog;
 
-    private Target(final ProviderRegistry providers, final Timekeeper time, final String region,
+    private Target(final ProviderRegistry providers, final Turns time, final KeyStoreStates keyStores,
+                   final String region,
                    final String accountId, final KmsEmulator emulator, final String description,
                    final PrintStream handlerLog) {
         this.providers = providers;
         this.time = time;
+        this.keyStores = keyStores;
         this.region = region;
         this.accountId = accountId;
         this.emulator = emulator;
@@ -156,11 +159,15 @@ public final class Target implements AutoCloseable {
         final ResourceSchema schema = ResourceSchema.keyhold();
         if (!inProcess) {
             final Supplier<AwsCredentials> credentials = credentials(o.aws);
-            final Timekeeper time = Timekeeper.real();
+            final Turns time = new Turns(Timekeeper.real());
             final HandlerConfig config = HandlerConfig.defaults();
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
             final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
-            return new Target(providers, time, region, account, null, o.aws
+            final String describeRegion = region;
+            final KeyStoreStates keyStores = new KeyStoreStates(id -> config.clients().kms(describeRegion)
+                .describeCustomKeyStores(r -> r.customKeyStoreId(id)).customKeyStores().get(0)
+                .connectionStateAsString());
+            return new Target(providers, time, keyStores, region, account, null, o.aws
                 ? "real AWS in " + region + " (default credential chain)"
                 : "the endpoint " + kmsEndpoint + " (AWS_ENDPOINT_URL_KMS) in " + region, log);
         }
@@ -169,7 +176,7 @@ public final class Target implements AutoCloseable {
         final Path clockFile = emulatorDir.resolve("clock.json");
         final double scale = o.timeScale != null ? o.timeScale : DEFAULT_TIME_SCALE;
         final Path clockLock = emulatorDir.resolve("clock.json.lock");
-        final CompressedTime time = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
+        final CompressedTime compressed = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
             offset -> {
                 // Another keyhold process on this state folder may be further on: keep the larger offset.
                 try (StateLock.Held ignored = StateLock.acquire(clockLock)) {
@@ -178,7 +185,9 @@ public final class Target implements AutoCloseable {
                     return shared;
                 }
             });
-        final KmsEmulator.Builder builder = KmsEmulator.builder().clock(time).stateFile(stateFile);
+        // Resource operations that run at the same time take turns on the one compressed clock.
+        final Turns time = new Turns(compressed);
+        final KmsEmulator.Builder builder = KmsEmulator.builder().clock(compressed).stateFile(stateFile);
         o.emulatorSetup.accept(builder);
         if (Files.exists(stateFile)) {
             if (o.emulatorSeed != null) {
@@ -200,13 +209,15 @@ public final class Target implements AutoCloseable {
             throw new UsageException("the emulator cannot start from " + (o.emulatorSeed != null ? o.emulatorSeed
                 : stateFile) + ": " + e.getMessage());
         }
-        final HandlerConfig config = new HandlerConfig(time, new EmulatorClients(emulator.endpoint(),
+        final HandlerConfig config = new HandlerConfig(compressed, new EmulatorClients(emulator.endpoint(),
             SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
         final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
             credentials);
-        return new Target(providers, time, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
+        final KeyStoreStates keyStores = new KeyStoreStates(id -> emulator.storeIds().contains(id)
+            ? emulator.describedState(id).name() : null);
+        return new Target(providers, time, keyStores, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
     }
 
@@ -281,8 +292,19 @@ public final class Target implements AutoCloseable {
         return providers;
     }
 
+    /** The time the handlers and the runner share (resource operations take turns on it). */
     public Timekeeper time() {
         return time;
+    }
+
+    /** The in-process emulator's compressed clock, or null against a real endpoint. */
+    public CompressedTime compressedTime() {
+        return time.base() instanceof CompressedTime c ? c : null;
+    }
+
+    /** Reads key store states directly, for reports after a rollback. */
+    public KeyStoreStates keyStores() {
+        return keyStores;
     }
 
     public String region() {

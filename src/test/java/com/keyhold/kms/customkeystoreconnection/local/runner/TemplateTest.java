@@ -136,11 +136,12 @@ class TemplateTest {
     void badParameterDeclarationsAreReported() {
         assertThatThrownBy(() -> parse("""
             Parameters:
-              N: {Type: Number}
+              N: {Type: AWS::EC2::KeyPair::KeyName}
               S: {Type: String, Default: x, AllowedValues: [a, b]}
             Resources:
             """ + resource("R", "cks-1", "")))
-            .hasMessageContaining("Parameters.N: Type Number is not supported; keyhold's runner allows Type: String")
+            .hasMessageContaining("Parameters.N: Type AWS::EC2::KeyPair::KeyName is not supported; keyhold's runner "
+                + "allows String, Number, CommaDelimitedList, List<String>, List<Number>")
             .hasMessageContaining("Parameters.S.Default: 'x' is not allowed; allowed values: a, b")
             .hasMessageContaining("2 problems; nothing was changed");
     }
@@ -199,9 +200,11 @@ class TemplateTest {
             .hasMessageContaining("Fn::GetAtt A.ConnectionState: Keyhold::KMS::CustomKeyStoreConnection has no "
                 + "attribute ConnectionState; attributes: CustomKeyStoreName, CustomKeyStoreType");
         assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "!If [c, a, b]", "")))
-            .hasMessageContaining("Fn::If is not supported by keyhold's runner");
-        assertThatThrownBy(() -> parse("Conditions: {}\nResources:\n" + resource("R", "cks-1", "")))
-            .hasMessageContaining("Conditions: not supported by keyhold's runner");
+            .hasMessageContaining("condition c is not declared in Conditions");
+        assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "!Base64 x", "")))
+            .hasMessageContaining("Fn::Base64 is not supported by keyhold's runner");
+        assertThatThrownBy(() -> parse("Transform: AWS::Serverless-2016-10-31\nResources:\n"
+            + resource("R", "cks-1", ""))).hasMessageContaining("Transform: not supported by keyhold's runner");
         assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "cks-1", "    DependsOn: Ghost\n")))
             .hasMessageContaining("DependsOn: Ghost is not a resource of this template");
     }
@@ -227,8 +230,8 @@ class TemplateTest {
     void intrinsicsEvaluate() {
         final Intrinsics.Values values = new Intrinsics.Values() {
             @Override
-            public String parameter(final String name) {
-                return "P".equals(name) ? "pv" : null;
+            public JsonNode parameter(final String name) {
+                return "P".equals(name) ? Json.MAPPER.getNodeFactory().textNode("pv") : null;
             }
 
             @Override
