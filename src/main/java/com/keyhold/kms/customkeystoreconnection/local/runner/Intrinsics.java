@@ -31,6 +31,7 @@ public final class Intrinsics {
     /** How a condition is referred to: {@code Condition} inside Fn::And/Or/Not, the first argument of Fn::If. */
     static final String CONDITION = "Condition";
     private static final String UNRESOLVED = "\u0000unresolved:";
+    private static final Pattern UNRESOLVED_NAME = Pattern.compile(UNRESOLVED + "([^\u0000]*)\u0000");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -121,10 +122,16 @@ public final class Intrinsics {
     /** The resources an unresolved value waits for. */
     static Set<String> unresolvedNames(final JsonNode node) {
         final Set<String> names = new java.util.TreeSet<>();
-        final Matcher m = Pattern.compile("\u0000unresolved:([^\u0000]*)\u0000").matcher(Json.compact(node));
-        while (m.find()) {
-            names.add(m.group(1));
+        if (node == null) {
+            return names;
         }
+        if (node.isTextual()) {
+            final Matcher m = UNRESOLVED_NAME.matcher(node.asText());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        node.forEach(child -> names.addAll(unresolvedNames(child)));
         return names;
     }
 
@@ -168,7 +175,7 @@ public final class Intrinsics {
             });
             return;
         }
-        final JsonNode argument = node.get(function);
+        final JsonNode argument = node.elements().next();
         switch (function) {
             case "Ref" -> {
                 if (!argument.isTextual()) {
@@ -350,7 +357,7 @@ public final class Intrinsics {
             }
             return out;
         }
-        final JsonNode argument = node.get(function);
+        final JsonNode argument = node.elements().next();
         return switch (function) {
             case "Ref" -> ref(argument.asText(), values);
             case "Fn::GetAtt" -> {

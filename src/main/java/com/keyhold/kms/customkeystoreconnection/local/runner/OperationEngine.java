@@ -173,6 +173,7 @@ final class OperationEngine {
         stack.parameters = new TreeMap<>(op.targetParameters);
         stack.outputs = Outputs.evaluate(ctx, stack, template);
         stack.exports = Outputs.exports(ctx, stack, template);
+        stack.imports = Outputs.imports(ctx, stack, template);
         stack.status = "CREATE".equals(op.kind) ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
         final long failedCleanups = op.steps.stream().filter(s -> s.cleanup && "FAILED".equals(s.status)).count();
         stack.statusReason = failedCleanups == 0 ? null : failedCleanups + " resource(s) could not be deleted during "

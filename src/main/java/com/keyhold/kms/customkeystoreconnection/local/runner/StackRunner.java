@@ -250,6 +250,7 @@ public final class StackRunner {
                 return null;
             }
             refuseIfInterrupted(stack);
+            refuseIfExportsAreImported(stack);
             final Operation op = new Operation();
             op.kind = "DELETE";
             op.phase = "FORWARD";
@@ -265,6 +266,22 @@ public final class StackRunner {
             out.println("Deleting stack " + stackName + ":");
             ctx.stackEvent(stack, op, "User Initiated");
             return engine.drive(stack);
+        }
+    }
+
+    /** As CloudFormation: a stack whose export another stack imports cannot be deleted. */
+    private void refuseIfExportsAreImported(final StackState stack) {
+        final List<String> inUse = new ArrayList<>();
+        for (String other : store.stackNames()) {
+            if (other.equals(stack.stackName)) {
+                continue;
+            }
+            store.load(other).ifPresent(s -> s.imports.stream().filter(stack.exports::containsKey)
+                .forEach(name -> inUse.add("export " + name + " is imported by stack " + other)));
+        }
+        if (!inUse.isEmpty()) {
+            throw new OperationFailedException("stack " + stack.stackName + " cannot be deleted: " + String.join("; ",
+                inUse) + ". Delete or update the importing stacks first (Fn::ImportValue); nothing was changed");
         }
     }
 

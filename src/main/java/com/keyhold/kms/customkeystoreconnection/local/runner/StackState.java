@@ -28,6 +28,8 @@ public final class StackState {
     public Map<String, String> outputs = new LinkedHashMap<>();
     /** Export name to value, for Fn::ImportValue in the other stacks of the state folder. */
     public Map<String, String> exports = new LinkedHashMap<>();
+    /** The exports of other stacks this stack's template imports (Fn::ImportValue): those stacks keep them. */
+    public List<String> imports = new ArrayList<>();
     /**
      * After a rollback: each key store whose connection state differs from before the failed operation, with its
      * state then and now (empty: the rollback left nothing changed).
