@@ -39,14 +39,27 @@ public final class KeyStoreStates {
         return states;
     }
 
-    /** "cks-...: DISCONNECTED before the operation, CONNECTED now" for each key store whose state differs. */
-    public List<String> changedSince(final Map<String, String> before) {
+    /**
+     * "cks-...: DISCONNECTED before the operation, CONNECTED now" for each key store whose state differs, and
+     * "cks-...: state not known" for each whose state could not be read before or after: nothing is claimed
+     * unchanged that was not seen unchanged.
+     *
+     * @param named every key store the operation names
+     * @param before their states when it started (those that could be read)
+     */
+    public List<String> changedSince(final Collection<String> named, final Map<String, String> before) {
         final List<String> changed = new ArrayList<>();
-        now(before.keySet()).forEach((id, state) -> {
-            if (!state.equals(before.get(id))) {
-                changed.add(id + ": " + before.get(id) + " before the operation, " + state + " now");
+        final Map<String, String> after = now(named);
+        for (String id : new java.util.TreeSet<>(named)) {
+            final String was = before.get(id);
+            final String is = after.get(id);
+            if (was == null || is == null) {
+                changed.add(id + ": state not known (keyhold could not read it " + (was == null ? "before the "
+                    + "operation" : "now") + "); check it with aws kms describe-custom-key-stores");
+            } else if (!is.equals(was)) {
+                changed.add(id + ": " + was + " before the operation, " + is + " now");
             }
-        });
+        }
         return changed;
     }
 }

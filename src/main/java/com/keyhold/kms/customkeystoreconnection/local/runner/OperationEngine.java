@@ -196,7 +196,7 @@ final class OperationEngine {
             stack.status = "UPDATE_ROLLBACK_COMPLETE";
         }
         stack.statusReason = op.failure;
-        stack.leftChanged = keyStores.changedSince(op.keyStoresBefore);
+        stack.leftChanged = keyStores.changedSince(op.keyStoresNamed, op.keyStoresBefore);
         return finish(stack, op);
     }
 

@@ -358,7 +358,8 @@ public final class RunnerCli {
                 final boolean rolledBack = state.status.endsWith("ROLLBACK_COMPLETE");
                 if (rolledBack && !state.leftChanged.isEmpty()) {
                     // Said only when true: a rollback that deletes a resource leaves its key store as it is.
-                    err.println("The rollback left these key stores changed (their ownership records are as before):");
+                    err.println("The rollback left these key stores changed, or their state could not be read "
+                        + "(their ownership records are as before):");
                     state.leftChanged.forEach(line -> err.println("  " + line));
                     err.println("Connect or disconnect them to the state you need (aws kms connect-custom-key-store /"
                         + " disconnect-custom-key-store), or deploy again once the cause is fixed.");

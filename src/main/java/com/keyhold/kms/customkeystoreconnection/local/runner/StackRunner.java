@@ -181,7 +181,8 @@ public final class StackRunner {
             op.beforeParameters = new TreeMap<>(stack.parameters);
             op.beforeOutputs = new LinkedHashMap<>(stack.outputs);
             op.beforeExports = new LinkedHashMap<>(stack.exports);
-            op.keyStoresBefore = keyStores.now(keyStoreIds(stack, template, op.targetParameters));
+            op.keyStoresNamed = new ArrayList<>(keyStoreIds(stack, template, op.targetParameters));
+            op.keyStoresBefore = keyStores.now(op.keyStoresNamed);
             stack.leftChanged = new ArrayList<>();
             final Map<String, Change> byId = new LinkedHashMap<>();
             cs.changes.forEach(c -> byId.put(c.logicalId, c));

@@ -89,7 +89,9 @@ public final class StackState {
         public Map<String, String> beforeParameters = new TreeMap<>();
         public Map<String, String> beforeOutputs = new LinkedHashMap<>();
         public Map<String, String> beforeExports = new LinkedHashMap<>();
-        /** The connection state of every key store the operation names, as it was when it started. */
+        /** Every key store the operation names. */
+        public List<String> keyStoresNamed = new ArrayList<>();
+        /** Their connection states when it started (those that could be read). */
         public Map<String, String> keyStoresBefore = new TreeMap<>();
         /**
          * Written by versions that ran one resource at a time: their call in flight. Read for recovery only (moved to
