@@ -47,8 +47,7 @@ class SharedStateFolderTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void concurrentDeploysOfDifferentStacksAllKeepTheirRecordsAndStates() throws Exception {
+    private void writeSeedAndTemplates() throws java.io.IOException {
         final StringBuilder seed = new StringBuilder("{\"stores\": [");
         for (int i = 0; i < STACKS; i++) {
             seed.append(i == 0 ? "" : ",").append("{\"id\": \"").append(storeId(i)).append("\", \"name\": \"hsm")
@@ -65,6 +64,25 @@ class SharedStateFolderTest {
                       ConnectionState: CONNECTED
                 """.formatted(storeId(i)));
         }
+    }
+
+    /** Every key store CONNECTED and owned by its own stack, as the emulator state file holds them. */
+    private void assertEveryStackKeptItsKeyStore(final java.time.Clock clock) {
+        final Target.Options options = RunnerFixture.options(dir.resolve("state"));
+        options.baseClock = clock;
+        try (Target target = Target.open(options, System.err)) {
+            IntStream.range(0, STACKS).forEach(i -> {
+                assertThat(target.emulator().state(storeId(i))).as(storeId(i)).isEqualTo(ConnectionState.CONNECTED);
+                assertThat(target.emulator().parameterValue(OwnershipRecord.parameterName(storeId(i))))
+                    .as("ownership record of " + storeId(i)).hasValueSatisfying(v -> assertThat(v)
+                        .contains("stack/s" + i + "/"));
+            });
+        }
+    }
+
+    @Test
+    void concurrentDeploysOfDifferentStacksAllKeepTheirRecordsAndStates() throws Exception {
+        writeSeedAndTemplates();
         final CountDownLatch start = new CountDownLatch(1);
         final ExecutorService pool = Executors.newFixedThreadPool(STACKS);
         try {
@@ -87,19 +105,34 @@ class SharedStateFolderTest {
         } finally {
             pool.shutdownNow();
         }
-        try (Target target = Target.open(RunnerFixture.options(dir.resolve("state")), System.err)) {
-            IntStream.range(0, STACKS).forEach(i -> {
-                assertThat(target.emulator().state(storeId(i))).as(storeId(i)).isEqualTo(ConnectionState.CONNECTED);
-                assertThat(target.emulator().parameterValue(OwnershipRecord.parameterName(storeId(i))))
-                    .as("ownership record of " + storeId(i)).hasValueSatisfying(v -> assertThat(v)
-                        .contains("stack/s" + i + "/"));
-            });
-        }
+        assertEveryStackKeptItsKeyStore(RunnerFixture.FIXED);
         // A third party cannot take over a key store another stack claimed meanwhile.
         Files.writeString(dir.resolve("steal.yaml"), Files.readString(dir.resolve("t0.yaml")));
         final Run steal = keyhold("deploy", "--stack-name", "thief", "--template-file",
             dir.resolve("steal.yaml").toString(), "--state-dir", dir.resolve("state").toString(), "--time-scale", "0");
         assertThat(steal.code()).isEqualTo(RunnerCli.FAILED);
         assertThat(steal.out() + steal.err()).contains("AlreadyExists");
+    }
+
+    /** The same with separate keyhold processes, as two shells run them: the operating system's file lock. */
+    @Test
+    void concurrentDeploysInSeparateProcessesAllKeepTheirRecordsAndStates() throws Exception {
+        writeSeedAndTemplates();
+        final List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < STACKS; i++) {
+            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Keyhold.class.getName(), "deploy", "--stack-name",
+                "s" + i, "--template-file", dir.resolve("t" + i + ".yaml").toString(), "--state-dir",
+                dir.resolve("state").toString(), "--emulator-seed", dir.resolve("seed.json").toString(),
+                "--time-scale", "0").redirectErrorStream(true).start());
+        }
+        for (Process p : processes) {
+            final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            assertThat(output).contains("Successfully created stack");
+        }
+        // The processes ran on the real clock (compressed): read the state on it too.
+        assertEveryStackKeptItsKeyStore(java.time.Clock.systemUTC());
     }
 }
