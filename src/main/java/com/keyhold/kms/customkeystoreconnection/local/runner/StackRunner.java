@@ -1,14 +1,11 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.local.runner.ChangeSet.Change;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.Operation;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.ResourceState;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.Step;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
