@@ -38,8 +38,11 @@ public class Progress {
     /** Records a fresh observation; the time a state was first seen feeds the operator's status line. */
     public void observe(final KmsConnectionState state, final Instant now) {
         if (state != observedState) {
+            // The first change after Keyhold's own Connect or Disconnect began with that call, not at this poll:
+            // "CONNECTING for 5s", not "for 0s", five seconds after the Connect.
+            final boolean causedByLastCall = lastCall != null && !movedSinceLastCall && state != stateAtLastCall;
             observedState = state;
-            observedSinceMillis = now.toEpochMilli();
+            observedSinceMillis = causedByLastCall ? lastCallAtMillis : now.toEpochMilli();
         }
         if (lastCall != null && state != stateAtLastCall) {
             movedSinceLastCall = true;

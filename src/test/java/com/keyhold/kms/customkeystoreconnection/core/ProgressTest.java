@@ -21,6 +21,21 @@ class ProgressTest {
     }
 
     @Test
+    void theStateAKeyholdCallCausedCountsFromTheCallNotFromThePollThatSawIt() {
+        final Progress progress = worked();
+        // Disconnect at T0+2, DISCONNECTING first seen at T0+7: it has lasted 8 s at T0+10.
+        assertThat(progress.observedFor(T0.plusSeconds(10))).hasSeconds(8);
+        assertThat(TransitionPlanner.statusLine("cks-1", progress, T0.plusSeconds(7))).contains("DISCONNECTING for 5s");
+        // A later change is not the call's doing: it counts from when it was seen.
+        progress.observe(KmsConnectionState.DISCONNECTED, T0.plusSeconds(20));
+        assertThat(progress.observedFor(T0.plusSeconds(21))).hasSeconds(1);
+        // Without a call, a change counts from when it was seen.
+        final Progress fresh = Progress.start(TargetState.CONNECTED, T0);
+        fresh.observe(KmsConnectionState.CONNECTING, T0.plusSeconds(3));
+        assertThat(fresh.observedFor(T0.plusSeconds(4))).hasSeconds(1);
+    }
+
+    @Test
     void everyFieldMakesTheRoundTrip() {
         final Progress progress = worked();
         final Map<String, Object> map = progress.toMap();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The AWS JSON 1.1 front door for both services: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
@@ -20,8 +21,15 @@ final class AwsJsonEndpoint implements HttpHandler {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String KMS_PREFIX = "TrentService.";
     private static final String SSM_PREFIX = "AmazonSSM.";
+    private static final java.util.regex.Pattern JSON_CONTENT_TYPE = java.util.regex.Pattern.compile(
+            "\\s*application/x-amz-json-1\\.[01]\\s*(;.*)?$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
-    /** Where the operations run; called under the emulator's lock. */
+    /** At most 100 characters of a client's value in a message: a message never echoes a huge input back. */
+    static String abbreviate(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "... (" + value.length() + " characters)";
+    }
+
+    /** Where the operations run; called while holding the emulator's state. */
     interface Backend {
         ObjectNode kms(String operation, JsonNode body, String region);
 
@@ -32,16 +40,16 @@ final class AwsJsonEndpoint implements HttpHandler {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Object lock;
+    private final Supplier<StateLock.Held> exclusive;
     private final Backend backend;
     private final SigV4Verifier verifier;
     private final Faults faults;
     private final RequestLog log;
     private final Clock clock;
 
-    AwsJsonEndpoint(Object lock, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
+    AwsJsonEndpoint(Supplier<StateLock.Held> exclusive, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
             Clock clock) {
-        this.lock = lock;
+        this.exclusive = exclusive;
         this.backend = backend;
         this.verifier = verifier;
         this.faults = faults;
@@ -61,9 +69,21 @@ final class AwsJsonEndpoint implements HttpHandler {
         try {
             SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
                     exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : null);
+            String path = exchange.getRequestURI().getPath();
+            if (path != null && !path.isEmpty() && !path.equals("/")) {
+                throw ApiException.client("UnknownOperationException", "Unknown operation: path '" + path
+                        + "'. This endpoint serves POST / only (the operation is in X-Amz-Target).");
+            }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && !JSON_CONTENT_TYPE.matcher(contentType).lookingAt()) {
+                // The service routes on the content type as well as X-Amz-Target: another one matches no operation.
+                throw ApiException.client("UnknownOperationException", "Unknown operation: Content-Type '"
+                        + abbreviate(contentType) + "'. Send the body as " + CONTENT_TYPE + ".");
+            }
             if (!exchange.getRequestMethod().equals("POST") || !(kms && KmsService.OPERATIONS.contains(operation)
                     || ssm && SsmService.OPERATIONS.contains(operation))) {
-                throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '" + target
+                throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '"
+                        + (target == null ? null : abbreviate(target))
                         + "' with " + exchange.getRequestMethod() + ". This endpoint serves POST / with TrentService."
                         + KmsService.OPERATIONS + " and AmazonSSM." + SsmService.OPERATIONS + ".");
             }
@@ -81,7 +101,7 @@ final class AwsJsonEndpoint implements HttpHandler {
                 throw fail.error();
             }
             ObjectNode result;
-            synchronized (lock) {
+            try (StateLock.Held ignored = exclusive.get()) {
                 result = kms ? backend.kms(operation, json, signer.region()) : backend.ssm(operation, json, signer.region());
                 if ((kms ? KmsService.MUTATING : SsmService.MUTATING).contains(operation)) {
                     backend.changed();

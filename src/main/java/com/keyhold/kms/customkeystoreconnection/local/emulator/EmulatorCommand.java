@@ -19,13 +19,16 @@ public final class EmulatorCommand {
     static final String HELP = """
             Usage: keyhold emulator --port <port> [options]
 
-            Runs a local AWS KMS + SSM endpoint (AWS JSON 1.1) on 127.0.0.1 for the operations Keyhold uses:
+            Runs a local AWS KMS + SSM endpoint (AWS JSON 1.1), on 127.0.0.1 by default, for the operations Keyhold uses:
             KMS Create/Describe/Connect/Disconnect/Update/DeleteCustomKeyStore(s), CreateKey, ScheduleKeyDeletion,
             ListKeys, DescribeKey and SSM PutParameter, GetParameter, DeleteParameter, GetParametersByPath.
             Runs until interrupted (Ctrl-C).
 
             Options:
-              --port <port>              TCP port on 127.0.0.1 (required; 0 picks a free port, printed at start)
+              --port <port>              TCP port (required; 0 picks a free port, printed at start)
+              --bind-address <addr>      IP address to listen on (default 127.0.0.1: this machine only);
+                                         0.0.0.0 listens on every interface, e.g. for SAM CLI's containers,
+                                         which cannot reach 127.0.0.1. Anyone who can reach it can use it.
               --seed <file.json>         stores, parameters and faults to start with; ignored when --state-file
                                          already exists (see guides/EMULATOR.md for the format)
               --state-file <file>        load state from this file if it exists, and rewrite it (atomically)
@@ -53,16 +56,17 @@ public final class EmulatorCommand {
 
     public static void main(String[] args) {
         Thread main = Thread.currentThread();
-        // Ctrl-C: interrupt the waiting main thread so run() stops the server and returns.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            main.interrupt();
-            try {
-                main.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        int code = run(args, System.out, System.err);
+        int code = run(args, System.out, System.err, emulator ->
+            // Ctrl-C: interrupt the waiting main thread so run() stops the server and returns. Registered only once
+            // the emulator runs: a usage error exits at once instead of waiting here for a thread that is exiting.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                main.interrupt();
+                try {
+                    main.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })));
         if (code != OK) {
             System.exit(code);
         }
@@ -93,6 +97,7 @@ public final class EmulatorCommand {
                         builder.port(integer(flag, value(args, ++i, flag), 0, 65535));
                         portGiven = true;
                     }
+                    case "--bind-address" -> builder.bindAddress(value(args, ++i, flag));
                     case "--seed" -> builder.seedFile(existingFile(flag, value(args, ++i, flag)));
                     case "--state-file" -> builder.stateFile(Path.of(value(args, ++i, flag)));
                     case "--connect-seconds" -> builder.connectSeconds(integer(flag, value(args, ++i, flag), 0,
@@ -132,10 +137,16 @@ public final class EmulatorCommand {
         }
         try {
             String url = emulator.endpoint().toString();
-            out.println("Keyhold KMS + SSM emulator listening on " + url + " ("
+            out.println("Keyhold KMS + SSM emulator listening on " + (emulator.bindAddress().isAnyLocalAddress()
+                    ? "every interface (" + emulator.bindAddress().getHostAddress() + ") port " + emulator.port()
+                    + "; from this machine: " + url : url) + " ("
                     + emulator.storeIds().size() + " custom key stores"
                     + (emulator.verifiesSignatures() ? ", verifying SigV4 signatures" : "") + ")");
             out.println("  export AWS_ENDPOINT_URL_KMS=" + url + " AWS_ENDPOINT_URL_SSM=" + url);
+            if (emulator.bindAddress().isAnyLocalAddress()) {
+                out.println("  (from a container, use this machine's address as the containers see it, e.g. "
+                        + "http://host.docker.internal:" + emulator.port() + ")");
+            }
             out.println("Press Ctrl-C to stop.");
             out.flush();
             started.accept(emulator);

@@ -182,6 +182,15 @@ public final class Faults {
         internalErrorRate = 0;
     }
 
+    /** Forgets what the state file holds (before loading it again); request-level faults stay. */
+    synchronized void forgetPersisted() {
+        failNextConnect.clear();
+        failNextConnectByStore.clear();
+        describeLagByStore.clear();
+        describeLag = Duration.ZERO;
+        internalErrorRate = 0;
+    }
+
     // ---- read by the emulator ----------------------------------------------------------------------------
 
     synchronized Verdict before(boolean kms, String operation, String customKeyStoreId) {

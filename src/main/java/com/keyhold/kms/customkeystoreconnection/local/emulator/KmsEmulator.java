@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +39,16 @@ import java.util.regex.Pattern;
  */
 public final class KmsEmulator implements AutoCloseable {
     private static final Pattern STORE_ID = Pattern.compile("cks-[a-zA-Z0-9]+");
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static {
         // The JDK server writes headers and body separately; with Nagle on, every answer waits ~40 ms for the
@@ -46,7 +58,10 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /** Guards the server's lifecycle. */
     private final Object lock = new Object();
+    /** Guards the state (with the state file's lock when there is one, see {@link #hold()}). */
+    private final ReentrantLock stateLock = new ReentrantLock();
     private final Clock clock;
     private final Faults faults;
     private final RequestLog log = new RequestLog();
@@ -54,7 +69,12 @@ public final class KmsEmulator implements AutoCloseable {
     private final SsmService ssm;
     private final SigV4Verifier verifier;
     private final Path stateFile;
+    private final Path lockFile;
+    /** The state file's bytes as this emulator last wrote or read them: anything else is another process's. */
+    private byte[] lastSeen;
+    private boolean loading;
     private final int requestedPort;
+    private final InetAddress bindAddress;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -70,16 +90,21 @@ public final class KmsEmulator implements AutoCloseable {
         this.verifier = new SigV4Verifier(b.accessKey, b.secretKey);
         this.stateFile = b.stateFile;
         this.requestedPort = b.port;
-        // A state file that exists is the continuation of an earlier run and wins over the seed.
-        if (stateFile != null && Files.exists(stateFile)) {
-            StateFile.load(StateFile.read(stateFile), stateFile.toString(), this);
-        } else if (b.seedFile != null) {
-            StateFile.load(StateFile.read(b.seedFile), b.seedFile.toString(), this);
+        this.bindAddress = b.bindAddress;
+        this.lockFile = stateFile == null ? null : stateFile.resolveSibling(stateFile.getFileName() + ".lock");
+        // A state file that exists is the continuation of an earlier run (or another process's) and wins over the
+        // seed; deciding that under the lock means two processes starting together seed it only once.
+        try (StateLock.Held ignored = hold()) {
+            if (lastSeen == null) {
+                if (b.seedFile != null) {
+                    StateFile.load(StateFile.read(b.seedFile), b.seedFile.toString(), this);
+                }
+                if (b.seedJson != null) {
+                    StateFile.load(b.seedJson, "seed", this);
+                }
+            }
+            persist();
         }
-        if (b.seedJson != null) {
-            StateFile.load(b.seedJson, "seed", this);
-        }
-        persist();
     }
 
     public static Builder builder() {
@@ -88,17 +113,17 @@ public final class KmsEmulator implements AutoCloseable {
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 
-    /** Starts listening on 127.0.0.1 (port 0 picks a free one). Returns this, for chaining. */
+    /** Starts listening on the bind address (default 127.0.0.1; port 0 picks a free one). Returns this, for chaining. */
     public KmsEmulator start() {
         synchronized (lock) {
             if (server != null) {
                 throw new IllegalStateException("the emulator is already running on " + endpoint());
             }
             try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), requestedPort), 50);
+                server = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 50);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + requestedPort
-                        + " (is the port in use? use 0 for any free port)", e);
+                throw new UncheckedIOException("cannot listen on " + bindAddress.getHostAddress() + ":" + requestedPort
+                        + " (is the port in use? use 0 for any free port; is the address one of this machine's?)", e);
             }
             executor = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "keyhold-emulator-http");
@@ -106,7 +131,7 @@ public final class KmsEmulator implements AutoCloseable {
                 return t;
             });
             server.setExecutor(executor);
-            server.createContext("/", new AwsJsonEndpoint(lock, new AwsJsonEndpoint.Backend() {
+            server.createContext("/", new AwsJsonEndpoint(this::hold, new AwsJsonEndpoint.Backend() {
                 @Override
                 public ObjectNode kms(String operation, JsonNode body, String region) {
                     return kms.handle(operation, body, region);
@@ -143,9 +168,18 @@ public final class KmsEmulator implements AutoCloseable {
         stop();
     }
 
-    /** {@code http://127.0.0.1:<port>}: the endpoint for both KMS and SSM. */
+    /**
+     * {@code http://<bind address>:<port>}: the endpoint for both KMS and SSM. Bound to every address (0.0.0.0 or
+     * ::), it names 127.0.0.1, which reaches it from this machine.
+     */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port());
+        String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : bindAddress.getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /** The address it listens on (127.0.0.1 unless the builder said otherwise). */
+    public InetAddress bindAddress() {
+        return bindAddress;
     }
 
     public int port() {
@@ -192,7 +226,7 @@ public final class KmsEmulator implements AutoCloseable {
     }
 
     String restoreStore(StoreSpec spec, List<CustomKeyStore.StateChange> timeline, String where) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             if (spec.id != null && (spec.id.length() > 64 || !STORE_ID.matcher(spec.id).matches())) {
                 throw new IllegalArgumentException(where + ": id '" + spec.id + "' is not a custom key store id; "
                         + "use cks- followed by letters and digits (KMS uses 17 hex digits), at most 64 characters");
@@ -242,14 +276,14 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** The key store's true connection state now (what a describe shows once any lag has passed). */
     public ConnectionState state(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return store(customKeyStoreId).state(clock.instant());
         }
     }
 
     /** What DescribeCustomKeyStores shows now, describe lag included. */
     public ConnectionState describedState(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             CustomKeyStore s = store(customKeyStoreId);
             return ConnectionState.valueOf(kms.entry(s).get("ConnectionState").asText());
         }
@@ -257,13 +291,13 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** The true ConnectionErrorCode now: present only in FAILED. */
     public Optional<String> connectionErrorCode(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return Optional.ofNullable(store(customKeyStoreId).current(clock.instant()).errorCode());
         }
     }
 
     public List<String> storeIds() {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return kms.stores().stream().map(s -> s.id).toList();
         }
     }
@@ -290,7 +324,7 @@ public final class KmsEmulator implements AutoCloseable {
             }
             ConnectionState.checkErrorCode(connectionErrorCode, "forceState");
         }
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             kms.enter(store(customKeyStoreId), state, connectionErrorCode, clock.instant());
             persist();
         }
@@ -301,7 +335,7 @@ public final class KmsEmulator implements AutoCloseable {
      * any); they show in ListKeys and DescribeKey like keys made with CreateKey.
      */
     public void keyCount(String customKeyStoreId, int keyCount) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             kms.keys().setCount(store(customKeyStoreId), keyCount);
             persist();
         }
@@ -309,7 +343,7 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** KMS keys in a store now, keys pending deletion included. */
     public int keyCount(String customKeyStoreId) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return kms.keys().countIn(store(customKeyStoreId).id);
         }
     }
@@ -328,20 +362,20 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** A parameter's current value, decrypted. */
     public Optional<String> parameterValue(String name) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return Optional.ofNullable(ssm.parameter(name)).map(p -> p.value);
         }
     }
 
     void restoreParameter(SsmService.Parameter p) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             ssm.restore(p);
         }
     }
 
     /** The whole state as the state file holds it (stores with their timelines, parameters, faults). */
     public String stateJson() {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             return StateFile.snapshot(kms, ssm, faults, clock.instant()).toPrettyString();
         }
     }
@@ -349,7 +383,7 @@ public final class KmsEmulator implements AutoCloseable {
     // ---- internals ---------------------------------------------------------------------------------------
 
     private void outOfBand(String customKeyStoreId, boolean connect) {
-        synchronized (lock) {
+        try (StateLock.Held ignored = hold()) {
             CustomKeyStore s = store(customKeyStoreId);
             try {
                 if (connect) {
@@ -373,10 +407,63 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
-    /** Called under the lock after every change. */
+    /**
+     * Exclusive access to the state. With a state file, every access is a read-modify-write of that file under its
+     * lock, so several emulators on one file (one per keyhold process sharing a state folder) act as one: what
+     * another process wrote is loaded first, and every change is written before the lock is released.
+     */
+    private StateLock.Held hold() {
+        stateLock.lock();
+        if (stateFile == null || stateLock.getHoldCount() > 1) {
+            return stateLock::unlock;
+        }
+        final StateLock.Held file;
+        try {
+            file = StateLock.acquire(lockFile);
+            refresh();
+        } catch (RuntimeException e) {
+            stateLock.unlock();
+            throw e;
+        }
+        return () -> {
+            try {
+                file.close();
+            } finally {
+                stateLock.unlock();
+            }
+        };
+    }
+
+    /** Loads the state file when it is not what this emulator last saw. Called under {@link #hold()}. */
+    private void refresh() {
+        if (!Files.exists(stateFile)) {
+            return;
+        }
+        final byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(stateFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read emulator state file " + stateFile, e);
+        }
+        if (Arrays.equals(bytes, lastSeen)) {
+            return;
+        }
+        loading = true;
+        try {
+            kms.clear();
+            ssm.clear();
+            faults.forgetPersisted();
+            StateFile.load(StateFile.parse(bytes, stateFile), stateFile.toString(), this);
+        } finally {
+            loading = false;
+        }
+        lastSeen = bytes;
+    }
+
+    /** Called under {@link #hold()} after every change. */
     private void persist() {
-        if (stateFile != null) {
-            StateFile.write(stateFile, StateFile.snapshot(kms, ssm, faults, clock.instant()));
+        if (stateFile != null && !loading) {
+            lastSeen = StateFile.write(stateFile, StateFile.snapshot(kms, ssm, faults, clock.instant()));
         }
     }
 
@@ -386,6 +473,7 @@ public final class KmsEmulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private final Timing timing = new Timing();
         private int port;
+        private InetAddress bindAddress = loopback();
         private String accessKey;
         private String secretKey;
         private Path stateFile;
@@ -405,7 +493,25 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+        /**
+         * The address to listen on: an IP address of this machine, or 0.0.0.0 for every interface (what a container,
+         * such as SAM CLI's {@code sam local start-lambda}, needs to reach it). Default 127.0.0.1: nothing outside
+         * this machine can reach it. Host names are refused (no lookup).
+         */
+        public Builder bindAddress(String address) {
+            if (address == null || !(IPV4.matcher(address).matches() || address.matches("[0-9a-fA-F:]*:[0-9a-fA-F:.]*"))) {
+                throw new IllegalArgumentException("bind address must be an IP address such as 127.0.0.1 or 0.0.0.0 "
+                        + "(every interface), got '" + address + "'");
+            }
+            try {
+                this.bindAddress = InetAddress.getByName(address);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("bind address '" + address + "' is not a valid IP address", e);
+            }
+            return this;
+        }
+
+        /** TCP port on the bind address; 0 (the default) picks a free one. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0-65535 (0 = any free port), got " + port);

@@ -530,12 +530,15 @@ final class KmsService {
         try {
             String s = new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8);
             if (s.startsWith(MARKER_PREFIX)) {
-                return Long.parseLong(s.substring(MARKER_PREFIX.length()));
+                long seq = Long.parseLong(s.substring(MARKER_PREFIX.length()));
+                if (seq >= 0) {
+                    return seq;
+                }
             }
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw ApiException.client("InvalidMarkerException", "The marker '" + marker
+        throw ApiException.client("InvalidMarkerException", "The marker '" + AwsJsonEndpoint.abbreviate(marker)
                 + "' is not valid; pass the NextMarker of a previous " + operation + " response unchanged.");
     }
 

@@ -116,24 +116,37 @@ final class StateFile {
         return doc;
     }
 
-    /** Writes to a temporary file beside the target and renames it, so a crash never leaves half a file. */
-    static void write(Path file, ObjectNode doc) {
+    /**
+     * Writes to a temporary file beside the target and renames it, so a crash never leaves half a file.
+     * Returns the bytes written.
+     */
+    static byte[] write(Path file, ObjectNode doc) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            MAPPER.writeValue(tmp.toFile(), doc);
+            byte[] bytes = MAPPER.writeValueAsBytes(doc);
+            Files.write(tmp, bytes);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write emulator state file " + file, e);
         }
     }
 
     // ---- reading -----------------------------------------------------------------------------------------
+
+    static JsonNode parse(byte[] bytes, Path file) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not a readable JSON document: " + e.getMessage(), e);
+        }
+    }
 
     static JsonNode read(Path file) {
         try {

@@ -144,7 +144,8 @@ final class Validator {
     }
 
     private void violation(String shown, String member, String constraint) {
-        errors.add("Value '" + shown + "' at '" + path(member) + "' failed to satisfy constraint: " + constraint);
+        errors.add("Value '" + AwsJsonEndpoint.abbreviate(shown) + "' at '" + path(member)
+                + "' failed to satisfy constraint: " + constraint);
     }
 
     /** AWS names members in validation messages in lower camel case. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Computes a change set as CloudFormation does: Add for new logical ids, Remove for dropped ones, Modify where the
@@ -25,16 +26,17 @@ public final class ChangeSets {
 
     /**
      * @param stack the stack as it is (null or without resources for a new stack)
-     * @param pseudo AWS::Region, AWS::StackName, ... for the stack
+     * @param template the template as the change set's parameter values make it ({@link Template#effective})
+     * @param valuesFor the values to resolve against, given how to find the stack's resources
      */
     public static List<Change> compute(final StackState stack, final Template template,
-                                       final Map<String, String> parameters, final ProviderRegistry providers,
-                                       final Map<String, String> pseudo) {
+                                       final ProviderRegistry providers,
+                                       final Function<Function<String, ResourceState>, Intrinsics.Values> valuesFor) {
         final Map<String, ResourceState> current = stack == null ? Map.of() : stack.resources;
         final List<Change> changes = new ArrayList<>();
         // Resources whose physical id will be new: a Ref to them is known only after execution.
         final Set<String> renewed = new LinkedHashSet<>();
-        final Intrinsics.Values values = Intrinsics.Values.of(parameters, pseudo,
+        final Intrinsics.Values values = valuesFor.apply(
             logicalId -> renewed.contains(logicalId) ? null : current.get(logicalId));
         for (String id : template.creationOrder()) {
             final Template.Resource resource = template.resources().get(id);

@@ -6,24 +6,26 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Time for the runner and an in-process emulator that share one clock: a wait of D moves the shared clock forward
  * by D at once and sleeps only D x {@code realFraction} for real, so a CloudHSM connect that the emulator stretches
  * over minutes passes in seconds while every timestamp, poll interval and elapsed time stays consistent.
- * The offset is handed to {@code offsetSink} after every wait so that the next command continues from the same
- * emulated time (the emulator's state file schedules transitions on it).
+ * The offset is shared after every wait ({@code share} publishes this process's offset and answers the largest any
+ * process sharing the state folder reached), so that emulated time never runs backwards: the next command, and a
+ * command running at the same time, continue from the latest emulated time (the emulator's state file schedules
+ * transitions on it).
  */
 public final class CompressedTime extends Clock implements Timekeeper {
     private final Clock base;
     private final AtomicLong offsetMillis;
     private final double realFraction;
     private final Sleeper real;
-    private final LongConsumer offsetSink;
+    private final LongUnaryOperator share;
 
     public CompressedTime(final Clock base, final long offsetMillis, final double realFraction, final Sleeper real,
-                          final LongConsumer offsetSink) {
+                          final LongUnaryOperator share) {
         if (!(realFraction >= 0 && realFraction <= 1)) {
             throw new IllegalArgumentException("the time scale must be between 0 and 1, got " + realFraction);
         }
@@ -31,7 +33,7 @@ public final class CompressedTime extends Clock implements Timekeeper {
         this.offsetMillis = new AtomicLong(offsetMillis);
         this.realFraction = realFraction;
         this.real = real;
-        this.offsetSink = offsetSink;
+        this.share = share;
     }
 
     @Override
@@ -42,8 +44,10 @@ public final class CompressedTime extends Clock implements Timekeeper {
     @Override
     public void sleep(final Duration duration) throws InterruptedException {
         final long millis = Math.max(0, duration.toMillis());
-        offsetSink.accept(offsetMillis.addAndGet(millis));
         final long realMillis = Math.round(millis * realFraction);
+        // The real sleep moves the base clock by its share; the offset adds the rest, so a wait of D moves this
+        // clock by D whatever the scale (at 1, real time: the offset does not move at all).
+        move(millis - realMillis);
         if (realMillis > 0) {
             real.sleep(Duration.ofMillis(realMillis));
         }
@@ -51,7 +55,12 @@ public final class CompressedTime extends Clock implements Timekeeper {
 
     /** Moves the clock without waiting for real (e.g. to let an out-of-band change finish). */
     public void advance(final Duration duration) {
-        offsetSink.accept(offsetMillis.addAndGet(Math.max(0, duration.toMillis())));
+        move(Math.max(0, duration.toMillis()));
+    }
+
+    private void move(final long millis) {
+        final long shared = share.applyAsLong(offsetMillis.addAndGet(millis));
+        offsetMillis.accumulateAndGet(shared, Math::max);
     }
 
     public long offsetMillis() {

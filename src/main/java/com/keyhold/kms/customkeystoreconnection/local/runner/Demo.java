@@ -142,10 +142,10 @@ public final class Demo {
         }
         try (Target target = Target.open(o, err)) {
             final KmsEmulator emulator = target.emulator();
-            final CompressedTime time = (CompressedTime) target.time();
+            final CompressedTime time = target.compressedTime();
             final Instant emulatedStart = time.instant();
-            final StackRunner runner = new StackRunner(new StateStore(stateDir), target.providers(), time, out,
-                target.region(), target.accountId());
+            final StackRunner runner = new StackRunner(new StateStore(stateDir), target.providers(), target.time(),
+                out, target.region(), target.accountId(), target.keyStores());
             out.println("Keyhold demo: " + TEMPLATE_PATH + (fromRepository ? "" : " (the copy packaged in keyhold.jar)")
                 + " against an in-process KMS + SSM emulator (never real AWS).");
             out.println(time.note());
@@ -154,7 +154,8 @@ public final class Demo {
             out.println("Key stores at the start:");
             printStores(emulator, out);
 
-            heading(out, "1. Deploy the stack: both key stores CONNECTED");
+            heading(out, "1. Deploy the stack: both key stores CONNECTED, at the same time (as CloudFormation runs "
+                + "independent resources)");
             command(out, "keyhold deploy --stack-name " + STACK + " --template-file " + TEMPLATE_PATH);
             ChangeSet cs = runner.createChangeSet(STACK, "deploy", template, TEMPLATE_PATH, Map.of());
             ChangeSets.print(cs, out);

@@ -16,21 +16,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The intrinsic functions the runner evaluates: Ref (parameters, pseudo parameters, resources), Fn::GetAtt, Fn::Sub,
- * Fn::Join and Fn::Select. A value that depends on a resource not created yet resolves to a marker (see
- * {@link #isUnresolved}), which is how a change set shows "known after X is created" as CloudFormation does.
+ * The intrinsic functions the runner evaluates: Ref (parameters, pseudo parameters, resources), Fn::GetAtt, Fn::Sub
+ * (both forms), Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::ImportValue, Fn::If and the condition functions
+ * Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition. A value that depends on a resource not created yet resolves to
+ * a marker (see {@link #isUnresolved}), which is how a change set shows "known after X is created" as CloudFormation
+ * does.
  */
 public final class Intrinsics {
-    public static final Set<String> SUPPORTED = Set.of("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select");
+    public static final Set<String> SUPPORTED = Set.of("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select",
+        "Fn::Split", "Fn::FindInMap", "Fn::ImportValue", "Fn::If", "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not",
+        "Condition");
     public static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::Region", "AWS::AccountId", "AWS::StackName",
-        "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue");
+        "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue", "AWS::NotificationARNs");
+    /** How a condition is referred to: {@code Condition} inside Fn::And/Or/Not, the first argument of Fn::If. */
+    static final String CONDITION = "Condition";
     private static final String UNRESOLVED = "\u0000unresolved:";
+    private static final Pattern UNRESOLVED_NAME = Pattern.compile(UNRESOLVED + "([^\u0000]*)\u0000");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** What a template's values can refer to. A resource value not known yet is null. */
     public interface Values {
-        String parameter(String name);
+        /** A parameter's value (a list for the list types), or null when no parameter has this name. */
+        JsonNode parameter(String name);
 
         String pseudo(String name);
 
@@ -40,16 +48,32 @@ public final class Intrinsics {
         /** Fn::GetAtt: the attribute, or null before the resource exists. */
         JsonNode attribute(String logicalId, String attribute);
 
+        /** A condition of the template's Conditions section. */
+        default boolean condition(final String name) {
+            throw new UsageException("condition " + name + " is not declared in the template's Conditions");
+        }
+
+        /** A map of the template's Mappings section, or null. */
+        default JsonNode mapping(final String name) {
+            return null;
+        }
+
+        /** Fn::ImportValue: the value another stack exports under this name. */
+        default String importValue(final String name) {
+            throw new UsageException("Fn::ImportValue " + name + ": no stack exports it");
+        }
+
         /**
-         * Values from a stack's parameters and pseudo parameters, and its resources as {@code resources} finds them
-         * (null for a resource that has no physical id yet).
+         * Values from parameters (as text), pseudo parameters, and resources as {@code resources} finds them (null
+         * for a resource that has no physical id yet).
          */
         static Values of(final Map<String, String> parameters, final Map<String, String> pseudo,
                          final Function<String, StackState.ResourceState> resources) {
             return new Values() {
                 @Override
-                public String parameter(final String name) {
-                    return parameters.get(name);
+                public JsonNode parameter(final String name) {
+                    final String value = parameters.get(name);
+                    return value == null ? null : TextNode.valueOf(value);
                 }
 
                 @Override
@@ -95,6 +119,22 @@ public final class Intrinsics {
         return false;
     }
 
+    /** The resources an unresolved value waits for. */
+    static Set<String> unresolvedNames(final JsonNode node) {
+        final Set<String> names = new java.util.TreeSet<>();
+        if (node == null) {
+            return names;
+        }
+        if (node.isTextual()) {
+            final Matcher m = UNRESOLVED_NAME.matcher(node.asText());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        node.forEach(child -> names.addAll(unresolvedNames(child)));
+        return names;
+    }
+
     /** Text for tables: markers become "(known after creating X)". */
     public static String display(final JsonNode node) {
         final String text = Json.compact(node);
@@ -135,7 +175,7 @@ public final class Intrinsics {
             });
             return;
         }
-        final JsonNode argument = node.get(function);
+        final JsonNode argument = node.elements().next();
         switch (function) {
             case "Ref" -> {
                 if (!argument.isTextual()) {
@@ -187,9 +227,79 @@ public final class Intrinsics {
                     scan(argument, where, references, problems);
                 }
             }
+            case "Fn::Split" -> {
+                if (!argument.isArray() || argument.size() != 2 || !argument.get(0).isTextual()) {
+                    problems.add(where + ": Fn::Split takes [delimiter, string], got " + argument);
+                } else {
+                    scan(argument.get(1), where, references, problems);
+                }
+            }
+            case "Fn::FindInMap" -> {
+                if (!argument.isArray() || argument.size() != 3) {
+                    problems.add(where + ": Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey], got "
+                        + argument);
+                } else {
+                    if (argument.get(0).isTextual()) {
+                        references.add(new Reference(argument.get(0).asText(), null, "Fn::FindInMap"));
+                    }
+                    scan(argument, where, references, problems);
+                }
+            }
+            case "Fn::ImportValue" -> scan(argument, where, references, problems);
+            case "Fn::If" -> {
+                if (!argument.isArray() || argument.size() != 3 || !argument.get(0).isTextual()) {
+                    problems.add(where + ": Fn::If takes [ConditionName, value if true, value if false], got "
+                        + argument);
+                } else {
+                    references.add(new Reference(argument.get(0).asText(), null, CONDITION));
+                    scan(argument.get(1), where, references, problems);
+                    scan(argument.get(2), where, references, problems);
+                }
+            }
+            case "Fn::Equals" -> {
+                if (!argument.isArray() || argument.size() != 2) {
+                    problems.add(where + ": Fn::Equals takes [value, value], got " + argument);
+                } else {
+                    scan(argument, where, references, problems);
+                }
+            }
+            case "Fn::And", "Fn::Or" -> {
+                if (!argument.isArray() || argument.size() < 2 || argument.size() > 10) {
+                    problems.add(where + ": " + function + " takes a list of 2 to 10 conditions, got " + argument);
+                } else {
+                    scan(argument, where, references, problems);
+                }
+            }
+            case "Fn::Not" -> {
+                if (!argument.isArray() || argument.size() != 1) {
+                    problems.add(where + ": Fn::Not takes a list of one condition, got " + argument);
+                } else {
+                    scan(argument, where, references, problems);
+                }
+            }
+            case "Condition (as a function)" -> {
+                if (!argument.isTextual()) {
+                    problems.add(where + ": Condition takes the name of a condition, got " + argument);
+                } else {
+                    references.add(new Reference(argument.asText(), null, CONDITION));
+                }
+            }
             default -> problems.add(where + ": " + function + " is not supported by keyhold's runner; it evaluates "
                 + String.join(", ", SUPPORTED.stream().sorted().toList()));
         }
+    }
+
+    /** True when a function (Ref, Fn::*) appears anywhere inside {@code node}. */
+    static boolean containsFunction(final JsonNode node) {
+        if (functionName(node) != null) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (containsFunction(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The function an object stands for: its only key, when that key is Ref, Condition or Fn::*. */
@@ -247,7 +357,7 @@ public final class Intrinsics {
             }
             return out;
         }
-        final JsonNode argument = node.get(function);
+        final JsonNode argument = node.elements().next();
         return switch (function) {
             case "Ref" -> ref(argument.asText(), values);
             case "Fn::GetAtt" -> {
@@ -265,26 +375,98 @@ public final class Intrinsics {
             }
             case "Fn::Select" -> {
                 final JsonNode list = resolve(argument.get(1), values);
+                if (isUnresolved(list) && !list.isArray()) {
+                    yield list;
+                }
                 final int index = resolve(argument.get(0), values).asInt(-1);
                 if (index < 0 || index >= list.size()) {
                     throw new UsageException("Fn::Select index " + argument.get(0) + " is outside the list " + list);
                 }
                 yield list.get(index);
             }
+            case "Fn::Split" -> {
+                final JsonNode text = resolve(argument.get(1), values);
+                if (isUnresolved(text)) {
+                    yield text;
+                }
+                final ArrayNode pieces = NODES.arrayNode();
+                for (String piece : text.asText().split(Pattern.quote(argument.get(0).asText()), -1)) {
+                    pieces.add(piece);
+                }
+                yield pieces;
+            }
+            case "Fn::FindInMap" -> {
+                final String map = resolve(argument.get(0), values).asText();
+                final String top = resolve(argument.get(1), values).asText();
+                final String second = resolve(argument.get(2), values).asText();
+                final JsonNode mapping = values.mapping(map);
+                if (mapping == null) {
+                    throw new UsageException("Fn::FindInMap: there is no mapping " + map + " in Mappings");
+                }
+                if (!mapping.has(top)) {
+                    throw new UsageException("Fn::FindInMap: mapping " + map + " has no key '" + top + "'; keys: "
+                        + String.join(", ", (Iterable<String>) mapping::fieldNames));
+                }
+                if (!mapping.get(top).has(second)) {
+                    throw new UsageException("Fn::FindInMap: mapping " + map + "." + top + " has no key '" + second
+                        + "'; keys: " + String.join(", ", (Iterable<String>) mapping.get(top)::fieldNames));
+                }
+                yield mapping.get(top).get(second);
+            }
+            case "Fn::ImportValue" -> TextNode.valueOf(values.importValue(resolve(argument, values).asText()));
+            case "Fn::If" -> resolve(values.condition(argument.get(0).asText()) ? argument.get(1) : argument.get(2),
+                values);
+            case "Fn::Equals" -> NODES.booleanNode(same(resolve(argument.get(0), values),
+                resolve(argument.get(1), values)));
+            case "Fn::And" -> {
+                boolean all = true;
+                for (JsonNode c : argument) {
+                    all &= truth(resolve(c, values), c);
+                }
+                yield NODES.booleanNode(all);
+            }
+            case "Fn::Or" -> {
+                boolean any = false;
+                for (JsonNode c : argument) {
+                    any |= truth(resolve(c, values), c);
+                }
+                yield NODES.booleanNode(any);
+            }
+            case "Fn::Not" -> NODES.booleanNode(!truth(resolve(argument.get(0), values), argument.get(0)));
+            case "Condition (as a function)" -> NODES.booleanNode(values.condition(argument.asText()));
             default -> throw new UsageException(function + " is not supported by keyhold's runner");
         };
+    }
+
+    /** Fn::Equals compares values as CloudFormation does: as strings, lists element by element. */
+    private static boolean same(final JsonNode a, final JsonNode b) {
+        if (a.isArray() || b.isArray()) {
+            return a.equals(b);
+        }
+        return a.asText().equals(b.asText());
+    }
+
+    private static boolean truth(final JsonNode value, final JsonNode expression) {
+        if (!value.isBoolean()) {
+            throw new UsageException("a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or {Condition: "
+                + "Name}, got " + expression);
+        }
+        return value.asBoolean();
     }
 
     private static JsonNode ref(final String name, final Values values) {
         if ("AWS::NoValue".equals(name)) {
             return MissingNode.getInstance();
         }
+        if ("AWS::NotificationARNs".equals(name)) {
+            return NODES.arrayNode();
+        }
         if (name.startsWith("AWS::")) {
             return TextNode.valueOf(values.pseudo(name));
         }
-        final String parameter = values.parameter(name);
+        final JsonNode parameter = values.parameter(name);
         if (parameter != null) {
-            return TextNode.valueOf(parameter);
+            return parameter;
         }
         final String physical = values.ref(name);
         return physical == null ? unresolved(name) : TextNode.valueOf(physical);

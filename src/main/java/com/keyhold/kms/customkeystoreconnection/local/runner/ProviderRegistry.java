@@ -31,12 +31,11 @@ public final class ProviderRegistry {
 
     public String unsupportedReason(final String type) {
         if (isCustomResource(type)) {
-            return "custom resources (" + type + ") are not supported yet by this build of keyhold: the "
-                + "custom-resource handler is not part of it. Declare the key store with "
-                + String.join(" or ", providers.keySet()) + " instead";
+            return "custom resources (" + type + ") cannot run here: no custom-resource handler is registered. "
+                + "Declare the key store with " + String.join(" or ", providers.keySet()) + " instead";
         }
         return type + " is not supported by keyhold: it runs only " + String.join(", ", providers.keySet())
-            + " (and custom resources once the custom-resource handler ships). Deploy this template with AWS "
-            + "CloudFormation, or move the other resources to another stack";
+            + " and custom resources (Custom::*, " + CUSTOM_RESOURCE_TYPE + ", served by Keyhold's custom-resource "
+            + "handler). Deploy this template with AWS CloudFormation, or move the other resources to another stack";
     }
 }

@@ -2,8 +2,8 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 /**
  * Runs one resource type's operations for the runner. The Keyhold registry type goes through its Lambda wrapper
- * ({@link KeyholdProvider}); custom resources ({@code Custom::*}, {@code AWS::CloudFormation::CustomResource}) get
- * their own implementation once the custom-resource handler exists.
+ * ({@link KeyholdProvider}); custom resources ({@code Custom::*}, {@code AWS::CloudFormation::CustomResource}) go
+ * to Keyhold's custom-resource handler ({@link CustomResourceProvider}).
  */
 public interface ResourceProvider {
     /** The schema for property checks, change sets and GetAtt; null when any property is accepted (custom). */

@@ -29,6 +29,8 @@ public final class ResourceSchema {
     private final String primaryIdentifier;
     private final Map<String, List<String>> enums = new LinkedHashMap<>();
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
+    /** JSON Schema type of each property that declares one (string, boolean, integer, number, array, object). */
+    private final Map<String, String> types = new LinkedHashMap<>();
     private final Map<String, Integer> timeoutMinutes = new LinkedHashMap<>();
 
     ResourceSchema(final JsonNode schema) {
@@ -39,6 +41,11 @@ public final class ResourceSchema {
             JsonNode definition = e.getValue();
             if (definition.has("$ref")) {
                 definition = definitions.path(definition.get("$ref").asText().replace("#/definitions/", ""));
+            }
+            if (definition.hasNonNull("type")) {
+                types.put(e.getKey(), definition.get("type").asText());
+            } else if (e.getValue().hasNonNull("type")) {
+                types.put(e.getKey(), e.getValue().get("type").asText());
             }
             if (definition.has("enum")) {
                 final List<String> values = new ArrayList<>();
@@ -106,6 +113,27 @@ public final class ResourceSchema {
     /** The handler's timeout as the schema declares it (CloudFormation's default is 120 minutes). */
     public int timeoutMinutes(final String handler) {
         return timeoutMinutes.getOrDefault(handler, 120);
+    }
+
+    /**
+     * A problem with the shape of one value (a list or a mapping where the schema wants a string, ...), or null.
+     * Call with values that contain no function still to evaluate.
+     */
+    public String typeProblem(final String property, final JsonNode value) {
+        final String type = types.get(property);
+        if (type == null || value == null) {
+            return null;
+        }
+        final boolean fits = switch (type) {
+            case "string" -> value.isValueNode() && !value.isNull();
+            case "boolean", "integer", "number" -> value.isValueNode() && !value.isNull();
+            case "array" -> value.isArray();
+            case "object" -> value.isObject();
+            default -> true;
+        };
+        return fits ? null : property + " must be a " + type + (enums.containsKey(property) ? " (one of "
+            + String.join(", ", enums.get(property)) + ")" : "") + ", got " + (value.isArray() ? "a list "
+            : value.isObject() ? "a mapping " : value.isNull() ? "null " : "") + Json.compact(value);
     }
 
     /** A problem with one literal value (enum or pattern), or null. */

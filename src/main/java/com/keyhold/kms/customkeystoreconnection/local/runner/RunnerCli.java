@@ -23,6 +23,9 @@ public final class RunnerCli {
     public static final int FAILED = 1;
     public static final int USAGE = 2;
 
+    /** The commands that run resource handlers (and so start the target); the others only read the state folder. */
+    private static final Set<String> HANDLER_COMMANDS = Set.of("deploy", "execute-change-set", "delete-stack",
+        "detect-stack-drift", "recover-stack");
     private static final List<Option> COMMON = List.of(
         Option.value("--state-dir", "<dir>", "where stacks and the in-process emulator's state are kept "
             + "(default .keyhold)"),
@@ -154,7 +157,7 @@ public final class RunnerCli {
             o.stateDir = Path.of(args.value("--state-dir"));
         }
         o.aws = args.has("--aws");
-        o.region = args.value("--region");
+        o.region = args.has("--region") ? Target.checkRegion(args.value("--region"), "--region") : null;
         o.debug = args.has("--debug");
         o.env = env;
         o.sleeper = sleeper;
@@ -191,6 +194,13 @@ public final class RunnerCli {
     private int execute(final String name, final Args args) throws InterruptedException {
         final Target.Options o = options(args);
         final StateStore store = new StateStore(o.stateDir);
+        if (!HANDLER_COMMANDS.contains(name) && o.emulatorSeed != null) {
+            // This command starts no handler, but a later one will use the emulator's state: seed it now (or say
+            // that a saved state wins), rather than ignore the flag without a word.
+            try (Target ignored = Target.open(o, err)) {
+                out.println("Emulator seeded from " + o.emulatorSeed + " (used by the commands that follow)");
+            }
+        }
         switch (name) {
             case "create-change-set" -> {
                 final String stack = args.required(name, "--stack-name", "<name>");
@@ -214,8 +224,8 @@ public final class RunnerCli {
             }
             case "describe-stack-events" -> {
                 final String stack = args.required(name, "--stack-name", "<name>");
-                final StackState state = offline(store, o).requireStack(stack);
-                warnIfInterrupted(state);
+                final StackRunner runner = offline(store, o);
+                warnIfInterrupted(runner, runner.requireStack(stack));
                 printEvents(store.events(stack), out);
                 return OK;
             }
@@ -225,8 +235,9 @@ public final class RunnerCli {
                 if (names.isEmpty()) {
                     out.println("No stacks in " + store.dir() + ".");
                 }
+                final StackRunner runner = offline(store, o);
                 for (String stack : names) {
-                    describeStack(offline(store, o).requireStack(stack), out);
+                    describeStack(runner, runner.requireStack(stack), out);
                 }
                 return OK;
             }
@@ -248,7 +259,7 @@ public final class RunnerCli {
                 out.println(target.time().note());
             }
             final StackRunner runner = new StackRunner(store, target.providers(), target.time(), out,
-                target.region(), target.accountId());
+                target.region(), target.accountId(), target.keyStores());
             return switch (name) {
                 case "deploy" -> deploy(runner, stack, args);
                 case "execute-change-set" -> result(runner.executeChangeSet(stack,
@@ -298,11 +309,33 @@ public final class RunnerCli {
             return null;
         }
         final String file = args.required(command, "--template-file", "<file>");
+        final Path path = Path.of(file);
         try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("--template-file '" + file + "' cannot be read: " + e.getMessage());
+            throw new UsageException(unreadable("--template-file", path, e));
         }
+    }
+
+    /** Where a file was looked for and why it could not be read, with the likelier place when there is one. */
+    private String unreadable(final String flag, final Path path, final IOException e) {
+        final Path absolute = path.toAbsolutePath().normalize();
+        final String why = e instanceof java.nio.file.NoSuchFileException ? "there is no such file"
+            : Files.isDirectory(path) ? "it is a folder, not a file"
+            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+        final StringBuilder m = new StringBuilder(flag + " '" + path + "' cannot be read: looked at " + absolute
+            + " and " + why + ".");
+        if (!path.isAbsolute()) {
+            // ./keyhold changes to the repository root, so relative paths start there, not where the shell is.
+            final String caller = env.get("KEYHOLD_CALLER_DIR");
+            m.append(" Relative paths are resolved from ").append(Path.of("").toAbsolutePath())
+                .append(caller != null ? " (./keyhold runs from the repository root)" : "").append('.');
+            if (caller != null && Files.isRegularFile(Path.of(caller).resolve(path))) {
+                m.append(" The file exists at ").append(Path.of(caller).resolve(path).normalize())
+                    .append(": give that absolute path.");
+            }
+        }
+        return m.toString();
     }
 
     // ---- reports (shared with the demo) -------------------------------------------------------------------
@@ -322,11 +355,23 @@ public final class RunnerCli {
             }
             default -> {
                 err.println("Stack " + state.stackName + " is " + state.status + ": " + state.statusReason);
+                final boolean rolledBack = state.status.endsWith("ROLLBACK_COMPLETE");
+                if (rolledBack && !state.leftChanged.isEmpty()) {
+                    // Said only when true: a rollback that deletes a resource leaves its key store as it is.
+                    err.println("The rollback left these key stores changed, or their state could not be read "
+                        + "(their ownership records are as before):");
+                    state.leftChanged.forEach(line -> err.println("  " + line));
+                    err.println("Connect or disconnect them to the state you need (aws kms connect-custom-key-store /"
+                        + " disconnect-custom-key-store), or deploy again once the cause is fixed.");
+                }
+                final boolean clean = state.leftChanged.isEmpty();
                 err.println(switch (state.status) {
-                    case "ROLLBACK_COMPLETE" -> "Nothing was left behind. The stack can only be deleted now: keyhold "
-                        + "delete-stack --stack-name " + state.stackName + "; fix the cause and deploy again.";
-                    case "UPDATE_ROLLBACK_COMPLETE" -> "The stack and its key stores are back to their previous "
-                        + "state. Fix the cause above and deploy again.";
+                    case "ROLLBACK_COMPLETE" -> (clean ? "Nothing was left behind. " : "") + "The stack can only be "
+                        + "deleted now: keyhold delete-stack --stack-name " + state.stackName + "; fix the cause and "
+                        + "deploy again.";
+                    case "UPDATE_ROLLBACK_COMPLETE" -> (clean ? "The stack and its key stores are back to their "
+                        + "previous state. " : "The stack is back to its previous template and parameters. ")
+                        + "Fix the cause above and deploy again.";
                     case "DELETE_FAILED" -> "Fix the cause above, then run keyhold delete-stack --stack-name "
                         + state.stackName + " again.";
                     default -> "See keyhold describe-stack-events --stack-name " + state.stackName + ".";
@@ -345,8 +390,8 @@ public final class RunnerCli {
         return result(state, out, err);
     }
 
-    private void warnIfInterrupted(final StackState state) {
-        final String message = StackRunner.interruptedMessage(state);
+    private void warnIfInterrupted(final StackRunner runner, final StackState state) {
+        final String message = runner.statusWarning(state);
         if (message != null) {
             out.println("WARNING: " + message);
         }
@@ -368,13 +413,14 @@ public final class RunnerCli {
             : physical;
     }
 
-    void describeStack(final StackState s, final PrintStream out) {
+    void describeStack(final StackRunner runner, final StackState s, final PrintStream out) {
         out.println("Stack " + s.stackName + ": " + s.status + (s.statusReason != null ? " - " + s.statusReason : ""));
         out.println("  StackId: " + s.stackId);
-        warnIfInterrupted(s);
+        warnIfInterrupted(runner, s);
         if (!s.parameters.isEmpty()) {
             out.println("  Parameters:");
-            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + v));
+            final Set<String> hidden = Template.noEchoParameters(s.templateBody, s.parameters.keySet());
+            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : v)));
         }
         if (!s.resources.isEmpty()) {
             out.println("  Resources:");

@@ -26,6 +26,15 @@ public final class StackState {
     public Map<String, String> parameters = new TreeMap<>();
     public Map<String, ResourceState> resources = new LinkedHashMap<>();
     public Map<String, String> outputs = new LinkedHashMap<>();
+    /** Export name to value, for Fn::ImportValue in the other stacks of the state folder. */
+    public Map<String, String> exports = new LinkedHashMap<>();
+    /** The exports of other stacks this stack's template imports (Fn::ImportValue): those stacks keep them. */
+    public List<String> imports = new ArrayList<>();
+    /**
+     * After a rollback: each key store whose connection state differs from before the failed operation, with its
+     * state then and now (empty: the rollback left nothing changed).
+     */
+    public List<String> leftChanged = new ArrayList<>();
     /** Non-null while an operation runs (or after a crash interrupted one). */
     public Operation operation;
 
@@ -79,7 +88,15 @@ public final class StackState {
         public String beforeTemplate;
         public Map<String, String> beforeParameters = new TreeMap<>();
         public Map<String, String> beforeOutputs = new LinkedHashMap<>();
-        /** The resource call in flight, with its callback context; null between steps. */
+        public Map<String, String> beforeExports = new LinkedHashMap<>();
+        /** Every key store the operation names. */
+        public List<String> keyStoresNamed = new ArrayList<>();
+        /** Their connection states when it started (those that could be read). */
+        public Map<String, String> keyStoresBefore = new TreeMap<>();
+        /**
+         * Written by versions that ran one resource at a time: their call in flight. Read for recovery only (moved to
+         * its step); each step now keeps its own {@link Step#call}.
+         */
         public ProviderCall current;
         /** Why the operation failed (first failure), when it did. */
         public String failure;
@@ -102,6 +119,10 @@ public final class StackState {
         public boolean cleanup;
         /** The properties this step sent: a rollback deletes or reverts from them. */
         public ObjectNode properties;
+        /** The resource call in flight, with its callback context: saved before each invocation; null otherwise. */
+        public ProviderCall call;
+        /** Why the step failed (the handler's error code and message). */
+        public String reason;
 
         public Step() {
         }

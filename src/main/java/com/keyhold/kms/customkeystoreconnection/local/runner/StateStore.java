@@ -181,6 +181,26 @@ public final class StateStore {
         }
     }
 
+    /** Whether another command (in this process or another) holds the stack's lock right now. */
+    public boolean busy(final String stack) {
+        final Path file = stackDir(stack).resolve(".lock");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            final FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private Path folderOf(final String stack) {
         return stackDir(stack);
     }

@@ -8,6 +8,7 @@ import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.StateLock;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,6 +55,9 @@ public final class Target implements AutoCloseable {
         ]}
         """;
 
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(
+        "[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+
     /** What the command line (or a test, or the demo) decided. */
     public static final class Options {
         public Path stateDir = Path.of(".keyhold");
@@ -75,18 +79,21 @@ public final class Target implements AutoCloseable {
     }
 
     private final ProviderRegistry providers;
-    private final Timekeeper time;
+    private final Turns time;
+    private final KeyStoreStates keyStores;
     private final String region;
     private final String accountId;
     private final KmsEmulator emulator;
     private final String description;
     private final PrintStream handlerLog;
 
-    private Target(final ProviderRegistry providers, final Timekeeper time, final String region,
+    private Target(final ProviderRegistry providers, final Turns time, final KeyStoreStates keyStores,
+                   final String region,
                    final String accountId, final KmsEmulator emulator, final String description,
                    final PrintStream handlerLog) {
         this.providers = providers;
         this.time = time;
+        this.keyStores = keyStores;
         this.region = region;
         this.accountId = accountId;
         this.emulator = emulator;
@@ -136,8 +143,12 @@ public final class Target implements AutoCloseable {
             throw new UsageException("--emulator-seed and --time-scale apply only to the in-process emulator (used "
                 + "when neither --aws nor AWS_ENDPOINT_URL_KMS is given)");
         }
+        final String regionSource = o.region != null ? "--region" : o.env.containsKey("AWS_REGION") ? "AWS_REGION"
+            : "AWS_DEFAULT_REGION";
         String region = o.region != null ? o.region : o.env.getOrDefault("AWS_REGION", o.env.get("AWS_DEFAULT_REGION"));
-        if (region == null) {
+        if (region != null) {
+            checkRegion(region, regionSource);
+        } else {
             if (o.aws) {
                 throw new UsageException("--aws needs a Region: give --region (e.g. --region us-east-1) or set "
                     + "AWS_REGION");
@@ -148,11 +159,15 @@ public final class Target implements AutoCloseable {
         final ResourceSchema schema = ResourceSchema.keyhold();
         if (!inProcess) {
             final Supplier<AwsCredentials> credentials = credentials(o.aws);
-            final Timekeeper time = Timekeeper.real();
+            final Turns time = new Turns(Timekeeper.real());
             final HandlerConfig config = HandlerConfig.defaults();
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
             final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
-            return new Target(providers, time, region, account, null, o.aws
+            final String describeRegion = region;
+            final KeyStoreStates keyStores = new KeyStoreStates(id -> config.clients().kms(describeRegion)
+                .describeCustomKeyStores(r -> r.customKeyStoreId(id)).customKeyStores().get(0)
+                .connectionStateAsString());
+            return new Target(providers, time, keyStores, region, account, null, o.aws
                 ? "real AWS in " + region + " (default credential chain)"
                 : "the endpoint " + kmsEndpoint + " (AWS_ENDPOINT_URL_KMS) in " + region, log);
         }
@@ -160,9 +175,19 @@ public final class Target implements AutoCloseable {
         final Path stateFile = emulatorDir.resolve("state.json");
         final Path clockFile = emulatorDir.resolve("clock.json");
         final double scale = o.timeScale != null ? o.timeScale : DEFAULT_TIME_SCALE;
-        final CompressedTime time = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
-            offset -> Json.writeAtomically(clockFile, Map.of("offsetMillis", offset)));
-        final KmsEmulator.Builder builder = KmsEmulator.builder().clock(time).stateFile(stateFile);
+        final Path clockLock = emulatorDir.resolve("clock.json.lock");
+        final CompressedTime compressed = new CompressedTime(o.baseClock, readOffset(clockFile), scale, o.sleeper,
+            offset -> {
+                // Another keyhold process on this state folder may be further on: keep the larger offset.
+                try (StateLock.Held ignored = StateLock.acquire(clockLock)) {
+                    final long shared = Math.max(offset, readOffset(clockFile));
+                    Json.writeAtomically(clockFile, Map.of("offsetMillis", shared));
+                    return shared;
+                }
+            });
+        // Resource operations that run at the same time take turns on the one compressed clock.
+        final Turns time = new Turns(compressed);
+        final KmsEmulator.Builder builder = KmsEmulator.builder().clock(compressed).stateFile(stateFile);
         o.emulatorSetup.accept(builder);
         if (Files.exists(stateFile)) {
             if (o.emulatorSeed != null) {
@@ -184,14 +209,25 @@ public final class Target implements AutoCloseable {
             throw new UsageException("the emulator cannot start from " + (o.emulatorSeed != null ? o.emulatorSeed
                 : stateFile) + ": " + e.getMessage());
         }
-        final HandlerConfig config = new HandlerConfig(time, new EmulatorClients(emulator.endpoint(),
+        final HandlerConfig config = new HandlerConfig(compressed, new EmulatorClients(emulator.endpoint(),
             SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
         final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
             credentials);
-        return new Target(providers, time, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
+        final KeyStoreStates keyStores = new KeyStoreStates(id -> emulator.storeIds().contains(id)
+            ? emulator.describedState(id).name() : null);
+        return new Target(providers, time, keyStores, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
+    }
+
+    /** An AWS Region code (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ...), or a usage error. */
+    public static String checkRegion(final String region, final String source) {
+        if (region == null || !REGION.matcher(region).matches()) {
+            throw new UsageException(source + " '" + region + "' is not an AWS Region code: use one such as "
+                + "us-east-1, eu-west-2 or ap-southeast-1 (lowercase, as 'aws ec2 describe-regions' lists them)");
+        }
+        return region;
     }
 
     private static ProviderRegistry registry(final ResourceSchema schema, final HandlerConfig config,
@@ -256,8 +292,19 @@ public final class Target implements AutoCloseable {
         return providers;
     }
 
+    /** The time the handlers and the runner share (resource operations take turns on it). */
     public Timekeeper time() {
         return time;
+    }
+
+    /** The in-process emulator's compressed clock, or null against a real endpoint. */
+    public CompressedTime compressedTime() {
+        return time.base() instanceof CompressedTime c ? c : null;
+    }
+
+    /** Reads key store states directly, for reports after a rollback. */
+    public KeyStoreStates keyStores() {
+        return keyStores;
     }
 
     public String region() {

@@ -22,26 +22,61 @@ import java.util.regex.PatternSyntaxException;
  * allowed).
  */
 public final class Template {
+    /** The property that names a key store, for the registry type and Keyhold's custom resource alike. */
+    static final String KEY_STORE_ID = "CustomKeyStoreId";
     private static final Set<String> TOP_LEVEL = Set.of("AWSTemplateFormatVersion", "Description", "Metadata",
-        "Parameters", "Resources", "Outputs");
-    private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Conditions", "Mappings", "Transform", "Rules");
+        "Parameters", "Conditions", "Mappings", "Resources", "Outputs");
+    private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Transform", "Rules");
     private static final Set<String> RESOURCE_KEYS = Set.of("Type", "Properties", "DependsOn", "DeletionPolicy",
-        "UpdateReplacePolicy", "Metadata");
+        "UpdateReplacePolicy", "Metadata", "Condition");
     private static final Set<String> PARAMETER_KEYS = Set.of("Type", "Default", "AllowedValues", "AllowedPattern",
-        "MinLength", "MaxLength", "ConstraintDescription", "Description", "NoEcho");
+        "MinLength", "MaxLength", "MinValue", "MaxValue", "ConstraintDescription", "Description", "NoEcho");
+    /** Parameter types the runner supports; Ref of a list type gives a list of strings. */
+    static final List<String> PARAMETER_TYPES = List.of("String", "Number", "CommaDelimitedList", "List<String>",
+        "List<Number>");
 
-    public record Parameter(String name, String defaultValue, List<String> allowedValues, String allowedPattern,
-                            Integer minLength, Integer maxLength, String constraintDescription, boolean noEcho) {
+    public record Parameter(String name, String type, String defaultValue, List<String> allowedValues,
+                            String allowedPattern, Integer minLength, Integer maxLength, Double minValue,
+                            Double maxValue, String constraintDescription, boolean noEcho) {
+        boolean list() {
+            return type.startsWith("List<") || "CommaDelimitedList".equals(type);
+        }
+
+        boolean numeric() {
+            return "Number".equals(type) || "List<Number>".equals(type);
+        }
+
+        /** The value as Ref gives it: a list of (space-trimmed) strings for the list types. */
+        JsonNode node(final String value) {
+            if (!list()) {
+                return JsonNodeFactory.instance.textNode(value);
+            }
+            final com.fasterxml.jackson.databind.node.ArrayNode items = JsonNodeFactory.instance.arrayNode();
+            if (!value.isEmpty()) {
+                for (String item : value.split(",", -1)) {
+                    items.add(item.strip());
+                }
+            }
+            return items;
+        }
+    }
+
+    /** An output: its value, its export name (null when not exported) and its condition (null: always). */
+    public record Output(String name, JsonNode value, JsonNode exportName, String condition) {
     }
 
     public record Resource(String logicalId, String type, ObjectNode properties, Set<String> dependsOn,
-                           boolean retain) {
+                           boolean retain, String condition) {
     }
 
     private final String body;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Resource> resources = new LinkedHashMap<>();
-    private final Map<String, JsonNode> outputs = new LinkedHashMap<>();
+    private final Map<String, Output> outputs = new LinkedHashMap<>();
+    private final Map<String, JsonNode> conditions = new LinkedHashMap<>();
+    private final Map<String, JsonNode> mappings = new LinkedHashMap<>();
+    /** Resources left out by their Condition (in a template made by {@link #effective}). */
+    private final Set<String> leftOut = new java.util.TreeSet<>();
 
     private Template(final String body) {
         this.body = body;
@@ -68,8 +103,10 @@ public final class Template {
             }
         });
         template.readParameters(root.path("Parameters"), problems);
+        template.readMappings(root.path("Mappings"), problems);
+        template.readConditions(root.path("Conditions"), problems);
         template.readResources(root.path("Resources"), providers, problems);
-        root.path("Outputs").fields().forEachRemaining(e -> template.outputs.put(e.getKey(), e.getValue().path("Value")));
+        template.readOutputs(root.path("Outputs"), problems);
         template.checkReferences(providers, problems);
         if (problems.isEmpty()) {
             template.creationOrder(problems);
@@ -100,9 +137,9 @@ public final class Template {
                 }
             });
             final String type = p.path("Type").asText("");
-            if (!"String".equals(type)) {
+            if (!PARAMETER_TYPES.contains(type)) {
                 problems.add(where + ": Type " + (type.isEmpty() ? "is missing" : type + " is not supported")
-                    + "; keyhold's runner allows Type: String");
+                    + "; keyhold's runner allows " + String.join(", ", PARAMETER_TYPES));
             }
             final List<String> allowed = new ArrayList<>();
             if (p.has("AllowedValues")) {
@@ -120,12 +157,14 @@ public final class Template {
                     problems.add(where + ".AllowedPattern is not a valid regular expression: " + ex.getDescription());
                 }
             }
-            final Parameter parameter = new Parameter(name, p.has("Default") ? p.get("Default").asText() : null,
+            final Parameter parameter = new Parameter(name, type, p.has("Default") ? text(p.get("Default")) : null,
                 List.copyOf(allowed), pattern,
                 p.has("MinLength") ? p.get("MinLength").asInt() : null,
                 p.has("MaxLength") ? p.get("MaxLength").asInt() : null,
+                p.has("MinValue") ? p.get("MinValue").asDouble() : null,
+                p.has("MaxValue") ? p.get("MaxValue").asDouble() : null,
                 p.has("ConstraintDescription") ? p.get("ConstraintDescription").asText() : null,
-                p.path("NoEcho").asBoolean(false) || "true".equalsIgnoreCase(p.path("NoEcho").asText()));
+                isNoEcho(p));
             if (parameter.defaultValue() != null) {
                 final String problem = problem(parameter, parameter.defaultValue());
                 if (problem != null) {
@@ -133,6 +172,113 @@ public final class Template {
                 }
             }
             parameters.put(name, parameter);
+        });
+    }
+
+    /** A Default given as a YAML list for a list type means the comma-separated text. */
+    private static String text(final JsonNode value) {
+        if (value.isArray()) {
+            final List<String> items = new ArrayList<>();
+            value.forEach(v -> items.add(v.asText()));
+            return String.join(",", items);
+        }
+        return value.asText();
+    }
+
+    private void readMappings(final JsonNode section, final List<String> problems) {
+        if (section.isMissingNode()) {
+            return;
+        }
+        if (!section.isObject()) {
+            problems.add("Mappings must be a mapping of map names to {TopLevelKey: {SecondLevelKey: value}}");
+            return;
+        }
+        section.fields().forEachRemaining(e -> {
+            final boolean wellFormed = e.getValue().isObject() && e.getValue().size() > 0;
+            final boolean[] secondLevel = {wellFormed};
+            e.getValue().fields().forEachRemaining(top -> secondLevel[0] &= top.getValue().isObject());
+            if (!secondLevel[0]) {
+                problems.add("Mappings." + e.getKey() + " must be {TopLevelKey: {SecondLevelKey: value}}");
+            } else {
+                mappings.put(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private void readConditions(final JsonNode section, final List<String> problems) {
+        if (section.isMissingNode()) {
+            return;
+        }
+        if (!section.isObject()) {
+            problems.add("Conditions must be a mapping of condition names to Fn::Equals, Fn::And, Fn::Or or Fn::Not");
+            return;
+        }
+        section.fields().forEachRemaining(e -> conditions.put(e.getKey(), e.getValue()));
+        conditions.forEach((name, expression) -> {
+            final String where = "Conditions." + name;
+            final String function = Intrinsics.functionName(expression);
+            if (!Set.of("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition (as a function)").contains(function)) {
+                problems.add(where + ": a condition is Fn::Equals, Fn::And, Fn::Or, Fn::Not or {Condition: Name}, got "
+                    + Json.compact(expression));
+            }
+            final List<Intrinsics.Reference> refs = new ArrayList<>();
+            Intrinsics.scan(expression, where, refs, problems);
+            for (Intrinsics.Reference ref : refs) {
+                if (Intrinsics.CONDITION.equals(ref.function())) {
+                    if (!conditions.containsKey(ref.target())) {
+                        problems.add(where + ": condition " + ref.target() + " is not declared; conditions: "
+                            + names(conditions.keySet()));
+                    }
+                } else if ("Fn::FindInMap".equals(ref.function())) {
+                    if (!mappings.containsKey(ref.target())) {
+                        problems.add(where + ": Fn::FindInMap " + ref.target() + " is not in Mappings; mappings: "
+                            + names(mappings.keySet()));
+                    }
+                } else if (!parameters.containsKey(ref.target()) && !Intrinsics.PSEUDO_PARAMETERS.contains(ref.target())) {
+                    problems.add(where + ": " + ref.function() + " " + ref.target() + ": conditions may refer to "
+                        + "parameters and pseudo parameters only (not resources); parameters: "
+                        + names(parameters.keySet()));
+                }
+            }
+        });
+    }
+
+    private static final Set<String> OUTPUT_KEYS = Set.of("Value", "Description", "Export", "Condition");
+
+    private void readOutputs(final JsonNode section, final List<String> problems) {
+        if (section.isMissingNode()) {
+            return;
+        }
+        if (!section.isObject()) {
+            problems.add("Outputs must be a mapping of output names to declarations");
+            return;
+        }
+        section.fields().forEachRemaining(e -> {
+            final String where = "Outputs." + e.getKey();
+            final JsonNode o = e.getValue();
+            if (!o.isObject() || !o.has("Value")) {
+                problems.add(where + ": an output needs a Value");
+                return;
+            }
+            o.fieldNames().forEachRemaining(k -> {
+                if (!OUTPUT_KEYS.contains(k)) {
+                    problems.add(where + "." + k + ": not an output key; allowed: " + String.join(", ",
+                        new java.util.TreeSet<>(OUTPUT_KEYS)));
+                }
+            });
+            JsonNode exportName = null;
+            if (o.has("Export")) {
+                exportName = o.get("Export").get("Name");
+                if (exportName == null) {
+                    problems.add(where + ".Export needs a Name");
+                }
+            }
+            final String condition = o.hasNonNull("Condition") ? o.get("Condition").asText() : null;
+            if (condition != null && !conditions.containsKey(condition)) {
+                problems.add(where + ".Condition: " + condition + " is not declared in Conditions; conditions: "
+                    + names(conditions.keySet()));
+            }
+            outputs.put(e.getKey(), new Output(e.getKey(), o.get("Value"), exportName, condition));
         });
     }
 
@@ -152,9 +298,7 @@ public final class Template {
                 problems.add(where + ": logical ids are letters and digits only");
             }
             r.fieldNames().forEachRemaining(k -> {
-                if ("Condition".equals(k)) {
-                    problems.add(where + ".Condition: conditions are not supported by keyhold's runner");
-                } else if (!RESOURCE_KEYS.contains(k)) {
+                if (!RESOURCE_KEYS.contains(k)) {
                     problems.add(where + "." + k + ": not supported; allowed: " + String.join(", ",
                         new java.util.TreeSet<>(RESOURCE_KEYS)));
                 }
@@ -197,7 +341,12 @@ public final class Template {
             if (!Set.of("Delete", "Retain").contains(replace)) {
                 problems.add(where + ".UpdateReplacePolicy " + replace + " is not supported; allowed: Delete, Retain");
             }
-            resources.put(id, new Resource(id, type, properties, dependsOn, "Retain".equals(deletion)));
+            final String condition = r.hasNonNull("Condition") ? r.get("Condition").asText() : null;
+            if (condition != null && !conditions.containsKey(condition)) {
+                problems.add(where + ".Condition: " + condition + " is not declared in Conditions; conditions: "
+                    + names(conditions.keySet()));
+            }
+            resources.put(id, new Resource(id, type, properties, dependsOn, "Retain".equals(deletion), condition));
         });
     }
 
@@ -218,13 +367,70 @@ public final class Template {
             }
         }
         properties.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode()) {
-                final String problem = schema.valueProblem(e.getKey(), e.getValue().asText());
-                if (problem != null) {
-                    problems.add(where + ".Properties." + problem);
-                }
+            final String problem = literalProblem(schema, e.getKey(), e.getValue());
+            if (problem != null) {
+                problems.add(where + ".Properties." + problem);
             }
         });
+    }
+
+    /** Shape, enum and pattern of a value as far as it is known (functions still to evaluate pass). */
+    private static String literalProblem(final ResourceSchema schema, final String property, final JsonNode value) {
+        if (value.isMissingNode() || Intrinsics.containsFunction(value) || Intrinsics.isUnresolved(value)) {
+            return null;
+        }
+        final String shape = schema.typeProblem(property, value);
+        if (shape != null) {
+            return shape;
+        }
+        return value.isValueNode() && !value.isNull() ? schema.valueProblem(property, value.asText()) : null;
+    }
+
+    /**
+     * Checks what only the parameter values decide, before a change set is saved: the resolved properties against
+     * the schema, and that no two resources manage one key store (the second would meet the first's ownership
+     * record, after the first had already changed it).
+     *
+     * @throws UsageException listing every problem
+     */
+    public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source) {
+        final List<String> problems = new ArrayList<>();
+        final Map<String, List<String>> byKeyStore = new LinkedHashMap<>();
+        resources.values().forEach(r -> {
+            final JsonNode resolved = Intrinsics.resolve(r.properties(), values);
+            final ResourceProvider provider = providers.find(r.type());
+            final ResourceSchema schema = provider == null ? null : provider.schema();
+            if (schema != null) {
+                resolved.fields().forEachRemaining(e -> {
+                    final String problem = literalProblem(schema, e.getKey(), e.getValue());
+                    if (problem != null) {
+                        problems.add("Resources." + r.logicalId() + ".Properties." + problem);
+                    }
+                });
+            }
+            for (String missing : Intrinsics.unresolvedNames(resolved)) {
+                if (leftOut.contains(missing)) {
+                    problems.add("Resources." + r.logicalId() + ".Properties refer to " + missing + ", which its "
+                        + "Condition leaves out of this deployment");
+                }
+            }
+            final JsonNode id = resolved.get(KEY_STORE_ID);
+            if (id != null && id.isTextual() && !Intrinsics.isUnresolved(id)) {
+                byKeyStore.computeIfAbsent(id.asText(), k -> new ArrayList<>()).add(r.logicalId());
+            }
+        });
+        byKeyStore.forEach((id, ids) -> {
+            if (ids.size() > 1) {
+                problems.add("Resources " + String.join(" and ", ids) + " all manage key store " + id + ": a key "
+                    + "store is managed by one resource only (the second would fail AlreadyExists after the first "
+                    + "had changed it). Keep one resource per key store");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ",
+                problems));
+        }
     }
 
     private void checkReferences(final ProviderRegistry providers, final List<String> problems) {
@@ -240,14 +446,31 @@ public final class Template {
                 }
             }
         });
-        outputs.forEach((name, value) -> {
+        outputs.forEach((name, output) -> {
             final List<Intrinsics.Reference> refs = new ArrayList<>();
-            Intrinsics.scan(value, "Outputs." + name, refs, problems);
+            Intrinsics.scan(output.value(), "Outputs." + name, refs, problems);
+            if (output.exportName() != null) {
+                Intrinsics.scan(output.exportName(), "Outputs." + name + ".Export.Name", refs, problems);
+            }
             found.put("Outputs." + name, refs);
         });
         found.forEach((where, refs) -> {
             for (Intrinsics.Reference ref : refs) {
                 final String target = ref.target();
+                if (Intrinsics.CONDITION.equals(ref.function())) {
+                    if (!conditions.containsKey(target)) {
+                        problems.add(where + ": condition " + target + " is not declared in Conditions; conditions: "
+                            + names(conditions.keySet()));
+                    }
+                    continue;
+                }
+                if ("Fn::FindInMap".equals(ref.function())) {
+                    if (!mappings.containsKey(target)) {
+                        problems.add(where + ": Fn::FindInMap " + target + " is not in Mappings; mappings: "
+                            + names(mappings.keySet()));
+                    }
+                    continue;
+                }
                 if (ref.attribute() == null) {
                     if (!parameters.containsKey(target) && !resources.containsKey(target)
                         && !Intrinsics.PSEUDO_PARAMETERS.contains(target)) {
@@ -273,8 +496,9 @@ public final class Template {
             }
             if (where.startsWith("Resources.")) {
                 final Resource self = resources.get(where.substring("Resources.".length()));
-                refs.stream().map(Intrinsics.Reference::target).filter(resources::containsKey)
-                    .forEach(dep -> self.dependsOn().add(dep));
+                refs.stream().filter(ref -> !Intrinsics.CONDITION.equals(ref.function())
+                    && !"Fn::FindInMap".equals(ref.function())).map(Intrinsics.Reference::target)
+                    .filter(resources::containsKey).forEach(dep -> self.dependsOn().add(dep));
             }
         });
     }
@@ -369,7 +593,35 @@ public final class Template {
     }
 
     private static String problem(final Parameter p, final String value) {
+        if (p.list()) {
+            // List types: each item is checked (AllowedValues, AllowedPattern, numbers), as CloudFormation does.
+            for (JsonNode item : p.node(value)) {
+                final String problem = itemProblem(p, item.asText());
+                if (problem != null) {
+                    return "item " + problem;
+                }
+            }
+            return null;
+        }
+        return itemProblem(p, value);
+    }
+
+    private static String itemProblem(final Parameter p, final String value) {
         final String shown = p.noEcho() ? "****" : "'" + value + "'";
+        if (p.numeric()) {
+            final double number;
+            try {
+                number = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                return shown + " is not a number (Type " + p.type() + ")";
+            }
+            if (p.minValue() != null && number < p.minValue()) {
+                return shown + " is less than MinValue " + trim(p.minValue());
+            }
+            if (p.maxValue() != null && number > p.maxValue()) {
+                return shown + " is greater than MaxValue " + trim(p.maxValue());
+            }
+        }
         if (!p.allowedValues().isEmpty() && !p.allowedValues().contains(value)) {
             return shown + " is not allowed; allowed values: " + String.join(", ", p.allowedValues());
         }
@@ -386,6 +638,145 @@ public final class Template {
         return null;
     }
 
+    private static String trim(final double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    // ---- evaluation with parameter values -------------------------------------------------------------------
+
+    /**
+     * The values a deployment resolves against: parameters typed as declared (lists for the list types), pseudo
+     * parameters, the stack's resources, this template's Conditions (each evaluated once) and Mappings, and the
+     * exports of the other stacks.
+     */
+    public Intrinsics.Values values(final Map<String, String> parameterValues, final Map<String, String> pseudo,
+                                    final java.util.function.Function<String, StackState.ResourceState> resources,
+                                    final java.util.function.Function<String, String> imports) {
+        final Intrinsics.Values base = Intrinsics.Values.of(parameterValues, pseudo, resources);
+        final Map<String, Boolean> evaluated = new LinkedHashMap<>();
+        final Set<String> evaluating = new LinkedHashSet<>();
+        return new Intrinsics.Values() {
+            @Override
+            public JsonNode parameter(final String name) {
+                final String value = parameterValues.get(name);
+                final Parameter declared = parameters.get(name);
+                return value == null ? null : declared == null ? base.parameter(name) : declared.node(value);
+            }
+
+            @Override
+            public String pseudo(final String name) {
+                return base.pseudo(name);
+            }
+
+            @Override
+            public String ref(final String logicalId) {
+                return base.ref(logicalId);
+            }
+
+            @Override
+            public JsonNode attribute(final String logicalId, final String attribute) {
+                return base.attribute(logicalId, attribute);
+            }
+
+            @Override
+            public boolean condition(final String name) {
+                final Boolean known = evaluated.get(name);
+                if (known != null) {
+                    return known;
+                }
+                final JsonNode expression = conditions.get(name);
+                if (expression == null) {
+                    throw new UsageException("condition " + name + " is not declared in Conditions; conditions: "
+                        + names(conditions.keySet()));
+                }
+                if (!evaluating.add(name)) {
+                    throw new UsageException("Conditions: " + String.join(" -> ", evaluating) + " -> " + name
+                        + " refer to each other in a circle");
+                }
+                final JsonNode value = Intrinsics.resolve(expression, this);
+                evaluating.remove(name);
+                if (!value.isBoolean()) {
+                    throw new UsageException("Conditions." + name + " does not evaluate to true or false: "
+                        + Json.compact(value));
+                }
+                evaluated.put(name, value.asBoolean());
+                return value.asBoolean();
+            }
+
+            @Override
+            public JsonNode mapping(final String name) {
+                return mappings.get(name);
+            }
+
+            @Override
+            public String importValue(final String name) {
+                return imports.apply(name);
+            }
+        };
+    }
+
+    /** Whether a Condition holds (no condition: always). */
+    public boolean holds(final String condition, final Intrinsics.Values values) {
+        return condition == null || values.condition(condition);
+    }
+
+    /**
+     * The template as these parameter values make it: without the resources and outputs whose Condition is false
+     * (a dependency on a left-out resource is dropped; a value that still refers to one is refused by
+     * {@link #checkResolved}).
+     */
+    public Template effective(final Map<String, String> parameterValues, final Map<String, String> pseudo) {
+        final Intrinsics.Values values = values(parameterValues, pseudo, id -> null, name -> "");
+        if (conditions.isEmpty()) {
+            return this;
+        }
+        final Template t = new Template(body);
+        t.parameters.putAll(parameters);
+        t.conditions.putAll(conditions);
+        t.mappings.putAll(mappings);
+        resources.forEach((id, r) -> {
+            if (holds(r.condition(), values)) {
+                t.resources.put(id, r);
+            } else {
+                t.leftOut.add(id);
+            }
+        });
+        t.resources.replaceAll((id, r) -> new Resource(id, r.type(), r.properties(), new LinkedHashSet<>(
+            r.dependsOn().stream().filter(t.resources::containsKey).toList()), r.retain(), r.condition()));
+        outputs.forEach((name, o) -> {
+            if (holds(o.condition(), values)) {
+                t.outputs.put(name, o);
+            }
+        });
+        return t;
+    }
+
+    /**
+     * The parameters a deployed template declares NoEcho (printed as ****, as CloudFormation does). A template that
+     * no longer parses hides them all rather than risk showing a secret.
+     */
+    public static Set<String> noEchoParameters(final String body, final Set<String> names) {
+        if (body == null) {
+            return names;
+        }
+        try {
+            final Set<String> hidden = new java.util.TreeSet<>();
+            TemplateReader.read(body, "the stack's template").path("Parameters").fields().forEachRemaining(e -> {
+                if (isNoEcho(e.getValue())) {
+                    hidden.add(e.getKey());
+                }
+            });
+            return hidden;
+        } catch (UsageException e) {
+            return names;
+        }
+    }
+
+    private static boolean isNoEcho(final JsonNode declaration) {
+        final JsonNode noEcho = declaration.path("NoEcho");
+        return noEcho.asBoolean(false) || "true".equalsIgnoreCase(noEcho.asText());
+    }
+
     public String body() {
         return body;
     }
@@ -398,7 +789,7 @@ public final class Template {
         return resources;
     }
 
-    public Map<String, JsonNode> outputs() {
+    public Map<String, Output> outputs() {
         return outputs;
     }
 }

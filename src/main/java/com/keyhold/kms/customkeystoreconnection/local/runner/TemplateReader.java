@@ -41,14 +41,18 @@ public final class TemplateReader {
     public static JsonNode read(final String text, final String source) {
         final String trimmed = text.stripLeading();
         try {
-            if (trimmed.startsWith("{")) {
-                return Json.MAPPER.readTree(text);
-            }
-            try (JsonParser parser = YAML.createParser(text)) {
+            // One walker for both, so both refuse a key given twice (Jackson and YAML would keep the last one).
+            try (JsonParser parser = trimmed.startsWith("{") ? Json.MAPPER.getFactory().createParser(text)
+                : YAML.createParser(text)) {
                 if (parser.nextToken() == null) {
                     throw new UsageException(source + " is empty; a template needs at least a Resources section");
                 }
-                return value(parser);
+                final JsonNode root = value(parser, "", source);
+                if (parser.nextToken() != null) {
+                    throw new UsageException(source + ": unexpected content after the template at line "
+                        + parser.currentLocation().getLineNr());
+                }
+                return root;
             }
         } catch (JsonProcessingException e) {
             throw new UsageException(source + " is not a valid JSON or YAML template: " + e.getOriginalMessage()
@@ -59,7 +63,8 @@ public final class TemplateReader {
         }
     }
 
-    private static JsonNode value(final JsonParser parser) throws IOException {
+    private static JsonNode value(final JsonParser parser, final String path, final String source)
+        throws IOException {
         final Object typeId = parser.getTypeId();
         final String tag = typeId == null ? null : typeId.toString();
         final JsonToken token = parser.currentToken();
@@ -69,21 +74,32 @@ public final class TemplateReader {
                 final ObjectNode object = NODES.objectNode();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     final String name = parser.currentName();
+                    final String where = path.isEmpty() ? name : path + "." + name;
+                    if (object.has(name)) {
+                        throw new UsageException(source + ": " + where + " is given twice (the second time at line "
+                            + parser.currentTokenLocation().getLineNr() + "); a key may appear only once in a "
+                            + "mapping. Nothing was changed");
+                    }
                     parser.nextToken();
-                    object.set(name, value(parser));
+                    object.set(name, value(parser, where, source));
                 }
                 node = object;
             }
             case START_ARRAY -> {
                 final ArrayNode array = NODES.arrayNode();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(parser));
+                    array.add(value(parser, path + "[" + array.size() + "]", source));
                 }
                 node = array;
             }
             case VALUE_STRING -> node = NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT -> node = NODES.numberNode(parser.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT -> node = NODES.numberNode(parser.getDecimalValue());
+            // The node types Jackson's own tree reader makes, so values compare equal to saved ones.
+            case VALUE_NUMBER_INT -> node = switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> node = NODES.numberNode(parser.getDoubleValue());
             case VALUE_TRUE, VALUE_FALSE -> node = NODES.booleanNode(parser.getBooleanValue());
             case VALUE_NULL -> node = NODES.nullNode();
             default -> throw new UsageException("unexpected YAML content " + token + " at line "

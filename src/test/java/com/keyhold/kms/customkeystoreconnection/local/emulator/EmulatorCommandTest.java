@@ -57,7 +57,53 @@ class EmulatorCommandTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port", "--seed", "--state-file",
                 "--connect-seconds", "--disconnect-seconds", "--describe-lag-seconds", "--time-scale",
-                "--no-throttling", "--access-key", "--secret-key", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_SSM");
+                "--no-throttling", "--access-key", "--secret-key", "--bind-address", "AWS_ENDPOINT_URL_KMS",
+                "AWS_ENDPOINT_URL_SSM");
+    }
+
+    @Test
+    void bindAddressListensWhereAsked() throws Exception {
+        runWhile(emu -> {
+            assertThat(emu.bindAddress().isAnyLocalAddress()).isTrue();
+            // Every interface includes the loopback one, which the printed endpoint names.
+            assertThat(emu.endpoint().getHost()).isEqualTo("127.0.0.1");
+            try (KmsClient kms = EmulatorTestSupport.kms(emu.endpoint())) {
+                assertThat(kms.describeCustomKeyStores().customKeyStores()).isEmpty();
+            }
+        }, "--port", "0", "--bind-address", "0.0.0.0");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on every interface (0.0.0.0)",
+                "export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:", "host.docker.internal");
+        out.reset();
+        runWhile(emu -> assertThat(emu.endpoint().toString()).startsWith("http://127.0.0.1:"),
+                "--port", "0", "--bind-address", "127.0.0.1");
+    }
+
+    @Test
+    void badBindAddressExits2NamingWhatIsAllowed() {
+        assertThat(run("--port", "0", "--bind-address", "localhost")).isEqualTo(2);
+        assertThat(err()).contains("bind address must be an IP address such as 127.0.0.1 or 0.0.0.0", "'localhost'");
+        err.reset();
+        assertThat(run("--port", "0", "--bind-address", "300.1.1.1")).isEqualTo(2);
+        assertThat(err()).contains("'300.1.1.1'");
+        err.reset();
+        assertThat(run("--port", "0", "--bind-address")).isEqualTo(2);
+        assertThat(err()).contains("--bind-address needs a value");
+    }
+
+    /** The real entry point in its own JVM: a usage error exits at once (no shutdown hook waiting for main). */
+    @Test
+    void aBadFlagExits2AtOnceFromTheRealEntryPoint() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "com.keyhold.kms.customkeystoreconnection.local.Keyhold",
+                "emulator", "--port", "0", "--bogus").redirectErrorStream(true).start();
+        long started = System.nanoTime();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("unknown option '--bogus'");
+        // The old shutdown hook waited 5 s for the exiting main thread; JVM start-up alone takes well under that.
+        assertThat(seconds).isLessThan(5);
     }
 
     @Test
@@ -136,7 +182,8 @@ class EmulatorCommandTest {
         assertThat(state).exists();
         assertThat(Files.readString(state)).contains(id[0], "CONNECTING").doesNotContain("kmsPswd1");
         try (var files = Files.list(state.getParent())) {
-            assertThat(files).containsExactly(state); // no temporary files left behind
+            // No temporary files left behind; the lock file that other processes sharing the state file wait on stays.
+            assertThat(files).containsExactlyInAnyOrder(state, state.resolveSibling("emulator.json.lock"));
         }
 
         runWhile(emu -> {

@@ -89,6 +89,40 @@ class ProtocolAndSignatureTest {
     }
 
     @Test
+    void anUnknownPathOrAnotherContentTypeIsAnUnknownOperationAndHugeValuesAreNotEchoed() throws Exception {
+        emu.close();
+        emu = KmsEmulator.builder().clock(new VirtualClock()).build().start();
+        String auth = "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/kms/aws4_request, "
+                + "SignedHeaders=host, Signature=abc";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(emu.endpoint().resolve("/kms/v1"))
+                .header("Content-Type", "application/x-amz-json-1.1").header("Authorization", auth)
+                .header("X-Amz-Target", "TrentService.DescribeCustomKeyStores")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("UnknownOperationException", "path '/kms/v1'");
+        r = http.send(HttpRequest.newBuilder(emu.endpoint().resolve("/")).header("Content-Type", "text/plain")
+                .header("Authorization", auth).header("X-Amz-Target", "TrentService.DescribeCustomKeyStores")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("UnknownOperationException", "Content-Type 'text/plain'");
+        // With a charset, the JSON content type is still the service's.
+        r = http.send(HttpRequest.newBuilder(emu.endpoint().resolve("/"))
+                .header("Content-Type", "application/x-amz-json-1.1; charset=utf-8").header("Authorization", auth)
+                .header("X-Amz-Target", "TrentService.DescribeCustomKeyStores")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+
+        String huge = "x".repeat(10 * 1024 * 1024);
+        r = post("TrentService.DescribeCustomKeyStores", "{\"CustomKeyStoreName\":\"" + huge + "\"}", auth);
+        assertThat(r.body()).contains("ValidationException", "(10485760 characters)");
+        assertThat(r.body().length()).isLessThan(1000);
+
+        String negative = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "keyhold-emulator-marker:-5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        r = post("TrentService.DescribeCustomKeyStores", "{\"Marker\":\"" + negative + "\"}", auth);
+        assertThat(r.body()).contains("InvalidMarkerException");
+    }
+
+    @Test
     void rightKeyPairIsAccepted() {
         try (KmsClient kms = EmulatorTestSupport.kms(emu.endpoint());
                 SsmClient ssm = EmulatorTestSupport.ssm(emu.endpoint())) {

@@ -39,7 +39,9 @@ class ChangeSetsTest {
 
     private static List<Change> changes(final StackState stack, final String template) {
         final Template t = Template.parse(template, "t.yaml", TYPES);
-        return ChangeSets.compute(stack, t, t.parameterValues(Map.of(), null), TYPES, PSEUDO);
+        final Map<String, String> parameters = t.parameterValues(Map.of(), null);
+        return ChangeSets.compute(stack, t, TYPES, resources -> t.values(parameters, PSEUDO, resources,
+            name -> null));
     }
 
     private static String template(final String... idAndState) {

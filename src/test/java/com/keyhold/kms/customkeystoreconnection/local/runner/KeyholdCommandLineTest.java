@@ -94,7 +94,27 @@ class KeyholdCommandLineTest {
         run = stack("deploy", "--stack-name", "9s", "--template-file", template().toString());
         assertThat(run.err()).contains("stack name '9s' is not valid");
         run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", "missing.yaml");
-        assertThat(run.err()).contains("--template-file 'missing.yaml' cannot be read");
+        assertThat(run.err()).contains("--template-file 'missing.yaml' cannot be read: looked at "
+            + Path.of("missing.yaml").toAbsolutePath() + " and there is no such file",
+            "Relative paths are resolved from " + Path.of("").toAbsolutePath());
+        // Started through ./keyhold from another folder: the message points at the file the operator meant.
+        Files.writeString(dir.resolve("missing.yaml"), "Resources: {}");
+        run = keyhold(Map.of("KEYHOLD_CALLER_DIR", dir.toString()), "deploy", "--stack-name", "s",
+            "--template-file", "missing.yaml");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("(./keyhold runs from the repository root)", "The file exists at "
+            + dir.resolve("missing.yaml") + ": give that absolute path");
+        run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", dir.toString());
+        assertThat(run.err()).contains("it is a folder, not a file");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(), "--region", "Mars");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--region 'Mars' is not an AWS Region code: use one such as us-east-1");
+        run = keyhold(Map.of("AWS_REGION", "us-east"), "deploy", "--stack-name", "s", "--template-file",
+            template().toString(), "--state-dir", dir.resolve("r").toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("AWS_REGION 'us-east' is not an AWS Region code");
+        assertThat(Target.checkRegion("us-gov-west-1", "x")).isEqualTo("us-gov-west-1");
+        assertThat(Target.checkRegion("ap-southeast-5", "x")).isEqualTo("ap-southeast-5");
         run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(), "--time-scale", "2");
         assertThat(run.err()).contains("--time-scale is given twice");
         run = keyhold(Map.of(), "recover-stack", "--stack-name", "s", "--resume", "--rollback");
@@ -114,6 +134,57 @@ class KeyholdCommandLineTest {
         run = keyhold(Map.of(), "deploy", "--stack-name", "s", "--template-file", t, "--aws",
             "--state-dir", dir.toString());
         assertThat(run.err()).contains("--aws needs a Region");
+    }
+
+    @Test
+    void twoResourcesNamingOneKeyStoreAreRefusedBeforeAnythingRuns() throws Exception {
+        final Path file = dir.resolve("twice.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES.replace("cks-0fedcba0987654321", "cks-1234567890abcdef0"));
+        final Run run = stack("deploy", "--stack-name", "s", "--template-file", file.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("Resources Hsm and Xks all manage key store cks-1234567890abcdef0",
+            "nothing was changed");
+        assertThat(dir.resolve("state").resolve("stacks").resolve("s").resolve("stack.json")).doesNotExist();
+        try (Target target = Target.open(RunnerFixture.options(dir.resolve("state")), System.err)) {
+            assertThat(target.emulator().state(RunnerFixture.HSM)).isEqualTo(
+                com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void noEchoParametersPrintAsStars() throws Exception {
+        final Path file = dir.resolve("secret.yaml");
+        Files.writeString(file, RunnerFixture.TWO_STORES.replace("Resources:",
+            "  Token: {Type: String, NoEcho: true, Default: hunter2}\nResources:"));
+        assertThat(stack("deploy", "--stack-name", "s", "--template-file", file.toString()).code()).isZero();
+        final Run run = stack("describe-stacks", "--stack-name", "s");
+        assertThat(run.out()).contains("Token = ****", "HsmState = CONNECTED").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anEmulatorSeedGivenToCreateChangeSetIsAppliedForTheCommandsThatFollow() throws Exception {
+        final Path seed = dir.resolve("own-seed.json");
+        Files.writeString(seed, """
+            {"stores": [{"id": "cks-00000000000000abc", "name": "spare", "type": "AWS_CLOUDHSM",
+                         "state": "DISCONNECTED"}]}
+            """);
+        final Path file = dir.resolve("spare.yaml");
+        Files.writeString(file, """
+            Resources:
+              Spare:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-00000000000000abc, ConnectionState: CONNECTED}
+            """);
+        final String state = dir.resolve("own").toString();
+        Run run = keyhold(Map.of(), "create-change-set", "--stack-name", "s", "--change-set-name", "c",
+            "--template-file", file.toString(), "--state-dir", state, "--emulator-seed", seed.toString(),
+            "--time-scale", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Emulator seeded from " + seed);
+        run = keyhold(Map.of(), "execute-change-set", "--stack-name", "s", "--change-set-name", "c",
+            "--state-dir", state, "--time-scale", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("(1 key stores", "Successfully created stack - s");
     }
 
     @Test
@@ -196,7 +267,20 @@ class KeyholdCommandLineTest {
                 // the process "dies" here
             }
         }
-        Run run = stack("describe-stacks", "--stack-name", "mw");
+        Run run;
+        // While another command holds the stack's lock, readers say so instead of calling the process dead.
+        try (StateStore.Lock held = new StateStore(dir.resolve("state")).lock("mw")) {
+            run = stack("describe-stacks", "--stack-name", "mw");
+            assertThat(run.out()).contains("another keyhold command is running its CREATE right now")
+                .doesNotContain("stopped before it finished");
+            run = stack("describe-stack-events", "--stack-name", "mw");
+            assertThat(run.out()).contains("another keyhold command is running its CREATE right now");
+            run = stack("detect-stack-drift", "--stack-name", "mw");
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).contains("another keyhold command is running its CREATE right now",
+                "describe-stack-events --stack-name mw");
+        }
+        run = stack("describe-stacks", "--stack-name", "mw");
         assertThat(run.out()).contains("CREATE_IN_PROGRESS", "WARNING: stack mw is CREATE_IN_PROGRESS",
             "recover-stack --stack-name mw --resume");
         run = stack("deploy", "--stack-name", "mw", "--template-file", template().toString());

@@ -44,8 +44,15 @@ final class RunnerFixture implements AutoCloseable {
     }
 
     RunnerFixture(final Path stateDir, final java.util.function.Consumer<KmsEmulator.Builder> emulatorSetup) {
+        this(stateDir, SEED, emulatorSetup);
+    }
+
+    /** With its own key stores (the seed-file format of docs/EMULATOR.md). */
+    RunnerFixture(final Path stateDir, final String seed,
+                  final java.util.function.Consumer<KmsEmulator.Builder> emulatorSetup) {
         this.stateDir = stateDir;
         final Target.Options o = options(stateDir);
+        o.defaultSeed = seed;
         o.emulatorSetup = emulatorSetup;
         this.target = Target.open(o, new PrintStream(err, true, StandardCharsets.UTF_8));
         this.runner = runner(target.providers());
@@ -64,7 +71,7 @@ final class RunnerFixture implements AutoCloseable {
 
     StackRunner runner(final ProviderRegistry providers) {
         return new StackRunner(new StateStore(stateDir), providers, target.time(), outStream, "us-east-1",
-            "111122223333");
+            "111122223333", target.keyStores());
     }
 
     KmsEmulator emulator() {

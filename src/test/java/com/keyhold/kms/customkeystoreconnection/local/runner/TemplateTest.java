@@ -48,6 +48,62 @@ class TemplateTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAnErrorNamingTheKeyAndTheLineInYamlAndJson() {
+        assertThatThrownBy(() -> parse("""
+            Resources:
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-1, ConnectionState: CONNECTED}
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-2, ConnectionState: CONNECTED}
+            """)).isInstanceOf(UsageException.class)
+            .hasMessageContaining("t.yaml: Resources.A is given twice (the second time at line 5)");
+        assertThatThrownBy(() -> parse("{\"Resources\": {\"R\": {\"Type\": \"Keyhold::KMS::CustomKeyStoreConnection\",\n"
+            + "\"Properties\": {\"CustomKeyStoreId\": \"cks-1\",\n\"CustomKeyStoreId\": \"cks-2\", "
+            + "\"ConnectionState\": \"CONNECTED\"}}}}")).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources.R.Properties.CustomKeyStoreId is given twice (the second time at line 3)");
+    }
+
+    @Test
+    void aListOrMappingWhereTheSchemaWantsAStringIsCaughtBeforeAnythingRuns() {
+        assertThatThrownBy(() -> parse("""
+            Resources:
+              R:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties:
+                  CustomKeyStoreId: {Id: cks-1}
+                  ConnectionState: [CONNECTED]
+            """)).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources.R.Properties.ConnectionState must be a string (one of CONNECTED, "
+                + "DISCONNECTED), got a list [\"CONNECTED\"]")
+            .hasMessageContaining("Resources.R.Properties.CustomKeyStoreId must be a string, got a mapping");
+    }
+
+    @Test
+    void resolvedValuesAreCheckedAndNoTwoResourcesManageOneKeyStore() {
+        final Template t = parse("""
+            Parameters:
+              Id: {Type: String}
+              State: {Type: String}
+            Resources:
+              A:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: !Ref Id, ConnectionState: CONNECTED}
+              B:
+                Type: Keyhold::KMS::CustomKeyStoreConnection
+                Properties: {CustomKeyStoreId: cks-1, ConnectionState: !Ref State}
+            """);
+        final Intrinsics.Values values = Intrinsics.Values.of(Map.of("Id", "cks-1", "State", "OPEN"), Map.of(),
+            id -> null);
+        assertThatThrownBy(() -> t.checkResolved(values, TYPES, "t.yaml")).isInstanceOf(UsageException.class)
+            .hasMessageContaining("Resources A and B all manage key store cks-1")
+            .hasMessageContaining("Resources.B.Properties.ConnectionState is 'OPEN'; allowed: CONNECTED, DISCONNECTED");
+        t.checkResolved(Intrinsics.Values.of(Map.of("Id", "cks-2", "State", "CONNECTED"), Map.of(), id -> null),
+            TYPES, "t.yaml");
+    }
+
+    @Test
     void parametersTakeOverridesThenPreviousValuesThenDefaults() {
         final Template t = parse(RunnerFixture.TWO_STORES);
         assertThat(t.parameterValues(Map.of(), null)).containsEntry("HsmState", "CONNECTED");
@@ -80,11 +136,12 @@ class TemplateTest {
     void badParameterDeclarationsAreReported() {
         assertThatThrownBy(() -> parse("""
             Parameters:
-              N: {Type: Number}
+              N: {Type: AWS::EC2::KeyPair::KeyName}
               S: {Type: String, Default: x, AllowedValues: [a, b]}
             Resources:
             """ + resource("R", "cks-1", "")))
-            .hasMessageContaining("Parameters.N: Type Number is not supported; keyhold's runner allows Type: String")
+            .hasMessageContaining("Parameters.N: Type AWS::EC2::KeyPair::KeyName is not supported; keyhold's runner "
+                + "allows String, Number, CommaDelimitedList, List<String>, List<Number>")
             .hasMessageContaining("Parameters.S.Default: 'x' is not allowed; allowed values: a, b")
             .hasMessageContaining("2 problems; nothing was changed");
     }
@@ -107,7 +164,10 @@ class TemplateTest {
         final ProviderRegistry without = new ProviderRegistry();
         assertThat(without.find("AWS::CloudFormation::CustomResource")).isNull();
         assertThat(without.unsupportedReason("Custom::KeyholdConnection"))
-            .contains("custom resources (Custom::KeyholdConnection) are not supported yet by this build of keyhold");
+            .contains("custom resources (Custom::KeyholdConnection) cannot run here: no custom-resource handler")
+            .doesNotContain("once", "ships", "yet");
+        assertThat(without.unsupportedReason("AWS::S3::Bucket")).contains("and custom resources (Custom::*")
+            .doesNotContain("once", "ships", "yet");
     }
 
     @Test
@@ -140,9 +200,11 @@ class TemplateTest {
             .hasMessageContaining("Fn::GetAtt A.ConnectionState: Keyhold::KMS::CustomKeyStoreConnection has no "
                 + "attribute ConnectionState; attributes: CustomKeyStoreName, CustomKeyStoreType");
         assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "!If [c, a, b]", "")))
-            .hasMessageContaining("Fn::If is not supported by keyhold's runner");
-        assertThatThrownBy(() -> parse("Conditions: {}\nResources:\n" + resource("R", "cks-1", "")))
-            .hasMessageContaining("Conditions: not supported by keyhold's runner");
+            .hasMessageContaining("condition c is not declared in Conditions");
+        assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "!Base64 x", "")))
+            .hasMessageContaining("Fn::Base64 is not supported by keyhold's runner");
+        assertThatThrownBy(() -> parse("Transform: AWS::Serverless-2016-10-31\nResources:\n"
+            + resource("R", "cks-1", ""))).hasMessageContaining("Transform: not supported by keyhold's runner");
         assertThatThrownBy(() -> parse("Resources:\n" + resource("R", "cks-1", "    DependsOn: Ghost\n")))
             .hasMessageContaining("DependsOn: Ghost is not a resource of this template");
     }
@@ -168,8 +230,8 @@ class TemplateTest {
     void intrinsicsEvaluate() {
         final Intrinsics.Values values = new Intrinsics.Values() {
             @Override
-            public String parameter(final String name) {
-                return "P".equals(name) ? "pv" : null;
+            public JsonNode parameter(final String name) {
+                return "P".equals(name) ? Json.MAPPER.getNodeFactory().textNode("pv") : null;
             }
 
             @Override

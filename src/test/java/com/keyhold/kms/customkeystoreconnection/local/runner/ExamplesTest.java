@@ -1,0 +1,133 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import static com.keyhold.kms.customkeystoreconnection.local.runner.RunnerFixture.HSM;
+import static com.keyhold.kms.customkeystoreconnection.local.runner.RunnerFixture.XKS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every template in examples/ deploys with the local runner, as the runner guide promises. */
+class ExamplesTest {
+    private static final Path EXAMPLES = Path.of("examples");
+    /** The templates this test deploys; one it does not know fails the test, so a new example gets a case. */
+    private static final List<String> COVERED = List.of("custom-resource.yaml", "emergency-lockdown.yaml",
+        "maintenance-window.yaml", "stackset-fleet.yaml");
+
+    @TempDir
+    Path dir;
+
+    private static String example(final String name) throws IOException {
+        return Files.readString(EXAMPLES.resolve(name), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyExampleHasACase() throws IOException {
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")
+                || n.endsWith(".yml") || n.endsWith(".json")).sorted().toList()).isEqualTo(COVERED);
+        }
+    }
+
+    @Test
+    void maintenanceWindow() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState s = f.deploy("mw", example("maintenance-window.yaml"), Map.of());
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().state(XKS)).isEqualTo(ConnectionState.CONNECTED);
+        }
+    }
+
+    @Test
+    void emergencyLockdownDisconnectsTheListedKeyStoresAndLeavesOutTheEmptySlots() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            f.emulator().forceState(HSM, ConnectionState.CONNECTED, null);
+            f.emulator().forceState(XKS, ConnectionState.CONNECTED, null);
+            final StackState s = f.deploy("lockdown", example("emergency-lockdown.yaml"),
+                Map.of("KeyStoreId1", HSM, "KeyStoreId2", XKS));
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            // KeyStore3..10 have empty ids: their Conditions leave them out.
+            assertThat(s.resources).containsOnlyKeys("KeyStore1", "KeyStore2");
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.DISCONNECTED);
+            assertThat(f.emulator().state(XKS)).isEqualTo(ConnectionState.DISCONNECTED);
+        }
+    }
+
+    @Test
+    void stacksetFleet() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState s = f.deploy("fleet", example("stackset-fleet.yaml"),
+                Map.of("KeyStoreId1", HSM, "KeyStoreId2", XKS));
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(s.resources).hasSize(2);
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+            // Flipping the fleet-wide parameter locks every listed key store down.
+            final StackState flipped = f.deploy("fleet", example("stackset-fleet.yaml"),
+                Map.of("ConnectionState", "DISCONNECTED"));
+            assertThat(flipped.status).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().state(XKS)).isEqualTo(ConnectionState.DISCONNECTED);
+        }
+    }
+
+    /** The ServiceToken comes from another local stack's export (Fn::ImportValue), or is given directly. */
+    @Test
+    void customResourceImportsTheServiceTokenFromAnotherLocalStack() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String token = "arn:aws:lambda:us-east-1:111122223333:function:keyhold-custom-resource:live";
+            final StackState exporter = f.deploy("keyhold-custom-resource", """
+                Resources:
+                  Spare:
+                    Type: Keyhold::KMS::CustomKeyStoreConnection
+                    Properties: {CustomKeyStoreId: cks-00000000000000abc, ConnectionState: DISCONNECTED}
+                Outputs:
+                  ServiceToken:
+                    Value: %s
+                    Export:
+                      Name: !Sub ${AWS::StackName}-ServiceToken
+                """.formatted(token), Map.of());
+            assertThat(exporter.exports).containsEntry("keyhold-custom-resource-ServiceToken", token);
+
+            final StackState s = f.deploy("cr", example("custom-resource.yaml"), Map.of());
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(s.resources.get("KeyStoreConnection").properties.get("ServiceToken").asText())
+                .isEqualTo(token);
+            assertThat(s.imports).containsExactly("keyhold-custom-resource-ServiceToken");
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(s.outputs).containsEntry("CustomKeyStoreId", HSM);
+
+            // As in CloudFormation, an export in use keeps its stack.
+            assertThatThrownBy(() -> f.runner.deleteStack("keyhold-custom-resource"))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("export keyhold-custom-resource-ServiceToken is imported by stack cr");
+            assertThat(f.runner.deleteStack("cr").status).isEqualTo("DELETE_COMPLETE");
+            assertThat(f.runner.deleteStack("keyhold-custom-resource").status).isEqualTo("DELETE_COMPLETE");
+
+            // Given directly, the token needs no export.
+            final StackState direct = f.deploy("cr2", example("custom-resource.yaml"),
+                Map.of("ServiceToken", token, "CustomKeyStoreId", XKS));
+            assertThat(direct.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(direct.imports).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingExportIsRefusedBeforeAnythingRuns() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            assertThatThrownBy(() -> f.deploy("cr", example("custom-resource.yaml"), Map.of()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("Fn::ImportValue keyhold-custom-resource-ServiceToken: no other stack in")
+                .hasMessageContaining("Deploy the exporting stack first");
+            assertThat(f.runner.store().stackNames()).isEmpty();
+        }
+    }
+}
