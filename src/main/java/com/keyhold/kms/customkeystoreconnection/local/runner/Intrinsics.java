@@ -63,6 +63,50 @@ public final class Intrinsics {
             throw new UsageException("Fn::ImportValue " + name + ": no stack exports it");
         }
 
+        /** Values that answer as {@code base} does, except where a subclass overrides one kind of value. */
+        abstract class Forwarding implements Values {
+            private final Values base;
+
+            protected Forwarding(final Values base) {
+                this.base = base;
+            }
+
+            @Override
+            public JsonNode parameter(final String name) {
+                return base.parameter(name);
+            }
+
+            @Override
+            public String pseudo(final String name) {
+                return base.pseudo(name);
+            }
+
+            @Override
+            public String ref(final String logicalId) {
+                return base.ref(logicalId);
+            }
+
+            @Override
+            public JsonNode attribute(final String logicalId, final String attribute) {
+                return base.attribute(logicalId, attribute);
+            }
+
+            @Override
+            public boolean condition(final String name) {
+                return base.condition(name);
+            }
+
+            @Override
+            public JsonNode mapping(final String name) {
+                return base.mapping(name);
+            }
+
+            @Override
+            public String importValue(final String name) {
+                return base.importValue(name);
+            }
+        }
+
         /**
          * Values from parameters (as text), pseudo parameters, and resources as {@code resources} finds them (null
          * for a resource that has no physical id yet).

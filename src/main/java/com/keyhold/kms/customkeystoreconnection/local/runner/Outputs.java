@@ -36,41 +36,11 @@ final class Outputs {
     static java.util.List<String> imports(final RunnerContext ctx, final StackState stack, final Template template) {
         final java.util.Set<String> names = new java.util.TreeSet<>();
         final Intrinsics.Values values = ctx.values(stack, template, stack.parameters);
-        final Intrinsics.Values recording = new Intrinsics.Values() {
-            @Override
-            public JsonNode parameter(final String name) {
-                return values.parameter(name);
-            }
-
-            @Override
-            public String pseudo(final String name) {
-                return values.pseudo(name);
-            }
-
-            @Override
-            public String ref(final String logicalId) {
-                return values.ref(logicalId);
-            }
-
-            @Override
-            public JsonNode attribute(final String logicalId, final String attribute) {
-                return values.attribute(logicalId, attribute);
-            }
-
-            @Override
-            public boolean condition(final String name) {
-                return values.condition(name);
-            }
-
-            @Override
-            public JsonNode mapping(final String name) {
-                return values.mapping(name);
-            }
-
+        final Intrinsics.Values recording = new Intrinsics.Values.Forwarding(values) {
             @Override
             public String importValue(final String name) {
                 names.add(name);
-                return values.importValue(name);
+                return super.importValue(name);
             }
         };
         template.resources().values().forEach(r -> Intrinsics.resolve(r.properties(), recording));

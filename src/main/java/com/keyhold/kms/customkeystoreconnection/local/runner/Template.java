@@ -655,27 +655,12 @@ public final class Template {
         final Intrinsics.Values base = Intrinsics.Values.of(parameterValues, pseudo, resources);
         final Map<String, Boolean> evaluated = new LinkedHashMap<>();
         final Set<String> evaluating = new LinkedHashSet<>();
-        return new Intrinsics.Values() {
+        return new Intrinsics.Values.Forwarding(base) {
             @Override
             public JsonNode parameter(final String name) {
                 final String value = parameterValues.get(name);
                 final Parameter declared = parameters.get(name);
                 return value == null ? null : declared == null ? base.parameter(name) : declared.node(value);
-            }
-
-            @Override
-            public String pseudo(final String name) {
-                return base.pseudo(name);
-            }
-
-            @Override
-            public String ref(final String logicalId) {
-                return base.ref(logicalId);
-            }
-
-            @Override
-            public JsonNode attribute(final String logicalId, final String attribute) {
-                return base.attribute(logicalId, attribute);
             }
 
             @Override
