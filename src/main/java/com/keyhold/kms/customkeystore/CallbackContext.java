@@ -11,8 +11,8 @@ import java.util.List;
  * repeated. Never a secret: the password and the XKS credential travel only in the model CloudFormation sends.
  */
 public class CallbackContext {
-    /** CREATE: the CreateCustomKeyStore call succeeded (the id is in the model). */
-    private boolean created;
+    /** CREATE: the id CreateCustomKeyStore returned; set once the call succeeded, so it is never made twice. */
+    private String createdId;
     /** UPDATE: how far the update got (KeyStoreUpdatePlanner's table). */
     private Phase phase;
     /** UPDATE: the properties the update changes (StoreProperty names), decided before its first call. */
@@ -26,12 +26,12 @@ public class CallbackContext {
     private int nextPollSeconds;
     private String statusMessage;
 
-    public boolean isCreated() {
-        return created;
+    public String getCreatedId() {
+        return createdId;
     }
 
-    public void setCreated(final boolean created) {
-        this.created = created;
+    public void setCreatedId(final String createdId) {
+        this.createdId = createdId;
     }
 
     public Phase getPhase() {

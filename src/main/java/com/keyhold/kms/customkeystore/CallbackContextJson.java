@@ -22,7 +22,7 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
     @Override
     public CallbackContext read(final JSONObject json) {
         final CallbackContext context = new CallbackContext();
-        context.setCreated(json.optBoolean("created"));
+        context.setCreatedId(json.has("createdId") ? json.getString("createdId") : null);
         context.setPhase(json.has("phase") ? Phase.valueOf(json.getString("phase")) : null);
         final JSONArray changed = json.optJSONArray("changed");
         if (changed != null) {
@@ -44,7 +44,9 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
     @Override
     public Map<String, Object> write(final CallbackContext context) {
         final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("created", context.isCreated());
+        if (context.getCreatedId() != null) {
+            json.put("createdId", context.getCreatedId());
+        }
         if (context.getPhase() != null) {
             json.put("phase", context.getPhase().name());
         }

@@ -3,7 +3,9 @@ package com.keyhold.kms.customkeystore;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
+import java.util.List;
 import java.util.Optional;
+import org.json.JSONObject;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
 import software.amazon.cloudformation.proxy.ProgressEvent;
 
@@ -20,19 +22,19 @@ public class CreateHandler extends StoreHandler {
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final ResourceModel model = session.model;
-        if (!session.context.isCreated()) {
-            final java.util.List<String> problems = InputCheck.problems(new org.json.JSONObject(
+        if (session.context.getCreatedId() == null) {
+            final List<String> problems = InputCheck.problems(new JSONObject(
                 ResourceModelJson.CODEC.write(model)), true);
             if (!problems.isEmpty()) {
                 throw new KeyholdFailureException(FailureKind.InvalidRequest, String.join(" ", problems));
             }
             final String id = call(session, "CreateCustomKeyStore",
                 () -> session.admin.create(KeyStoreModels.createRequest(model)));
-            model.setCustomKeyStoreId(id);
-            session.context.setCreated(true);
+            session.context.setCreatedId(id);
             progress(session, null);
             session.log(id + ": created; waiting until DescribeCustomKeyStores shows it");
         }
+        model.setCustomKeyStoreId(session.context.getCreatedId());
         final Optional<CustomKeyStoresListEntry> entry = describe(session);
         if (entry.isEmpty()) {
             if (session.context.getProgress().elapsed(config.clock().instant())

@@ -45,7 +45,13 @@ public class UpdateHandler extends StoreHandler {
                     + "deleted outside the stack.", session.id(), session.region())));
             final KmsConnectionState observed = KmsConnectionState.fromKms(entry.connectionStateAsString());
             if (context.getPhase() == null) {
-                start(session, entry, previous, observed);
+                final KeyStoreChange change = start(session, entry, previous, observed);
+                if (change.mode() != KeyStoreChange.Mode.NOTHING) {
+                    // The decision reaches the callback context before the first call: a crash after that call
+                    // must not decide again from a state the call changed (DISCONNECTING would mean "stay away").
+                    throw new CallBack(0, String.format("%s: changing %s; the key store is %s and will be %s "
+                        + "afterwards", session.id(), change.names(), observed, context.getComeBackTo()));
+                }
             }
             final KeyStoreChange change = new KeyStoreChange(KeyStoreModels.type(session.model),
                 context.getChanged().isEmpty() ? EnumSet.noneOf(StoreProperty.class)
@@ -58,31 +64,40 @@ public class UpdateHandler extends StoreHandler {
                 session.log(announcement);
                 context.setStatusMessage(announcement);
             }
-            switch (next.step()) {
-                case DONE:
-                    return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry, session.model));
-                case FAIL:
-                    throw new KeyholdFailureException(fail(session, change, next, entry));
-                case UPDATE_CONNECTED:
-                    updateInPlace(session, change);
-                    break;
-                case UPDATE:
-                    updateDisconnected(session, change);
-                    break;
-                case DISCONNECT:
-                case WAIT:
-                    waitOrMove(session, change, waitTarget(context.getPhase()));
-                    break;
-                default: // RECONNECT
-                    waitOrMove(session, change, TargetState.CONNECTED);
-                    break;
+            // At most one mutating call per invocation, so that its phase is recorded before the next one.
+            try {
+                switch (next.step()) {
+                    case DONE:
+                        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry, session.model));
+                    case FAIL:
+                        throw new KeyholdFailureException(fail(session, change, next, entry));
+                    case UPDATE_CONNECTED:
+                        updateInPlace(session, change);
+                        if (context.getPhase() == Phase.UPDATED_IN_PLACE) {
+                            throw new CallBack(0, announcement);
+                        }
+                        break;
+                    case UPDATE:
+                        updateDisconnected(session, change);
+                        throw new CallBack(0, announcement);
+                    case DISCONNECT:
+                    case WAIT:
+                        waitOrMove(session, change, waitTarget(context.getPhase()));
+                        break;
+                    default: // RECONNECT
+                        waitOrMove(session, change, TargetState.CONNECTED);
+                        break;
+                }
+            } catch (CallBack wait) {
+                throw announcement == null || announcement.equals(wait.getMessage()) ? wait
+                    : new CallBack(wait.delaySeconds, announcement + " (" + wait.getMessage() + ")");
             }
         }
         throw new CallBack(0, context.getStatusMessage());
     }
 
     /** Decides once what changes, which secrets go, and where to come back to. */
-    private void start(final Session session, final CustomKeyStoresListEntry entry, final ResourceModel previous,
+    private KeyStoreChange start(final Session session, final CustomKeyStoresListEntry entry, final ResourceModel previous,
                        final KmsConnectionState observed) {
         final KeyStoreChange change = KeyStoreChange.between(KeyStoreModels.reported(entry, previous),
             KeyStoreModels.desired(session.model));
@@ -92,6 +107,7 @@ public class UpdateHandler extends StoreHandler {
         session.context.setChanged(new ArrayList<>(change.properties()));
         session.context.setComeBackTo(KeyStoreUpdatePlanner.comeBackTo(owned, observed));
         session.context.setPhase(Phase.NOT_STARTED);
+        return change;
     }
 
     private static TargetState waitTarget(final Phase phase) {
