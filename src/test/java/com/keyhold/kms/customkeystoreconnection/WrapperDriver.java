@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +32,8 @@ public final class WrapperDriver {
     private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
 
     private final VirtualClock clock;
-    private final HandlerWrapper wrapper;
+    private final RequestStreamHandler wrapper;
+    private final String typeName;
     private final List<JsonNode> responses = new ArrayList<>();
     private String stackId = STACK_ID;
     private String logicalId = "KeyStoreConnection";
@@ -40,8 +43,19 @@ public final class WrapperDriver {
     }
 
     public WrapperDriver(final VirtualClock clock, final HandlerConfig config) {
+        this(clock, new HandlerWrapper(config, TMP), ResourceModel.TYPE_NAME);
+    }
+
+    /** Any resource type's wrapper: the key store type's too. */
+    public WrapperDriver(final VirtualClock clock, final RequestStreamHandler wrapper, final String typeName) {
         this.clock = clock;
-        this.wrapper = new HandlerWrapper(config, TMP);
+        this.wrapper = wrapper;
+        this.typeName = typeName;
+    }
+
+    /** The temporary-directory guard every wrapper a test makes should use. */
+    public static TempDirectoryGuard tmp() {
+        return TMP;
     }
 
     /** Requests from this stack and logical id; a null stack id plays a caller outside any stack (Cloud Control). */
@@ -58,7 +72,7 @@ public final class WrapperDriver {
         request.put("bearerToken", UUID.randomUUID().toString());
         request.put("region", "us-east-1");
         request.put("action", action);
-        request.put("resourceType", ResourceModel.TYPE_NAME);
+        request.put("resourceType", typeName);
         request.put("resourceTypeVersion", "00000001");
         if (stackId != null) {
             request.put("stackId", stackId);
