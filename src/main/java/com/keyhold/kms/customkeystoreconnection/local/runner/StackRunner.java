@@ -320,6 +320,7 @@ public final class StackRunner {
             final ProviderCall call = new ProviderCall("READ", r.logicalId, r.type, r.properties, null,
                 UUID.randomUUID().toString());
             call.stackId = stack.stackId;
+            call.physicalId = r.physicalId;
             final ProviderResult result = provider.run(call, ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
                 drifts.add(new Drift(r.logicalId, r.physicalId, r.type,
@@ -328,6 +329,9 @@ public final class StackRunner {
             }
             final List<String> differences = new ArrayList<>();
             r.properties.fields().forEachRemaining(e -> {
+                if (provider.schema().writeOnly().contains(e.getKey())) {
+                    return; // a secret is never read back: CloudFormation's drift detection skips it too
+                }
                 final JsonNode actual = result.model() == null ? null : result.model().get(e.getKey());
                 if (!Objects.equals(e.getValue(), actual)) {
                     differences.add(e.getKey() + ": expected " + Json.compact(e.getValue()) + ", actual "

@@ -1,0 +1,114 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyhold::KMS::CustomKeyStore and Keyhold::KMS::CustomKeyStoreConnection in one template on the local runner, each
+ * through its own real HandlerWrapper: Ref and Fn::GetAtt between them, CloudFormation's order, change sets that say
+ * which store updates disconnect, drift for both, and no secret in any output.
+ */
+class TwoTypesTest {
+    static final String PASSWORD = "kmsPswd1";
+    static final String NEW_PASSWORD = "resetPw22";
+    static final String CLUSTER = "cluster-765432hgfedcb";
+    static final String TEMPLATE = """
+        Parameters:
+          KmsUserPassword: {Type: String, NoEcho: true, MinLength: 7}
+          PasswordVersion: {Type: String, Default: '1'}
+          StoreName: {Type: String, Default: payments-hsm}
+        Resources:
+          Store:
+            Type: Keyhold::KMS::CustomKeyStore
+            Properties:
+              CustomKeyStoreName: !Ref StoreName
+              CloudHsmClusterId: cluster-765432hgfedcb
+              TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\\nMIIBtest\\n-----END CERTIFICATE-----"
+              KeyStorePassword: !Ref KmsUserPassword
+              KeyStorePasswordVersion: !Ref PasswordVersion
+          Connection:
+            Type: Keyhold::KMS::CustomKeyStoreConnection
+            Properties:
+              CustomKeyStoreId: !Ref Store
+              ConnectionState: CONNECTED
+        Outputs:
+          StoreId: {Value: !Ref Store}
+          StoreState: {Value: !GetAtt Store.ConnectionState}
+          ConnectionSees: {Value: !GetAtt Connection.CustomKeyStoreName}
+        """;
+
+    @TempDir
+    Path dir;
+
+    private static List<String> order(final StateStore store, final String stack) {
+        return store.events(stack).stream().filter(e -> e.status.endsWith("_COMPLETE") && !e.logicalId.equals(stack))
+            .map(e -> e.logicalId + " " + e.status).toList();
+    }
+
+    @Test
+    void storeAndConnectionInOneStack() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState created = f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD));
+            assertThat(created.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            final String id = created.resources.get("Store").physicalId;
+            assertThat(id).startsWith("cks-");
+            assertThat(created.resources.get("Connection").physicalId).isEqualTo(id);
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(created.outputs).containsEntry("StoreId", id).containsEntry("ConnectionSees", "payments-hsm");
+            final StateStore store = new StateStore(f.stateDir);
+            assertThat(order(store, "pay")).containsSubsequence("Store CREATE_COMPLETE", "Connection CREATE_COMPLETE");
+
+            // Rename while connected: the change set says no disconnect, and none happens.
+            final ChangeSet rename = f.runner.createChangeSet("pay", "rename", TEMPLATE, "t.yaml",
+                Map.of("StoreName", "payments-hsm-2"));
+            assertThat(printed(rename)).contains("Store.CustomKeyStoreName: payments-hsm -> payments-hsm-2 "
+                + "(requires recreation: Never; requires disconnect: no (tried in place first; disconnects only if "
+                + "KMS refuses))");
+            assertThat(f.runner.executeChangeSet("pay", "rename").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
+
+            // The password version bump: disconnect, update, reconnect, said before it runs.
+            f.emulator().backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+            final ChangeSet bump = f.runner.createChangeSet("pay", "bump", TEMPLATE, "t.yaml",
+                Map.of("KmsUserPassword", NEW_PASSWORD, "PasswordVersion", "2"));
+            final String shown = printed(bump);
+            assertThat(shown).contains("Store.KeyStorePasswordVersion: 1 -> 2 (requires recreation: Never; "
+                + "requires disconnect: yes)").contains("Store.KeyStorePassword: **** -> ****");
+            assertThat(f.runner.executeChangeSet("pay", "bump").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+
+            // Drift for both types: in sync, then the out-of-band disconnect shows on the connection.
+            assertThat(f.runner.detectDrift("pay")).extracting(StackRunner.Drift::status)
+                .containsOnly("IN_SYNC");
+            f.emulator().outOfBandDisconnect(id);
+            final List<StackRunner.Drift> drifted = f.runner.detectDrift("pay");
+            assertThat(drifted).filteredOn(d -> d.logicalId().equals("Connection")).singleElement()
+                .satisfies(d -> assertThat(d.status()).isEqualTo("MODIFIED"));
+
+            final int before = f.output().length();
+            f.runner.deleteStack("pay");
+            assertThat(f.emulator().storeIds()).doesNotContain(id);
+            // The connection first (its ConnectionStateOnDelete), then the key store.
+            final String deletion = f.output().substring(before);
+            assertThat(deletion.indexOf("Connection             DELETE_COMPLETE")).as(deletion).isPositive()
+                .isLessThan(deletion.indexOf("Store                  DELETE_IN_PROGRESS"));
+            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+        }
+    }
+
+    private static String printed(final ChangeSet cs) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ChangeSets.print(cs, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
