@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.ByteArrayOutputStream;
@@ -110,5 +111,55 @@ class TwoTypesTest {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ChangeSets.print(cs, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    static final String IMPORT_TEMPLATE = """
+        Resources:
+          Store:
+            Type: Keyhold::KMS::CustomKeyStore
+            DeletionPolicy: Retain
+            Properties:
+              CustomKeyStoreName: hsm
+        """;
+
+    @Test
+    void importAdoptsAnExistingKeyStoreThroughItsReadHandler() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final List<Imports.Target> targets = Imports.parse("[{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\","
+                + "\"LogicalResourceId\":\"Store\",\"ResourceIdentifier\":{\"CustomKeyStoreId\":\""
+                + RunnerFixture.HSM + "\"}}]", dir);
+            final ChangeSet cs = f.runner.createChangeSet("adopt", "imp", IMPORT_TEMPLATE, "t.yaml", Map.of(), targets);
+            assertThat(cs.changeSetType).isEqualTo("IMPORT");
+            assertThat(printed(cs)).contains("Import  Store              " + RunnerFixture.HSM);
+            final StackState s = f.runner.executeChangeSet("adopt", "imp");
+            assertThat(s.status).as(f.output()).isEqualTo("IMPORT_COMPLETE");
+            assertThat(s.resources.get("Store").physicalId).isEqualTo(RunnerFixture.HSM);
+            assertThat(f.output()).contains("IMPORT_IN_PROGRESS").contains("IMPORT_COMPLETE");
+            // Retained: deleting the stack leaves the adopted key store where it was.
+            f.runner.deleteStack("adopt");
+            assertThat(f.emulator().storeIds()).contains(RunnerFixture.HSM);
+        }
+    }
+
+    @Test
+    void importRefusesWhatCloudFormationRefuses() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final Path file = dir.resolve("import.json");
+            java.nio.file.Files.writeString(file, "[{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\","
+                + "\"LogicalResourceId\":\"Other\",\"ResourceIdentifier\":{\"CustomKeyStoreId\":\"cks-1\"}},"
+                + "{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\",\"LogicalResourceId\":\"Store\","
+                + "\"ResourceIdentifier\":{\"CustomKeyStoreName\":\"hsm\"}}]");
+            final List<Imports.Target> targets = Imports.parse("file://" + file.getFileName(), dir);
+            assertThatThrownBy(() -> f.runner.createChangeSet("adopt", "imp", IMPORT_TEMPLATE.replace(
+                "    DeletionPolicy: Retain\n", ""), "t.yaml", Map.of(), targets))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("Other: not in the template")
+                .hasMessageContaining("Store: has no DeletionPolicy")
+                .hasMessageContaining("ResourceIdentifier must be {\"CustomKeyStoreId\"");
+            assertThatThrownBy(() -> Imports.parse("{}", dir)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("takes a JSON list");
+            assertThatThrownBy(() -> Imports.parse("file://missing.json", dir)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("cannot read");
+        }
     }
 }
