@@ -360,8 +360,9 @@ public final class RunnerCli {
     /** Prints how an operation ended; 0 when the stack reached the state asked for, 1 otherwise. */
     static int result(final StackState state, final PrintStream out, final PrintStream err) {
         switch (state.status) {
-            case "CREATE_COMPLETE", "UPDATE_COMPLETE" -> {
-                out.println("Successfully " + (state.status.startsWith("CREATE") ? "created" : "updated")
+            case "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE" -> {
+                out.println("Successfully " + (state.status.startsWith("CREATE") ? "created"
+                    : state.status.startsWith("IMPORT") ? "imported into" : "updated")
                     + " stack - " + state.stackName + (state.statusReason != null ? " (" + state.statusReason + ")"
                     : ""));
                 if (!state.outputs.isEmpty()) {
@@ -386,6 +387,8 @@ public final class RunnerCli {
                     case "ROLLBACK_COMPLETE" -> (clean ? "Nothing was left behind. " : "") + "The stack can only be "
                         + "deleted now: keyhold delete-stack --stack-name " + state.stackName + "; fix the cause and "
                         + "deploy again.";
+                    case "IMPORT_ROLLBACK_COMPLETE" -> "Nothing was imported or changed. Fix the cause above and "
+                        + "create the import change set again.";
                     case "UPDATE_ROLLBACK_COMPLETE" -> (clean ? "The stack and its key stores are back to their "
                         + "previous state. " : "The stack is back to its previous template and parameters. ")
                         + "Fix the cause above and deploy again.";
