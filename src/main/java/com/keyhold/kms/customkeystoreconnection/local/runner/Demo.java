@@ -170,6 +170,7 @@ public final class Demo {
             final StackState deployed = runner.requireStack(STACK);
             final String hsm = deployed.resources.get("HsmStore").physicalId;
             final String xks = deployed.resources.get("XksStore").physicalId;
+            out.println("Key stores in the emulator:");
             printStores(emulator, out);
 
             heading(out, "2. Rename the external key store while it is connected: no disconnect");
@@ -262,6 +263,9 @@ public final class Demo {
     }
 
     private static void printStores(final KmsEmulator emulator, final PrintStream out) {
+        if (emulator.storeIds().isEmpty()) {
+            out.println("  (none)");
+        }
         for (String id : emulator.storeIds()) {
             out.println("  " + id + "  " + emulator.state(id));
         }

@@ -162,4 +162,41 @@ class TwoTypesTest {
                 .hasMessageContaining("cannot read");
         }
     }
+
+    private int keyhold(final ByteArrayOutputStream out, final ByteArrayOutputStream err, final String... args) {
+        final String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--state-dir";
+        all[args.length + 1] = dir.resolve("state").toString();
+        final java.util.Map<String, String> env = Map.of();
+        return com.keyhold.kms.customkeystoreconnection.local.Keyhold.run(all,
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+            env, Sleeper.NONE, RunnerFixture.FIXED, dir);
+    }
+
+    @Test
+    void importFromTheCommandLineAsTheAwsCliSpellsIt() throws Exception {
+        final Path template = dir.resolve("adopt.yaml");
+        java.nio.file.Files.writeString(template, IMPORT_TEMPLATE);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(keyhold(out, err, "create-change-set", "--stack-name", "adopt", "--change-set-name", "imp",
+            "--change-set-type", "IMPORT", "--template-file", template.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--change-set-type IMPORT needs --resources-to-import");
+        assertThat(keyhold(out, err, "create-change-set", "--stack-name", "adopt", "--change-set-name", "imp",
+            "--change-set-type", "ADOPT", "--template-file", template.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("allowed: CREATE, UPDATE, IMPORT");
+        assertThat(keyhold(out, err, "create-change-set", "--stack-name", "adopt", "--change-set-name", "imp",
+            "--resources-to-import", "[]", "--template-file", template.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--resources-to-import goes with --change-set-type");
+        final String resources = "[{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\",\"LogicalResourceId\":"
+            + "\"Store\",\"ResourceIdentifier\":{\"CustomKeyStoreId\":\"cks-1234567890abcdef0\"}}]";
+        assertThat(keyhold(out, err, "create-change-set", "--stack-name", "adopt", "--change-set-name", "imp",
+            "--change-set-type", "IMPORT", "--resources-to-import", resources, "--template-file",
+            template.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(keyhold(out, err, "execute-change-set", "--stack-name", "adopt", "--change-set-name", "imp"))
+            .as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Import  Store")
+            .contains("Successfully imported into stack - adopt");
+    }
 }
