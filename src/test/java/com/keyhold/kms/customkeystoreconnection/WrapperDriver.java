@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class WrapperDriver {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String STACK_ID =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-test/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
+    /** java.io.tmpdir before this class moved it (whichever test loaded it first, in any order). */
+    static final Path TMP_BEFORE = Path.of(System.getProperty("java.io.tmpdir"));
     /** Guards the machine's temporary directory for every wrapper a test makes. */
     private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
 

@@ -96,6 +96,15 @@ class TwoTypesTest {
             assertThat(drifted).filteredOn(d -> d.logicalId().equals("Connection")).singleElement()
                 .satisfies(d -> assertThat(d.status()).isEqualTo("MODIFIED"));
 
+            // A create-only property: replacement, and no disconnect line (a new key store is made instead).
+            final ChangeSet replace = f.runner.createChangeSet("pay", "replace", TEMPLATE.replace("MIIBtest",
+                "MIIBnew"), "t.yaml", Map.of());
+            assertThat(replace.changes.get(0).logicalId).isEqualTo("Store");
+            assertThat(replace.changes.get(0).replacement).isEqualTo("True");
+            assertThat(replace.changes.get(0).details.get(0).requiresDisconnect).isNull();
+            // The connection's CustomKeyStoreId is the new key store's: known only when it exists.
+            assertThat(replace.changes.get(1).logicalId).isEqualTo("Connection");
+            assertThat(replace.changes.get(1).replacement).isEqualTo("Conditional");
             final int before = f.output().length();
             f.runner.deleteStack("pay");
             assertThat(f.emulator().storeIds()).doesNotContain(id);
