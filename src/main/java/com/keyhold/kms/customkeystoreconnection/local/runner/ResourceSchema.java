@@ -30,6 +30,8 @@ public final class ResourceSchema {
     private final Set<String> createOnly = new LinkedHashSet<>();
     /** Top-level properties that are (or contain) write-only values: never read back, never printed. */
     private final Set<String> writeOnly = new LinkedHashSet<>();
+    /** The write-only values themselves, as paths of property names (XksProxyAuthenticationCredential/RawSecretAccessKey). */
+    private final List<String[]> writeOnlyPaths = new ArrayList<>();
     private final String primaryIdentifier;
     private final Map<String, List<String>> enums = new LinkedHashMap<>();
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
@@ -63,7 +65,10 @@ public final class ResourceSchema {
         schema.path("required").forEach(n -> required.add(n.asText()));
         schema.path("readOnlyProperties").forEach(n -> readOnly.add(pointerName(n)));
         schema.path("createOnlyProperties").forEach(n -> createOnly.add(pointerName(n)));
-        schema.path("writeOnlyProperties").forEach(n -> writeOnly.add(pointerName(n).split("/")[0]));
+        schema.path("writeOnlyProperties").forEach(n -> {
+            writeOnlyPaths.add(pointerName(n).split("/"));
+            writeOnly.add(pointerName(n).split("/")[0]);
+        });
         this.primaryIdentifier = pointerName(schema.path("primaryIdentifier").path(0));
         schema.path("handlers").fields().forEachRemaining(e -> timeoutMinutes.put(e.getKey(),
             e.getValue().path("timeoutInMinutes").asInt(120)));
@@ -123,6 +128,22 @@ public final class ResourceSchema {
     /** Properties holding a write-only value (a secret): drift cannot read them, change sets print ****. */
     public Set<String> writeOnly() {
         return writeOnly;
+    }
+
+    /** A copy of {@code properties} without the write-only values (what a read handler can report). */
+    public com.fasterxml.jackson.databind.node.ObjectNode withoutWriteOnly(
+        final com.fasterxml.jackson.databind.node.ObjectNode properties) {
+        final com.fasterxml.jackson.databind.node.ObjectNode copy = properties.deepCopy();
+        for (String[] path : writeOnlyPaths) {
+            JsonNode parent = copy;
+            for (int i = 0; i < path.length - 1 && parent != null; i++) {
+                parent = parent.get(path[i]);
+            }
+            if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                object.remove(path[path.length - 1]);
+            }
+        }
+        return copy;
     }
 
     public String primaryIdentifier() {

@@ -420,11 +420,10 @@ public final class StackRunner {
                 continue;
             }
             final List<String> differences = new ArrayList<>();
-            r.properties.fields().forEachRemaining(e -> {
-                if (provider.schema().writeOnly().contains(e.getKey())) {
-                    return; // a secret is never read back: CloudFormation's drift detection skips it too
-                }
-                final JsonNode actual = result.model() == null ? null : result.model().get(e.getKey());
+            // A secret is never read back: CloudFormation's drift detection skips write-only values too.
+            final ObjectNode reported = result.model() == null ? null : provider.schema().withoutWriteOnly(result.model());
+            provider.schema().withoutWriteOnly(r.properties).fields().forEachRemaining(e -> {
+                final JsonNode actual = reported == null ? null : reported.get(e.getKey());
                 if (!Objects.equals(e.getValue(), actual)) {
                     differences.add(e.getKey() + ": expected " + Json.compact(e.getValue()) + ", actual "
                         + Json.compact(actual));

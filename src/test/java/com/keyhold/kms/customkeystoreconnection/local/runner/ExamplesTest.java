@@ -5,6 +5,8 @@ import static com.keyhold.kms.customkeystoreconnection.local.runner.RunnerFixtur
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,12 +162,24 @@ class ExamplesTest {
                 "ProxyAccessKeyId", "ABCDEFGHIJKLMNOPQRST", "ProxySecretAccessKey", XKS_SECRET));
             assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
             assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            // Drift: the secret is never compared (KMS does not return it), the access key ID is.
+            assertThat(f.runner.detectDrift("xks")).extracting(StackRunner.Drift::status).containsOnly("IN_SYNC");
             // Moving to another endpoint service disconnects the key store for the update; the change set says so.
             final ChangeSet cs = f.runner.createChangeSet("xks", "move", example("xks-vpc-endpoint-service.yaml"),
                 "x.yaml", Map.of("VpcEndpointServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba987654321"));
             assertThat(cs.changes.get(0).details.get(0).requiresDisconnect).isEqualTo("yes");
             assertThat(f.runner.executeChangeSet("xks", "move").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
             assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            f.emulator().backends().proxyCredential("https://xks.internal.example.com", "QRSTABCDEFGHIJKLMNOP",
+                XKS_SECRET);
+            new EmulatorClients(f.emulator().endpoint(), SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES)
+                .kms("us-east-1").updateCustomKeyStore(r -> r.customKeyStoreId(keyStoreOf(s))
+                    .xksProxyAuthenticationCredential(c -> c.accessKeyId("QRSTABCDEFGHIJKLMNOP")
+                        .rawSecretAccessKey(XKS_SECRET)));
+            assertThat(f.runner.detectDrift("xks")).filteredOn(d -> d.logicalId().equals("KeyStore")).singleElement()
+                .satisfies(d -> assertThat(d.differences()).singleElement().asString()
+                    .contains("XksProxyAuthenticationCredential").contains("QRSTABCDEFGHIJKLMNOP")
+                    .doesNotContain(XKS_SECRET));
             assertThat(f.output()).doesNotContain(XKS_SECRET);
         }
     }
