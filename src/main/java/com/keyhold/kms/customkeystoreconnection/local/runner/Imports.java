@@ -76,7 +76,8 @@ final class Imports {
      */
     static List<Change> changes(final List<Target> targets, final StackState stack, final Template template,
                                 final JsonNode rawTemplate, final ProviderRegistry providers,
-                                final List<Change> others, final Set<String> outputsChanged) {
+                                final List<Change> others, final Set<String> outputsChanged,
+                                final java.util.function.BiFunction<String, String, String> ownerStack) {
         final List<String> problems = new ArrayList<>();
         final List<Change> changes = new ArrayList<>();
         final Set<String> importing = new java.util.LinkedHashSet<>();
@@ -114,6 +115,12 @@ final class Imports {
             if (stack != null && stack.resources.containsKey(t.logicalId())) {
                 problems.add(where + ": already in stack " + stack.stackName + " (as " + stack.resources.get(
                     t.logicalId()).physicalId + "); choose a logical id the stack does not have");
+                continue;
+            }
+            final String owner = ownerStack.apply(t.resourceType(), t.identifier().get(id));
+            if (owner != null) {
+                problems.add(where + ": " + t.identifier().get(id) + " already belongs to stack " + owner + " (a "
+                    + "resource is in one stack only); remove it from that stack first, with DeletionPolicy: Retain");
                 continue;
             }
             importing.add(t.logicalId());

@@ -112,12 +112,6 @@ public final class StackRunner {
             final Template template = parsed.effective(parameters, ctx.pseudo(stack));
             template.checkResolved(ctx.values(stack, template, parameters), providers,
                 templateBody == null ? "the stack's template" : source);
-            if (newStack) {
-                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS.
-                store.save(stack);
-                ctx.event(stack, null, stackName, stackName, RunnerContext.STACK_TYPE, "REVIEW_IN_PROGRESS",
-                    "User Initiated", false);
-            }
             final boolean create = "REVIEW_IN_PROGRESS".equals(stack.status);
             final ChangeSet cs = new ChangeSet();
             cs.changeSetName = changeSetName;
@@ -137,7 +131,7 @@ public final class StackRunner {
                 cs.changeSetType = "IMPORT";
                 cs.changes = Imports.changes(imports, create ? null : stack, template,
                     TemplateReader.read(body, source == null ? "the template" : source), providers, cs.changes,
-                    newOutputs);
+                    newOutputs, (type, id) -> ownerOf(stackName, type, id));
             }
             if (cs.changes.isEmpty() && !create && body.equals(stack.templateBody)
                 && parameters.equals(stack.parameters)) {
@@ -148,6 +142,13 @@ public final class StackRunner {
             } else {
                 cs.status = "CREATE_COMPLETE";
                 cs.executionStatus = "AVAILABLE";
+            }
+            if (newStack) {
+                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS (once the
+                // change set is known to be valid: a refused one leaves nothing behind).
+                store.save(stack);
+                ctx.event(stack, null, stackName, stackName, RunnerContext.STACK_TYPE, "REVIEW_IN_PROGRESS",
+                    "User Initiated", false);
             }
             store.save(cs);
             return cs;
@@ -243,6 +244,18 @@ public final class StackRunner {
             store.deleteChangeSetsExcept(stackName, changeSetName);
             return done;
         }
+    }
+
+    /** The other stack of the state folder that has a resource of this type and physical id, or null. */
+    private String ownerOf(final String importer, final String type, final String physicalId) {
+        for (String name : store.stackNames()) {
+            final StackState other = name.equals(importer) ? null : store.load(name).orElse(null);
+            if (other != null && other.resources.values().stream().anyMatch(r -> type.equals(r.type)
+                && physicalId.equals(r.physicalId))) {
+                return name;
+            }
+        }
+        return null;
     }
 
     /**

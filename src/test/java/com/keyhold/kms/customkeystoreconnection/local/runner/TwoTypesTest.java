@@ -64,7 +64,8 @@ class TwoTypesTest {
             assertThat(id).startsWith("cks-");
             assertThat(created.resources.get("Connection").physicalId).isEqualTo(id);
             assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
-            assertThat(created.outputs).containsEntry("StoreId", id).containsEntry("ConnectionSees", "payments-hsm");
+            assertThat(created.outputs).containsEntry("StoreId", id).containsEntry("ConnectionSees", "payments-hsm")
+                .containsEntry("StoreState", "DISCONNECTED");
             final StateStore store = new StateStore(f.stateDir);
             assertThat(order(store, "pay")).containsSubsequence("Store CREATE_COMPLETE", "Connection CREATE_COMPLETE");
 
@@ -144,6 +145,10 @@ class TwoTypesTest {
             assertThat(s.status).as(f.output()).isEqualTo("IMPORT_COMPLETE");
             assertThat(s.resources.get("Store").physicalId).isEqualTo(RunnerFixture.HSM);
             assertThat(f.output()).contains("IMPORT_IN_PROGRESS").contains("IMPORT_COMPLETE");
+            // A resource is in one stack only.
+            assertThatThrownBy(() -> f.runner.createChangeSet("again", "imp", IMPORT_TEMPLATE, "t.yaml", Map.of(),
+                targets)).hasMessageContaining(RunnerFixture.HSM + " already belongs to stack adopt");
+            assertThat(new StateStore(f.stateDir).load("again")).as("a refused import leaves no stack").isEmpty();
             // Retained: deleting the stack leaves the adopted key store where it was.
             f.runner.deleteStack("adopt");
             assertThat(f.emulator().storeIds()).contains(RunnerFixture.HSM);
