@@ -18,9 +18,9 @@ class TempDirectoryTest {
 
     @Test
     void aFileInTheRealTemporaryDirectorySurvivesARequest() throws IOException {
-        final Path shared = Path.of(System.getProperty("java.io.tmpdir"));
         final VirtualClock clock = new VirtualClock();
         final WrapperDriver driver = new WrapperDriver(clock, new FixedClients(new FakeKms(clock), new FakeSsm()));
+        final Path shared = WrapperDriver.sharedTemporaryDirectory();
         final Path privateDir = Path.of(System.getProperty("java.io.tmpdir"));
         assertThat(privateDir).as("the driver moved java.io.tmpdir").isNotEqualTo(shared).startsWith(shared);
 
