@@ -114,6 +114,7 @@ class StoreRegistryPackageIT {
             final String request = "{\"action\":\"CREATE\",\"awsAccountId\":\"123456789012\",\"bearerToken\":\"t\","
                 + "\"region\":\"us-east-1\",\"resourceType\":\"Keyhold::KMS::CustomKeyStore\","
                 + "\"resourceTypeVersion\":\"00000001\",\"requestData\":{\"logicalResourceId\":\"Store\","
+                + "\"callerCredentials\":{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\",\"sessionToken\":\"t\"},"
                 + "\"resourceProperties\":{\"CustomKeyStoreName\":\"s\",\"CloudHsmClusterId\":\"cluster-234567abcdefg\","
                 + "\"TrustAnchorCertificate\":\"c\",\"KeyStorePassword\":\"short\",\"XksProxyUriPath\":\"/kms/xks/v1\"}},"
                 + "\"callbackContext\":null}";
