@@ -15,7 +15,7 @@ import software.amazon.cloudformation.Action;
 /**
  * The key store type's Lambda entry point ({@code handleRequest}) and contract-test entry point
  * ({@code testEntrypoint}), named in custom-key-store/.rpdk-config: the type bound to the same protocol code as the
- * connection type ({@link TypeEntryPoints}).
+ * connection type ({@link TypeEntryPoints}). How the two types share the code and a key store: guides/DESIGN.md.
  */
 public class HandlerWrapper implements RequestStreamHandler {
     private final TypeEntryPoints<ResourceModel, CallbackContext> entryPoints;

@@ -1,7 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
 import java.util.List;
-import java.util.Objects;
 import org.json.JSONObject;
 
 /**
@@ -225,39 +224,15 @@ public class ResourceModel {
         this.creationDate = creationDate;
     }
 
+    /** By value, as the JSON CloudFormation exchanges compares: every property, the credential's members too. */
     @Override
     public boolean equals(final Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ResourceModel)) {
-            return false;
-        }
-        final ResourceModel that = (ResourceModel) other;
-        return Objects.equals(customKeyStoreId, that.customKeyStoreId)
-            && Objects.equals(customKeyStoreName, that.customKeyStoreName)
-            && Objects.equals(customKeyStoreType, that.customKeyStoreType)
-            && Objects.equals(cloudHsmClusterId, that.cloudHsmClusterId)
-            && Objects.equals(trustAnchorCertificate, that.trustAnchorCertificate)
-            && Objects.equals(keyStorePassword, that.keyStorePassword)
-            && Objects.equals(keyStorePasswordVersion, that.keyStorePasswordVersion)
-            && Objects.equals(xksProxyConnectivity, that.xksProxyConnectivity)
-            && Objects.equals(xksProxyUriEndpoint, that.xksProxyUriEndpoint)
-            && Objects.equals(xksProxyUriPath, that.xksProxyUriPath)
-            && Objects.equals(xksProxyVpcEndpointServiceName, that.xksProxyVpcEndpointServiceName)
-            && Objects.equals(xksProxyVpcEndpointServiceOwner, that.xksProxyVpcEndpointServiceOwner)
-            && Objects.equals(xksProxyAuthenticationCredential, that.xksProxyAuthenticationCredential)
-            && Objects.equals(xksProxyAuthenticationCredentialVersion, that.xksProxyAuthenticationCredentialVersion)
-            && Objects.equals(connectionState, that.connectionState)
-            && Objects.equals(connectionErrorCode, that.connectionErrorCode)
-            && Objects.equals(creationDate, that.creationDate);
+        return other instanceof ResourceModel that
+            && ResourceModelJson.CODEC.write(this).equals(ResourceModelJson.CODEC.write(that));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(customKeyStoreId, customKeyStoreName, customKeyStoreType, cloudHsmClusterId, trustAnchorCertificate,
-            keyStorePassword, keyStorePasswordVersion, xksProxyConnectivity, xksProxyUriEndpoint, xksProxyUriPath,
-            xksProxyVpcEndpointServiceName, xksProxyVpcEndpointServiceOwner, xksProxyAuthenticationCredential, xksProxyAuthenticationCredentialVersion, connectionState,
-            connectionErrorCode, creationDate);
+        return ResourceModelJson.CODEC.write(this).hashCode();
     }
 }

@@ -22,7 +22,8 @@ import software.amazon.cloudformation.proxy.ProgressEvent;
  * The disconnect → UpdateCustomKeyStore → reconnect dance, one step of {@link KeyStoreUpdatePlanner}'s table per
  * invocation. What changes, and the state to come back to, are decided once, before the first call, and kept in the
  * callback context (after the update KMS reports the new values, so they could not be decided again); each phase
- * is recorded after its call succeeds. The waits are the connection type's Transition.
+ * is recorded after its call succeeds. The waits are the connection type's Transition. The table, the two rules that
+ * make it resumable, and how the dance meets the connection type: guides/DESIGN.md.
  */
 public class UpdateHandler extends StoreHandler {
     /** Calls and looks one invocation may chain before it calls back (each step is a few KMS calls). */

@@ -1,7 +1,5 @@
 package com.keyhold.kms.customkeystore;
 
-import java.util.Objects;
-
 /**
  * XksProxyAuthenticationCredential: the credential KMS signs its requests to the XKS proxy with. RawSecretAccessKey is
  * write-only; no toString, so that the secret never reaches a log through this object.
@@ -41,12 +39,12 @@ public class XksProxyAuthenticationCredential {
 
     @Override
     public boolean equals(final Object other) {
-        return other instanceof XksProxyAuthenticationCredential that && Objects.equals(accessKeyId, that.accessKeyId)
-            && Objects.equals(rawSecretAccessKey, that.rawSecretAccessKey);
+        return other instanceof XksProxyAuthenticationCredential that
+            && ResourceModelJson.CREDENTIAL.write(this).equals(ResourceModelJson.CREDENTIAL.write(that));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(accessKeyId, rawSecretAccessKey);
+        return ResourceModelJson.CREDENTIAL.write(this).hashCode();
     }
 }

@@ -101,6 +101,20 @@ class ResourceModelSchemaTest {
         assertThat(Configuration.resourceSchema().similar(schema())).isTrue();
     }
 
+    @Test
+    void theGeneratedReferenceGivesEveryPropertysDescription() throws IOException {
+        final JSONObject schema = schema();
+        final String reference = Files.readString(Path.of("custom-key-store", "docs", "README.md"));
+        final JSONObject properties = schema.getJSONObject("properties");
+        for (String name : properties.keySet()) {
+            final JSONObject property = properties.getJSONObject(name);
+            // As cfn generate does, a $ref's text is its definition's.
+            final String description = property.has("$ref") ? schema.getJSONObject("definitions")
+                .getJSONObject(name).getString("description") : property.getString("description");
+            assertThat(reference).as(name).contains("#### " + name + "\n\n" + description + "\n");
+        }
+    }
+
     private static String[] strings(final JSONArray array) {
         return StreamSupport.stream(array.spliterator(), false).map(Object::toString).toArray(String[]::new);
     }

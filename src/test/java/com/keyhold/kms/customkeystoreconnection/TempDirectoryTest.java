@@ -20,8 +20,7 @@ class TempDirectoryTest {
     void aFileInTheRealTemporaryDirectorySurvivesARequest() throws IOException {
         final VirtualClock clock = new VirtualClock();
         final WrapperDriver driver = new WrapperDriver(clock, new FixedClients(new FakeKms(clock), new FakeSsm()));
-        // Another test class may have loaded the driver (and moved java.io.tmpdir) before this one runs.
-        final Path shared = WrapperDriver.TMP_BEFORE;
+        final Path shared = WrapperDriver.sharedTemporaryDirectory();
         final Path privateDir = Path.of(System.getProperty("java.io.tmpdir"));
         assertThat(privateDir).as("the driver moved java.io.tmpdir").isNotEqualTo(shared).startsWith(shared);
 

@@ -29,8 +29,8 @@ public final class WrapperDriver {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String STACK_ID =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-test/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
-    /** java.io.tmpdir before this class moved it (whichever test loaded it first, in any order). */
-    static final Path TMP_BEFORE = Path.of(System.getProperty("java.io.tmpdir"));
+    /** The machine's temporary directory, as it was before {@link #TMP} moved java.io.tmpdir to a private one. */
+    private static final Path SHARED_TMP = Path.of(System.getProperty("java.io.tmpdir"));
     /** Guards the machine's temporary directory for every wrapper a test makes. */
     private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
 
@@ -54,6 +54,11 @@ public final class WrapperDriver {
         this.clock = clock;
         this.wrapper = wrapper;
         this.typeName = typeName;
+    }
+
+    /** The machine's temporary directory, whichever test loaded this class first. */
+    public static Path sharedTemporaryDirectory() {
+        return SHARED_TMP;
     }
 
     /** The temporary-directory guard every wrapper a test makes should use. */
