@@ -26,8 +26,11 @@ public final class WrapperDriver {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String STACK_ID =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-test/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
-    /** Guards the machine's temporary directory for every wrapper a test makes. */
-    private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
+    /**
+     * The private directory every driver's wrapper scrubs. java.io.tmpdir is put back at once: the guard keeps its
+     * own directory, and no test may find the JVM's temporary directory moved by whichever test loaded this class.
+     */
+    private static final TempDirectoryGuard TMP = privateDirectoryLeavingTmpdirAlone();
 
     private final VirtualClock clock;
     private final HandlerWrapper wrapper;
@@ -40,8 +43,22 @@ public final class WrapperDriver {
     }
 
     public WrapperDriver(final VirtualClock clock, final HandlerConfig config) {
+        this(clock, config, TMP);
+    }
+
+    public WrapperDriver(final VirtualClock clock, final HandlerConfig config, final TempDirectoryGuard guard) {
         this.clock = clock;
-        this.wrapper = new HandlerWrapper(config, TMP);
+        this.wrapper = new HandlerWrapper(config, guard);
+    }
+
+    /** A guard on a fresh private directory, with java.io.tmpdir as it was before. */
+    static TempDirectoryGuard privateDirectoryLeavingTmpdirAlone() {
+        final String before = System.getProperty("java.io.tmpdir");
+        try {
+            return TempDirectoryGuard.privateDirectory();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
     }
 
     /** Requests from this stack and logical id; a null stack id plays a caller outside any stack (Cloud Control). */
