@@ -76,11 +76,13 @@ PY
 schemas="$(mktemp -d)"
 trap 'rm -rf "$schemas"' EXIT
 cp schema.json "$schemas/keyhold-kms-customkeystoreconnection.json"
+cp custom-key-store/schema.json "$schemas/keyhold-kms-customkeystore.json"
 
 if [[ $# -gt 0 ]]; then
     templates=("$@")
 else
-    templates=(examples/*.yaml registration.yaml template.yml custom-resource.yaml resource-role.yaml)
+    templates=(examples/*.yaml registration.yaml template.yml custom-resource.yaml resource-role.yaml
+        custom-key-store/template.yml custom-key-store/resource-role.yaml)
 fi
 
 echo "lint-templates: $("$python_bin" -m cfnlint --version 2>/dev/null || cfn-lint --version) on ${templates[*]}" >&2

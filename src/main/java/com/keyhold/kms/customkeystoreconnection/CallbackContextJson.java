@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.ContextCodec;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import java.util.LinkedHashMap;
 import java.util.Map;

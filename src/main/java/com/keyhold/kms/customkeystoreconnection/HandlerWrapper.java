@@ -1,5 +1,8 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TypeEntryPoints;
+import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.ModelCodec;
+
 /**
  * The resource model's JSON form: one entry per schema property (ResourceModelSchemaTest keeps this table and
  * schema.json in step). Every property is a string. A null value reads as unset, as the plugin's deserializer reads

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import static com.keyhold.kms.customkeystoreconnection.HandlerWrapperTest.XKS;
 import static org.assertj.core.api.Assertions.assertThat;
 

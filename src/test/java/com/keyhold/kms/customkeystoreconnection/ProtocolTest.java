@@ -1,9 +1,11 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.Protocol;
+import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.keyhold.kms.customkeystoreconnection.Protocol.Invocation;
+import com.keyhold.kms.customkeystoreconnection.protocol.Protocol.Invocation;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;

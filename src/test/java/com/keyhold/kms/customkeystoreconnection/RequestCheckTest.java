@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.RequestCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.json.JSONObject;

@@ -1,7 +1,9 @@
 package com.keyhold.kms.customkeystoreconnection;
 
-import static com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared.IGNORE;
-import static com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared.REFUSE;
+import com.keyhold.kms.customkeystoreconnection.protocol.ModelCodec;
+import com.keyhold.kms.customkeystoreconnection.protocol.JsonType;
+import static com.keyhold.kms.customkeystoreconnection.protocol.JsonType.Undeclared.IGNORE;
+import static com.keyhold.kms.customkeystoreconnection.protocol.JsonType.Undeclared.REFUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

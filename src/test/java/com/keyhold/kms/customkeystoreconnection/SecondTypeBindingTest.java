@@ -1,5 +1,11 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TypeEntryPoints;
+import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
+import com.keyhold.kms.customkeystoreconnection.protocol.ModelCodec;
+import com.keyhold.kms.customkeystoreconnection.protocol.JsonType;
+import com.keyhold.kms.customkeystoreconnection.protocol.ContextCodec;
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

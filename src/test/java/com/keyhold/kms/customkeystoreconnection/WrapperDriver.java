@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ public final class WrapperDriver {
     private static final TempDirectoryGuard TMP = privateDirectoryLeavingTmpdirAlone();
 
     private final VirtualClock clock;
-    private final HandlerWrapper wrapper;
+    private final RequestStreamHandler wrapper;
+    private final String typeName;
     private final List<JsonNode> responses = new ArrayList<>();
     private String stackId = STACK_ID;
     private String logicalId = "KeyStoreConnection";
@@ -47,8 +51,19 @@ public final class WrapperDriver {
     }
 
     public WrapperDriver(final VirtualClock clock, final HandlerConfig config, final TempDirectoryGuard guard) {
+        this(clock, new HandlerWrapper(config, guard), ResourceModel.TYPE_NAME);
+    }
+
+    /** Any resource type's wrapper: the key store type's too. */
+    public WrapperDriver(final VirtualClock clock, final RequestStreamHandler wrapper, final String typeName) {
         this.clock = clock;
-        this.wrapper = new HandlerWrapper(config, guard);
+        this.wrapper = wrapper;
+        this.typeName = typeName;
+    }
+
+    /** The temporary-directory guard every wrapper a test makes should use. */
+    public static TempDirectoryGuard tmp() {
+        return TMP;
     }
 
     /** A guard on a fresh private directory, with java.io.tmpdir as it was before. */
@@ -75,7 +90,7 @@ public final class WrapperDriver {
         request.put("bearerToken", UUID.randomUUID().toString());
         request.put("region", "us-east-1");
         request.put("action", action);
-        request.put("resourceType", ResourceModel.TYPE_NAME);
+        request.put("resourceType", typeName);
         request.put("resourceTypeVersion", "00000001");
         if (stackId != null) {
             request.put("stackId", stackId);

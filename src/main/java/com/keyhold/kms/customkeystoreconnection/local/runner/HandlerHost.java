@@ -1,6 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
-import com.keyhold.kms.customkeystoreconnection.TempDirectoryGuard;
+import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import java.nio.file.Path;
 
 /**

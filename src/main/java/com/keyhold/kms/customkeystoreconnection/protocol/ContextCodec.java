@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import java.util.Map;
 import org.json.JSONObject;
@@ -8,7 +8,7 @@ import org.json.JSONObject;
  *
  * @param <C> the context class
  */
-interface ContextCodec<C> {
+public interface ContextCodec<C> {
     /**
      * @throws IllegalArgumentException when the context cannot be read (another version wrote it, say): the protocol
      *                                  then stops the operation rather than start it over, which could repeat a call

@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
@@ -19,7 +19,7 @@ import org.json.JSONObject;
  *
  * @param <M> the model class
  */
-final class ModelCodec<M> implements JsonType<M> {
+public final class ModelCodec<M> implements JsonType<M> {
     private record Property<M, V>(String name, JsonType<V> type, Function<M, V> getter, BiConsumer<M, V> setter) {
         void read(final M model, final Object json, final String where, final Undeclared undeclared) {
             setter.accept(model, type.read(json, where, undeclared));
@@ -45,12 +45,12 @@ final class ModelCodec<M> implements JsonType<M> {
      * @param owner   names the type (or the nested object's property) in error messages
      * @param factory makes an empty model
      */
-    static <M> Builder<M> builder(final String owner, final Supplier<M> factory) {
+    public static <M> Builder<M> builder(final String owner, final Supplier<M> factory) {
         return new Builder<>(owner, factory);
     }
 
     /** The property names, in schema order. */
-    Set<String> names() {
+    public Set<String> names() {
         return properties.keySet();
     }
 
@@ -60,7 +60,7 @@ final class ModelCodec<M> implements JsonType<M> {
      * @param undeclared what a name the schema does not declare does
      * @throws KeyholdFailureException InvalidRequest for a refused undeclared name or a value of another type
      */
-    M read(final JSONObject json, final String where, final Undeclared undeclared) {
+    public M read(final JSONObject json, final String where, final Undeclared undeclared) {
         return json == null ? null : read((Object) json, where, undeclared);
     }
 
@@ -109,7 +109,7 @@ final class ModelCodec<M> implements JsonType<M> {
         return new KeyholdFailureException(FailureKind.InvalidRequest, message);
     }
 
-    static final class Builder<M> {
+    public static final class Builder<M> {
         private final String owner;
         private final Supplier<M> factory;
         private final Map<String, Property<M, ?>> properties = new LinkedHashMap<>();
@@ -119,7 +119,7 @@ final class ModelCodec<M> implements JsonType<M> {
             this.factory = factory;
         }
 
-        <V> Builder<M> property(final String name, final JsonType<V> type, final Function<M, V> getter,
+        public <V> Builder<M> property(final String name, final JsonType<V> type, final Function<M, V> getter,
                                 final BiConsumer<M, V> setter) {
             if (properties.put(name, new Property<>(name, type, getter, setter)) != null) {
                 throw new IllegalArgumentException(owner + " declares " + name + " twice");
@@ -127,11 +127,11 @@ final class ModelCodec<M> implements JsonType<M> {
             return this;
         }
 
-        Builder<M> string(final String name, final Function<M, String> getter, final BiConsumer<M, String> setter) {
+        public Builder<M> string(final String name, final Function<M, String> getter, final BiConsumer<M, String> setter) {
             return property(name, JsonType.STRING, getter, setter);
         }
 
-        ModelCodec<M> build() {
+        public ModelCodec<M> build() {
             return new ModelCodec<>(owner, factory, new LinkedHashMap<>(properties));
         }
     }

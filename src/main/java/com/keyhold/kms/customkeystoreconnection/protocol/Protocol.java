@@ -1,6 +1,6 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
-import com.keyhold.kms.customkeystoreconnection.JsonType.Undeclared;
+import com.keyhold.kms.customkeystoreconnection.protocol.JsonType.Undeclared;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import java.io.ByteArrayInputStream;
@@ -32,23 +32,23 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
  * and written with org.json rather than a data-binding library: a handler starts cold on most invocations, and binding
  * costs more start-up time than the whole protocol is worth (guides/PERFORMANCE.md).
  */
-final class Protocol {
+public final class Protocol {
     private static final String COMPRESSED = "__COMPRESSED__";
     private static final String COMPRESSION_METHOD = "__COMPRESSION_METHOD__";
     private static final String GZIP_BASE64 = "gzip_base64";
     private static final Set<Action> VALIDATED = Set.of(Action.CREATE, Action.UPDATE);
 
     /** One request, as the wrapper and the handlers need it. */
-    record Invocation<M, C>(Action action, String resourceType, Credentials callerCredentials,
+    public record Invocation<M, C>(Action action, String resourceType, Credentials callerCredentials,
                             Credentials providerCredentials, String providerLogGroupName, C callbackContext,
                             ResourceHandlerRequest<M> request) {
         /** CloudFormation sends no callback context with the first invocation of an operation. */
-        boolean first() {
+        public boolean first() {
             return callbackContext == null;
         }
 
         /** The first invocation of a CREATE or UPDATE, whose desired state the plugin's wrapper validates. */
-        boolean validated() {
+        public boolean validated() {
             return first() && VALIDATED.contains(action);
         }
     }
@@ -60,7 +60,7 @@ final class Protocol {
      * The request as a JSON object, unpacked when CloudFormation sent it compressed (it does so for large payloads:
      * {@code {"__COMPRESSED__": <base64 of gzip>, "__COMPRESSION_METHOD__": "gzip_base64"}}).
      */
-    static JSONObject parse(final byte[] input) {
+    public static JSONObject parse(final byte[] input) {
         final JSONObject root = object(new String(input, StandardCharsets.UTF_8));
         if (!root.has(COMPRESSED)) {
             return root;
@@ -93,7 +93,7 @@ final class Protocol {
      * renamed, and refusing it would leave READ, drift detection, UPDATE and DELETE failing (stacks stuck in
      * DELETE_FAILED or UPDATE_ROLLBACK_FAILED).
      */
-    static <M, C> Invocation<M, C> invocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
+    public static <M, C> Invocation<M, C> invocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject data = root.optJSONObject("requestData");
         if (data == null) {
             throw invalid("The request has no requestData object.");
@@ -135,12 +135,12 @@ final class Protocol {
     }
 
     /** The Region's partition (aws, aws-cn, aws-us-gov, aws-iso...), from the SDK's metadata as the plugin takes it. */
-    static String partition(final String region) {
+    public static String partition(final String region) {
         return PartitionMetadata.of(Region.of(region)).id();
     }
 
     /** The contract tests' payload: {@code credentials}, {@code action}, {@code request}, {@code callbackContext}. */
-    static <M, C> Invocation<M, C> testInvocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
+    public static <M, C> Invocation<M, C> testInvocation(final JSONObject root, final ResourceTypeBinding<M, C> type) {
         final JSONObject request = optObject(root, "request");
         if (request == null) {
             throw invalid("The test payload has no request object.");
@@ -173,7 +173,7 @@ final class Protocol {
      * the plugin's wrapper does, since the next invocation needs the whole model. Members come in the order the
      * plugin's wrapper wrote them (status first), which keeps logs and the executable's output readable.
      */
-    static <M, C> String response(final ProgressEvent<M, C> event, final ResourceTypeBinding<M, C> type,
+    public static <M, C> String response(final ProgressEvent<M, C> event, final ResourceTypeBinding<M, C> type,
                                   final List<List<String>> writeOnly) {
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", event.getStatus().name());
@@ -209,7 +209,7 @@ final class Protocol {
      * Removes the member a path of property names leads to, at any depth; {@code *} steps into every element of an
      * array. A path that leads nowhere in this model (an unset property, a value of another shape) removes nothing.
      */
-    static void remove(final Object node, final List<String> path) {
+    public static void remove(final Object node, final List<String> path) {
         if (path.isEmpty()) {
             return;
         }
@@ -247,7 +247,7 @@ final class Protocol {
      *
      * @throws IllegalStateException for a pointer outside {@code /properties}: the schema itself is wrong
      */
-    static List<String> propertyPath(final String pointer) {
+    public static List<String> propertyPath(final String pointer) {
         final String prefix = "/properties/";
         if (!pointer.startsWith(prefix) || pointer.length() == prefix.length()) {
             throw new IllegalStateException("schema pointer " + pointer + " does not name a property");

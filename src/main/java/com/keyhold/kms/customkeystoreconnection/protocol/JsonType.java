@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
@@ -14,7 +14,7 @@ import org.json.JSONArray;
  *
  * @param <V> the Java type of the value
  */
-interface JsonType<V> {
+public interface JsonType<V> {
     /** Whether a name the schema does not declare is refused or ignored (nested objects follow their parent). */
     enum Undeclared {
         REFUSE, IGNORE

@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +56,7 @@ public final class TempDirectoryGuard {
     }
 
     /** The directory a scrub empties; empty for a guard that never scrubs. */
-    Optional<Path> directory() {
+    public Optional<Path> directory() {
         return Optional.ofNullable(root);
     }
 

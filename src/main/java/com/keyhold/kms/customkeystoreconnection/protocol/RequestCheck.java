@@ -1,10 +1,10 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import java.util.List;
 import org.json.JSONObject;
 
 /** The request members the protocol and every handler rely on, whatever the resource type. */
-final class RequestCheck {
+public final class RequestCheck {
     private static final String STACK_ID_TAG = "aws:cloudformation:stack-id";
     private static final List<String> CREDENTIALS = List.of("accessKeyId", "secretAccessKey", "sessionToken");
     private static final String CALLER_CREDENTIALS = "the caller's temporary credentials: accessKeyId, "
@@ -28,7 +28,7 @@ final class RequestCheck {
      * {@code cfn invoke} leave it out entirely, and so does Cloud Control API, which has no stack (its maintainers: the
      * field "is purely a CloudFormation concept"). Those keep working without a stack id (guides/OPERATIONS.md).
      */
-    static String missingMember(final JSONObject request) {
+    public static String missingMember(final JSONObject request) {
         String problem = problem(request, "", "region", "the Region of the operation, for example us-east-1");
         if (problem == null) {
             problem = problem(request, "", "awsAccountId", "the 12-digit id of the account the operation runs in");

@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.SdkHttpClient;

@@ -1,7 +1,7 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.keyhold.kms.customkeystoreconnection.Protocol.Invocation;
+import com.keyhold.kms.customkeystoreconnection.protocol.Protocol.Invocation;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
@@ -45,7 +45,7 @@ import software.amazon.cloudformation.resource.exceptions.ValidationException;
  * @param <M> the model class
  * @param <C> the callback context class
  */
-final class TypeEntryPoints<M, C> {
+public final class TypeEntryPoints<M, C> {
     private static final Set<Action> MUTATING = Set.of(Action.CREATE, Action.UPDATE, Action.DELETE);
     /** Stack frames logged with an unexpected error: enough to find the defect, not a StackOverflowError's 1024. */
     private static final int LOGGED_FRAMES = 25;
@@ -56,19 +56,19 @@ final class TypeEntryPoints<M, C> {
     private JSONObject resourceSchema;
     private List<List<String>> writeOnlyPaths;
 
-    TypeEntryPoints(final ResourceTypeBinding<M, C> type, final TempDirectoryGuard tempDirectoryGuard) {
+    public TypeEntryPoints(final ResourceTypeBinding<M, C> type, final TempDirectoryGuard tempDirectoryGuard) {
         this.type = type;
         this.tempDirectoryGuard = tempDirectoryGuard;
     }
 
-    void handleRequest(final InputStream input, final OutputStream output, final Context context)
+    public void handleRequest(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
         final LogPublisher platform = new LambdaLogPublisher(context.getLogger());
         write(output, process(input, platform), logger(platform));
     }
 
     /** Runs one handler as the CloudFormation CLI's contract tests do: no schema check, the payload's credentials. */
-    void testEntrypoint(final InputStream input, final OutputStream output, final Context context)
+    public void testEntrypoint(final InputStream input, final OutputStream output, final Context context)
         throws IOException {
         final LoggerProxy logger = logger(new LambdaLogPublisher(context.getLogger()));
         ProgressEvent<M, C> response;
@@ -296,7 +296,7 @@ final class TypeEntryPoints<M, C> {
     }
 
     /** A failure as CloudFormation reads it: its kind is the protocol's error code. */
-    static <M, C> ProgressEvent<M, C> failed(final M model, final C context, final Failure failure) {
+    public static <M, C> ProgressEvent<M, C> failed(final M model, final C context, final Failure failure) {
         return ProgressEvent.failed(model, context, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
     }
 }

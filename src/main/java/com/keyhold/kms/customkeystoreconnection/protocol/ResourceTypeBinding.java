@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,16 +26,16 @@ import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
  * @param <M>        the model class
  * @param <C>        the callback context class
  */
-record ResourceTypeBinding<M, C>(String typeName, Supplier<JSONObject> schema, ModelCodec<M> models,
+public record ResourceTypeBinding<M, C>(String typeName, Supplier<JSONObject> schema, ModelCodec<M> models,
                                  ContextCodec<C> contexts, Function<JSONObject, String> inputCheck,
                                  Map<Action, ActionHandler<M, C>> handlers) {
-    ResourceTypeBinding {
+    public ResourceTypeBinding {
         handlers = new EnumMap<>(handlers);
     }
 
     /** One action's handler, as the plugin's generated {@code BaseHandler} declares it. */
     @FunctionalInterface
-    interface ActionHandler<M, C> {
+    public interface ActionHandler<M, C> {
         ProgressEvent<M, C> handleRequest(AmazonWebServicesClientProxy proxy, ResourceHandlerRequest<M> request,
                                           C callbackContext, Logger logger);
     }

@@ -1,0 +1,92 @@
+package com.keyhold.kms.customkeystore;
+
+import com.keyhold.kms.customkeystoreconnection.core.KeyStoreUpdatePlanner.Phase;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
+import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.util.List;
+
+/**
+ * What survives between invocations of one operation of the key store type: how far it got, so that no call is
+ * repeated. Never a secret: the password and the XKS credential travel only in the model CloudFormation sends.
+ */
+public class CallbackContext {
+    /** CREATE: the id CreateCustomKeyStore returned; set once the call succeeded, so it is never made twice. */
+    private String createdId;
+    /** UPDATE: how far the update got (KeyStoreUpdatePlanner's table). */
+    private Phase phase;
+    /** UPDATE: the properties the update changes (StoreProperty names), decided before its first call. */
+    private List<StoreProperty> changed;
+    /** UPDATE: the connection state the dance comes back to, decided once before its first call. */
+    private TargetState comeBackTo;
+    /** DELETE: the key check passed and the ownership record names no other stack. */
+    private boolean deleteChecked;
+    /** The wait of the current step (the connection type's Progress: poll schedule, describe lag, retries). */
+    private Progress progress;
+    private int nextPollSeconds;
+    private String statusMessage;
+
+    public String getCreatedId() {
+        return createdId;
+    }
+
+    public void setCreatedId(final String createdId) {
+        this.createdId = createdId;
+    }
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(final Phase phase) {
+        this.phase = phase;
+    }
+
+    public List<StoreProperty> getChanged() {
+        return changed;
+    }
+
+    public void setChanged(final List<StoreProperty> changed) {
+        this.changed = changed;
+    }
+
+    public TargetState getComeBackTo() {
+        return comeBackTo;
+    }
+
+    public void setComeBackTo(final TargetState comeBackTo) {
+        this.comeBackTo = comeBackTo;
+    }
+
+    public boolean isDeleteChecked() {
+        return deleteChecked;
+    }
+
+    public void setDeleteChecked(final boolean deleteChecked) {
+        this.deleteChecked = deleteChecked;
+    }
+
+    public Progress getProgress() {
+        return progress;
+    }
+
+    public void setProgress(final Progress progress) {
+        this.progress = progress;
+    }
+
+    public int getNextPollSeconds() {
+        return nextPollSeconds;
+    }
+
+    public void setNextPollSeconds(final int nextPollSeconds) {
+        this.nextPollSeconds = nextPollSeconds;
+    }
+
+    public String getStatusMessage() {
+        return statusMessage;
+    }
+
+    public void setStatusMessage(final String statusMessage) {
+        this.statusMessage = statusMessage;
+    }
+}

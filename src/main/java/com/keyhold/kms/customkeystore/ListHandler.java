@@ -1,0 +1,34 @@
+package com.keyhold.kms.customkeystore;
+
+import java.util.List;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresResponse;
+import software.amazon.cloudformation.proxy.OperationStatus;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+
+/** Every custom key store of the account and Region, one DescribeCustomKeyStores page per request. */
+public class ListHandler extends StoreHandler {
+    public ListHandler(final HandlerConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected boolean requiresModel() {
+        return false;
+    }
+
+    @Override
+    protected boolean retriesByCallingBack() {
+        return false;
+    }
+
+    @Override
+    protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
+        final DescribeCustomKeyStoresResponse page = call(session, "DescribeCustomKeyStores",
+            () -> session.admin.list(session.request.getNextToken(), null));
+        final List<ResourceModel> models = page.customKeyStores().stream()
+            .map(entry -> KeyStoreModels.read(entry, null)).toList();
+        return ProgressEvent.<ResourceModel, CallbackContext>builder().resourceModels(models)
+            .nextToken(Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null)
+            .status(OperationStatus.SUCCESS).build();
+    }
+}

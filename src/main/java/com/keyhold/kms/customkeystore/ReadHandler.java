@@ -1,0 +1,31 @@
+package com.keyhold.kms.customkeystore;
+
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+
+/**
+ * DescribeCustomKeyStores by id: any key store of the account, so that resource import can adopt existing ones.
+ * NotFound when it is gone.
+ */
+public class ReadHandler extends StoreHandler {
+    public ReadHandler(final HandlerConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected boolean retriesByCallingBack() {
+        return false;
+    }
+
+    @Override
+    protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
+        if (session.id() == null) {
+            throw new KeyholdFailureException(FailureKind.InvalidRequest, "READ needs CustomKeyStoreId.");
+        }
+        return describe(session).map(entry -> ProgressEvent.<ResourceModel, CallbackContext>defaultSuccessHandler(
+            KeyStoreModels.read(entry, session.model)))
+            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound, String.format("%s: KMS has no "
+                + "custom key store with this id in %s.", session.id(), session.region())));
+    }
+}

@@ -1,0 +1,226 @@
+package com.keyhold.kms.customkeystore;
+
+import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStoreAdmin;
+import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
+import com.keyhold.kms.customkeystoreconnection.aws.SsmOwnership;
+import com.keyhold.kms.customkeystoreconnection.core.Attempt;
+import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
+import com.keyhold.kms.customkeystoreconnection.core.Failure;
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyStoreErrorGuide;
+import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
+import com.keyhold.kms.customkeystoreconnection.core.StepResult;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.cloudformation.proxy.AmazonWebServicesClientProxy;
+import software.amazon.cloudformation.proxy.HandlerErrorCode;
+import software.amazon.cloudformation.proxy.Logger;
+import software.amazon.cloudformation.proxy.ProgressEvent;
+import software.amazon.cloudformation.proxy.ProxyClient;
+import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
+
+/**
+ * What the key store type's handlers share: the adapters of one invocation, error translation with the key store
+ * rules (KeyStoreErrorGuide), retrying transient errors by calling back, and waiting on a connection state with the
+ * connection type's {@link com.keyhold.kms.customkeystoreconnection.core.Transition}.
+ */
+abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<ResourceModel, CallbackContext> {
+    protected final HandlerConfig config;
+
+    protected StoreHandler(final HandlerConfig config) {
+        this.config = config;
+    }
+
+    /** One invocation's request and the adapters built for it. */
+    protected static final class Session {
+        final ResourceHandlerRequest<ResourceModel> request;
+        final ResourceModel model;
+        final CallbackContext context;
+        final Logger logger;
+        final KmsKeyStoreAdmin admin;
+        final KeyStorePort keyStores;
+        final OwnershipPort ownership;
+
+        Session(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model,
+                final CallbackContext context, final Logger logger, final ProxyClient<KmsClient> kms,
+                final ProxyClient<SsmClient> ssm) {
+            this.request = request;
+            this.model = model;
+            this.context = context;
+            this.logger = logger;
+            this.admin = new KmsKeyStoreAdmin(kms::client, kms::injectCredentialsAndInvokeV2);
+            this.keyStores = new KmsKeyStores(kms::client, kms::injectCredentialsAndInvokeV2);
+            this.ownership = new SsmOwnership(ssm::client, ssm::injectCredentialsAndInvokeV2);
+        }
+
+        String id() {
+            return model == null ? null : model.getCustomKeyStoreId();
+        }
+
+        String region() {
+            return request.getRegion();
+        }
+
+        void log(final String line) {
+            if (logger != null) {
+                logger.log(line);
+            }
+        }
+    }
+
+    /** Ends this invocation with a call back after a delay: a transient error, or a wait. */
+    protected static final class CallBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int delaySeconds;
+
+        CallBack(final int delaySeconds, final String message) {
+            super(message, null, false, false);
+            this.delaySeconds = delaySeconds;
+        }
+    }
+
+    @Override
+    public final ProgressEvent<ResourceModel, CallbackContext> handleRequest(
+        final AmazonWebServicesClientProxy proxy, final ResourceHandlerRequest<ResourceModel> request,
+        final CallbackContext callbackContext, final Logger logger) {
+        final CallbackContext context = callbackContext == null ? new CallbackContext() : callbackContext;
+        final ResourceModel model = request.getDesiredResourceState();
+        try {
+            if (model == null && requiresModel()) {
+                throw new KeyholdFailureException(FailureKind.InvalidRequest,
+                    "The request carries no resource properties.");
+            }
+            if (proxy == null) {
+                throw new KeyholdFailureException(FailureKind.InternalFailure, "The request carries no caller "
+                    + "credentials, so the handler cannot call AWS. CloudFormation always sends them; a local runner "
+                    + "must put callerCredentials in requestData.");
+            }
+            final String region = request.getRegion();
+            final Session session = new Session(request, model, context, logger,
+                proxy.newProxy(() -> config.clients().kms(region)), proxy.newProxy(() -> config.clients().ssm(region)));
+            return handle(session);
+        } catch (CallBack wait) {
+            final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
+                wait.delaySeconds, model);
+            event.setMessage(wait.getMessage());
+            if (logger != null) {
+                logger.log(wait.getMessage());
+            }
+            return event;
+        } catch (KeyholdFailureException e) {
+            return failed(model, context, e.failure());
+        }
+    }
+
+    /** LIST is the one action CloudFormation may send without resource properties. */
+    protected boolean requiresModel() {
+        return true;
+    }
+
+    protected abstract ProgressEvent<ResourceModel, CallbackContext> handle(Session session);
+
+    /** Whether a transient error calls back (mutating actions) or fails at once (READ and LIST answer at once). */
+    protected boolean retriesByCallingBack() {
+        return true;
+    }
+
+    /**
+     * Runs one KMS or SSM call. A transient error calls back after the retry policy's delay (counted in the
+     * operation's progress) while retries remain; any other error fails with the operator's message.
+     */
+    protected <T> T call(final Session session, final String operation, final Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (KeyholdFailureException | CallBack e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translated(session, operation, e);
+        }
+    }
+
+    /** What a failed call becomes: a call back for a transient error while retries remain, else the operator's failure. */
+    protected RuntimeException translated(final Session session, final String operation, final RuntimeException error) {
+        final ErrorTranslator.Translation translation = errors(session.model).translate(error,
+            new Attempt(operation, session.id(), session.region(),
+                session.model == null ? null : session.model.getCloudHsmClusterId()));
+        if (translation.retryable() && retriesByCallingBack()) {
+            final int failures = progress(session, null).recordTransientFailure();
+            if (!config.retries().exhausted(failures)) {
+                final int delay = config.retries().delaySeconds(failures);
+                return new CallBack(delay, String.format("%s: %s hit %s; retrying in %ds (attempt %d of %d)",
+                    session.id() == null ? ResourceModel.TYPE_NAME : session.id(), operation, translation.kind(),
+                    delay, failures, config.retries().maxAttempts()));
+            }
+        }
+        return new KeyholdFailureException(translation.failure());
+    }
+
+    protected void run(final Session session, final String operation, final Runnable call) {
+        call(session, operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** The shared translator with the key store rules, naming what the model names. */
+    static ErrorTranslator errors(final ResourceModel model) {
+        final KeyStoreErrorGuide.Context context = model == null
+            ? new KeyStoreErrorGuide.Context(null, null, null, null, null, null)
+            : new KeyStoreErrorGuide.Context(model.getCustomKeyStoreName(), model.getCloudHsmClusterId(),
+                model.getXksProxyUriEndpoint(), model.getXksProxyUriPath(), model.getXksProxyVpcEndpointServiceName(),
+                null);
+        return new ErrorTranslator().extend(KeyStoreErrorGuide.rules(context));
+    }
+
+    /** The operation's progress toward {@code target}, started now unless it already heads there. */
+    protected Progress progress(final Session session, final TargetState target) {
+        final CallbackContext context = session.context;
+        if (context.getProgress() == null || target != null && context.getProgress().getTarget() != target) {
+            context.setProgress(Progress.start(target == null ? TargetState.DISCONNECTED : target,
+                config.clock().instant()));
+        }
+        return context.getProgress();
+    }
+
+    /**
+     * One step toward a connection state with the connection type's stabilization: describe, decide, at most one
+     * Connect or Disconnect. Returns when the key store is there; calls back while it is on its way.
+     *
+     * @param onFailure turns the transition's failure into this operation's message
+     */
+    protected void stepToward(final Session session, final TargetState target,
+                              final java.util.function.UnaryOperator<Failure> onFailure) {
+        final StepResult step = config.transition().step(session.keyStores, session.id(), session.region(),
+            progress(session, target));
+        switch (step.kind()) {
+            case DONE:
+                return;
+            case POLL:
+                throw new CallBack(step.delaySeconds(), step.message());
+            default:
+                throw new KeyholdFailureException(onFailure.apply(step.failure()));
+        }
+    }
+
+    /** The key store as KMS reports it, or empty when it is gone. */
+    protected java.util.Optional<CustomKeyStoresListEntry> describe(final Session session) {
+        return call(session, "DescribeCustomKeyStores", () -> session.admin.describe(session.id()));
+    }
+
+    protected static ProgressEvent<ResourceModel, CallbackContext> failed(final ResourceModel model,
+                                                                         final CallbackContext context,
+                                                                         final Failure failure) {
+        if (failure.kind() == FailureKind.AlreadyExists) {
+            // No model: CloudFormation would otherwise roll back by deleting a key store that is not this stack's.
+            return ProgressEvent.failed(null, null, HandlerErrorCode.AlreadyExists, failure.message());
+        }
+        return ProgressEvent.failed(model, context, HandlerErrorCode.valueOf(failure.kind().name()), failure.message());
+    }
+}

@@ -1,0 +1,95 @@
+package com.keyhold.kms.customkeystoreconnection.aws;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.CreateCustomKeyStoreRequest;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
+import software.amazon.awssdk.services.kms.model.DeleteCustomKeyStoreRequest;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresRequest;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresResponse;
+import software.amazon.awssdk.services.kms.model.DescribeKeyRequest;
+import software.amazon.awssdk.services.kms.model.KeyListEntry;
+import software.amazon.awssdk.services.kms.model.ListKeysRequest;
+import software.amazon.awssdk.services.kms.model.ListKeysResponse;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
+import software.amazon.awssdk.services.kms.model.UpdateCustomKeyStoreRequest;
+
+/**
+ * The key store type's KMS calls: a key store's configuration (create, update, delete, describe, list) and the keys
+ * it holds. The client is built on first use, like {@link KmsKeyStores}. Requests carrying secrets are built by the
+ * caller and passed through unchanged; nothing here logs or keeps them.
+ */
+public final class KmsKeyStoreAdmin {
+    /** ListKeys' largest page. */
+    static final int KEYS_PAGE = 1000;
+
+    private final Supplier<KmsClient> kms;
+    private final AwsInvoker invoker;
+
+    public KmsKeyStoreAdmin(final Supplier<KmsClient> kms, final AwsInvoker invoker) {
+        this.kms = kms;
+        this.invoker = invoker;
+    }
+
+    /** CreateCustomKeyStore; returns the new key store's id. */
+    public String create(final CreateCustomKeyStoreRequest request) {
+        return invoker.invoke(request, call -> kms.get().createCustomKeyStore(call)).customKeyStoreId();
+    }
+
+    public void update(final UpdateCustomKeyStoreRequest request) {
+        invoker.invoke(request, call -> kms.get().updateCustomKeyStore(call));
+    }
+
+    public void delete(final String customKeyStoreId) {
+        invoker.invoke(DeleteCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+            call -> kms.get().deleteCustomKeyStore(call));
+    }
+
+    /** The key store as KMS reports it; empty when KMS knows no key store of that id. */
+    public Optional<CustomKeyStoresListEntry> describe(final String customKeyStoreId) {
+        try {
+            return invoker.invoke(DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+                call -> kms.get().describeCustomKeyStores(call)).customKeyStores().stream().findFirst();
+        } catch (CustomKeyStoreNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One page of the account's key stores in this Region. */
+    public DescribeCustomKeyStoresResponse list(final String nextToken, final Integer limit) {
+        return invoker.invoke(DescribeCustomKeyStoresRequest.builder().marker(nextToken).limit(limit).build(),
+            call -> kms.get().describeCustomKeyStores(call));
+    }
+
+    /**
+     * The KMS keys in the key store, keys pending deletion included (they count until their waiting period ends):
+     * every key of the account and Region described once. KMS has no filter by key store.
+     */
+    public int keyCount(final String customKeyStoreId) {
+        int count = 0;
+        String marker = null;
+        do {
+            final ListKeysResponse page = invoker.invoke(ListKeysRequest.builder().limit(KEYS_PAGE).marker(marker)
+                .build(), call -> kms.get().listKeys(call));
+            for (KeyListEntry key : page.keys()) {
+                if (customKeyStoreId.equals(customKeyStoreOf(key.keyId()))) {
+                    count++;
+                }
+            }
+            marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
+        } while (marker != null);
+        return count;
+    }
+
+    private String customKeyStoreOf(final String keyId) {
+        try {
+            return invoker.invoke(DescribeKeyRequest.builder().keyId(keyId).build(),
+                call -> kms.get().describeKey(call)).keyMetadata().customKeyStoreId();
+        } catch (NotFoundException e) {
+            // Deleted between ListKeys and DescribeKey: it holds nothing any more.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package com.keyhold.kms.customkeystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.keyhold.kms.customkeystoreconnection.WrapperDriver;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.RequestLog;
+import com.keyhold.kms.customkeystoreconnection.testsupport.EmulatorClients;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Permissions proved, not listed: each handler, driven through its widest path, calls exactly the actions its
+ * handler permissions in custom-key-store/schema.json name (KMS and SSM operations map one to one onto actions).
+ */
+class StorePermissionsTest extends StoreTestBase {
+
+    private static Set<String> permissions(final String action) throws IOException {
+        final JSONObject schema = new JSONObject(Files.readString(Path.of("custom-key-store", "schema.json")));
+        final Set<String> permissions = new TreeSet<>();
+        schema.getJSONObject("handlers").getJSONObject(action).getJSONArray("permissions")
+            .forEach(p -> permissions.add(p.toString()));
+        return permissions;
+    }
+
+    private Set<String> calledSinceCleared() {
+        return emulator.requestLog().entries().stream().map(RequestLog.Entry::operation)
+            .map(op -> (Set.of("GetParameter", "PutParameter", "DeleteParameter", "GetParametersByPath").contains(op)
+                ? "ssm:" : "kms:") + op).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void everyHandlerCallsExactlyItsPermissions() throws IOException {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        emulator.requestLog().clear();
+        final String id = create(v1);
+        assertThat(calledSinceCleared()).isEqualTo(permissions("create"));
+
+        emulator.requestLog().clear();
+        driver.run("READ", with(v1, id), null);
+        assertThat(calledSinceCleared()).isEqualTo(permissions("read"));
+
+        emulator.requestLog().clear();
+        driver.run("LIST", null, null);
+        assertThat(calledSinceCleared()).isEqualTo(permissions("list"));
+
+        final WrapperDriver connection = new WrapperDriver(clock, EmulatorClients.at(emulator.endpoint()))
+            .as(WrapperDriver.STACK_ID, "Connection");
+        connection.run("CREATE", Map.of("CustomKeyStoreId", id, "ConnectionState", "CONNECTED"), null);
+        emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        emulator.requestLog().clear();
+        final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
+        assertThat(driver.run("UPDATE", with(v2, id), with(v1, id)).path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(calledSinceCleared()).isEqualTo(permissions("update"));
+
+        // A key elsewhere in the account, so that delete's count describes one.
+        final Map<String, Object> other = hsm("other-hsm", PASSWORD, null);
+        other.put("CloudHsmClusterId", "cluster-765432abcdefg");
+        emulator.keyCount(create(other), 1);
+        emulator.requestLog().clear();
+        assertThat(driver.run("DELETE", with(v2, id), null).path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(calledSinceCleared()).isEqualTo(permissions("delete"));
+
+        final Set<String> union = new HashSet<>();
+        for (String action : new String[] {"create", "read", "update", "delete", "list"}) {
+            union.addAll(permissions(action));
+        }
+        assertThat(Files.readString(Path.of("custom-key-store", "resource-role.yaml")))
+            .as("the execution role allows every permission").contains(union.stream().map(p -> "\"" + p + "\"")
+                .toList());
+    }
+}
