@@ -3,7 +3,9 @@ package com.keyhold.kms.customkeystoreconnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
+import com.keyhold.kms.customkeystoreconnection.testsupport.TemporarySystemProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,17 +21,27 @@ class ExecutableMainTest {
             driver.request("READ", Map.of("CustomKeyStoreId", "Production store"), null));
         final PrintStream original = System.out;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            HandlerWrapperExecutable.main(new String[] {request});
-        } finally {
-            System.setOut(original);
+        // Production wiring reads its endpoints from the SDK's settings: an emulator on loopback, so a regression
+        // that lets the bad id through reaches the emulator's log instead of AWS. main() moves java.io.tmpdir to a
+        // private directory, as it should in its own process; this JVM gets it back.
+        try (KmsEmulator emulator = KmsEmulator.builder().build().start();
+             TemporarySystemProperties properties = TemporarySystemProperties
+                 .set(Map.of("aws.endpointUrl", emulator.endpoint().toString())).keep("java.io.tmpdir")) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                HandlerWrapperExecutable.main(new String[] {request});
+            } finally {
+                System.setOut(original);
+            }
+            assertThat(emulator.requestLog().entries()).as("validation answers before any AWS call").isEmpty();
         }
         final String printed = captured.toString(StandardCharsets.UTF_8).trim();
-        final String body = printed.substring(printed.indexOf(HandlerWrapperExecutable.START)
-            + HandlerWrapperExecutable.START.length(), printed.indexOf(HandlerWrapperExecutable.END));
-        final JsonNode response = WrapperDriver.JSON.readTree(body);
+        assertThat(printed).startsWith(HandlerWrapperExecutable.START).endsWith(HandlerWrapperExecutable.END);
+        final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(HandlerWrapperExecutable.START.length(),
+            printed.length() - HandlerWrapperExecutable.END.length()));
+        assertThat(response.path("status").asText()).isEqualTo("FAILED");
         assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(response.path("message").asText()).contains("Production store");
     }
 
     @Test

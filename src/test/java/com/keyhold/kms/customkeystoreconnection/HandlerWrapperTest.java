@@ -194,8 +194,10 @@ class HandlerWrapperTest {
         final Map<String, Object> props = props(XKS, "CONNECTED");
         props.put("ConnectionStateOnDelete", "DISCONNECTED");
         driver.run("CREATE", props, null);
-        driver.run("DELETE", Map.of("CustomKeyStoreId", XKS), null);
+        final JsonNode deleted = driver.run("DELETE", Map.of("CustomKeyStoreId", XKS), null);
+        assertThat(deleted.path("status").asText()).isEqualTo("SUCCESS");
         assertThat(kms.state(XKS)).isEqualTo(ConnectionStateType.DISCONNECTED);
+        assertThat(ssm.parameters()).isEmpty();
     }
 
     @Test

@@ -20,7 +20,8 @@ class InputCheckTest {
     void checksOnlyFirstInvocationsOfCreateAndUpdate() {
         final String bad = "\"requestData\": {\"resourceProperties\": {\"CustomKeyStoreId\": \"x\"}}";
         assertThat(problem("{\"action\": \"CREATE\", " + bad + "}")).contains("CustomKeyStoreId 'x'");
-        assertThat(problem("{\"action\": \"UPDATE\", \"callbackContext\": null, " + bad + "}")).isNotNull();
+        assertThat(problem("{\"action\": \"UPDATE\", \"callbackContext\": null, " + bad + "}"))
+            .contains("CustomKeyStoreId 'x'");
         assertThat(problem("{\"action\": \"CREATE\", \"callbackContext\": {}, " + bad + "}")).isNull();
         assertThat(problem("{\"action\": \"READ\", " + bad + "}")).isNull();
         assertThat(problem("{\"action\": \"LIST\"}")).isNull();
@@ -29,7 +30,8 @@ class InputCheckTest {
     @Test
     void mutatingRequestsNeedProperties() {
         assertThat(problem("{\"action\": \"DELETE\", \"requestData\": {}}")).contains("DELETE", "no resource properties");
-        assertThat(problem("{\"action\": \"CREATE\", \"requestData\": {\"resourceProperties\": null}}")).isNotNull();
+        assertThat(problem("{\"action\": \"CREATE\", \"requestData\": {\"resourceProperties\": null}}"))
+            .contains("CREATE", "no resource properties");
     }
 
     @Test

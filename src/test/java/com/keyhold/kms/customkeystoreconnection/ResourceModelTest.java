@@ -1,22 +1,40 @@
 package com.keyhold.kms.customkeystoreconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ResourceModelTest {
-    private static final List<BiFunction<ResourceModel.Builder, String, ResourceModel.Builder>> SETTERS = List.of(
-        ResourceModel.Builder::customKeyStoreId, ResourceModel.Builder::connectionState,
-        ResourceModel.Builder::connectionStateOnDelete, ResourceModel.Builder::customKeyStoreName,
-        ResourceModel.Builder::customKeyStoreType, ResourceModel.Builder::connectionErrorCode,
-        ResourceModel.Builder::observedConnectionState);
+    /** One row per property: its schema name and the three ways code reaches it. */
+    private record Property(String name, BiFunction<ResourceModel.Builder, String, ResourceModel.Builder> with,
+                            BiConsumer<ResourceModel, String> set, Function<ResourceModel, String> get) {
+    }
+
+    private static final List<Property> PROPERTIES = List.of(
+        new Property("CustomKeyStoreId", ResourceModel.Builder::customKeyStoreId,
+            ResourceModel::setCustomKeyStoreId, ResourceModel::getCustomKeyStoreId),
+        new Property("ConnectionState", ResourceModel.Builder::connectionState,
+            ResourceModel::setConnectionState, ResourceModel::getConnectionState),
+        new Property("ConnectionStateOnDelete", ResourceModel.Builder::connectionStateOnDelete,
+            ResourceModel::setConnectionStateOnDelete, ResourceModel::getConnectionStateOnDelete),
+        new Property("CustomKeyStoreName", ResourceModel.Builder::customKeyStoreName,
+            ResourceModel::setCustomKeyStoreName, ResourceModel::getCustomKeyStoreName),
+        new Property("CustomKeyStoreType", ResourceModel.Builder::customKeyStoreType,
+            ResourceModel::setCustomKeyStoreType, ResourceModel::getCustomKeyStoreType),
+        new Property("ConnectionErrorCode", ResourceModel.Builder::connectionErrorCode,
+            ResourceModel::setConnectionErrorCode, ResourceModel::getConnectionErrorCode),
+        new Property("ObservedConnectionState", ResourceModel.Builder::observedConnectionState,
+            ResourceModel::setObservedConnectionState, ResourceModel::getObservedConnectionState));
 
     private static ResourceModel full() {
         ResourceModel.Builder builder = ResourceModel.builder();
-        for (int i = 0; i < SETTERS.size(); i++) {
-            builder = SETTERS.get(i).apply(builder, "v" + i);
+        for (int i = 0; i < PROPERTIES.size(); i++) {
+            builder = PROPERTIES.get(i).with().apply(builder, "v" + i);
         }
         return builder.build();
     }
@@ -24,30 +42,37 @@ class ResourceModelTest {
     @Test
     void equalityDependsOnEveryProperty() {
         final ResourceModel model = full();
-        assertThat(model).isEqualTo(full()).hasSameHashCodeAs(full()).isEqualTo(model).isNotEqualTo("a string");
-        for (BiFunction<ResourceModel.Builder, String, ResourceModel.Builder> setter : SETTERS) {
-            final ResourceModel changed = setter.apply(model.toBuilder(), "other").build();
-            assertThat(changed).isNotEqualTo(model);
-            assertThat(model).isNotEqualTo(changed);
+        assertThat(model).isEqualTo(full()).hasSameHashCodeAs(full()).isNotEqualTo("a string").isNotEqualTo(null);
+        assertThat(model.toBuilder().build()).as("toBuilder copies every property").isEqualTo(model).isNotSameAs(model);
+        for (Property property : PROPERTIES) {
+            final ResourceModel changed = property.with().apply(model.toBuilder(), "other").build();
+            assertThat(changed).as(property.name()).isNotEqualTo(model);
+            assertThat(model).as(property.name()).isNotEqualTo(changed);
         }
         assertThat(new ResourceModel()).isEqualTo(ResourceModel.builder().build());
     }
 
     @Test
-    void settersGettersAndToStringCoverEveryProperty() {
-        final ResourceModel model = new ResourceModel();
-        model.setCustomKeyStoreId("cks-1");
-        model.setConnectionState("CONNECTED");
-        model.setConnectionStateOnDelete("UNCHANGED");
-        model.setCustomKeyStoreName("n");
-        model.setCustomKeyStoreType("AWS_CLOUDHSM");
-        model.setConnectionErrorCode("USER_LOCKED_OUT");
-        model.setObservedConnectionState("FAILED");
-        assertThat(model.toBuilder().build()).isEqualTo(model);
-        assertThat(model.toString()).contains("CustomKeyStoreId=cks-1", "ConnectionState=CONNECTED",
-            "ConnectionStateOnDelete=UNCHANGED", "CustomKeyStoreName=n", "CustomKeyStoreType=AWS_CLOUDHSM",
-            "ConnectionErrorCode=USER_LOCKED_OUT", "ObservedConnectionState=FAILED");
-        assertThat(model.getConnectionErrorCode()).isEqualTo("USER_LOCKED_OUT");
+    void eachSetterBuilderMethodAndGetterReachesItsOwnPropertyOnly() {
+        for (Property property : PROPERTIES) {
+            final ResourceModel built = property.with().apply(ResourceModel.builder(), "value").build();
+            final ResourceModel set = new ResourceModel();
+            property.set().accept(set, "value");
+            assertThat(set).as(property.name() + ": setter and builder agree").isEqualTo(built);
+            for (Property other : PROPERTIES) {
+                assertThat(other.get().apply(built)).as(property.name() + " read through " + other.name())
+                    .isEqualTo(other == property ? "value" : null);
+            }
+            assertThat(built.toString()).contains(property.name() + "=value");
+        }
+    }
+
+    @Test
+    void aBuiltModelDoesNotChangeWhenItsBuilderGoesOn() {
+        final ResourceModel.Builder builder = ResourceModel.builder().customKeyStoreId("cks-1");
+        final ResourceModel first = builder.build();
+        builder.customKeyStoreId("cks-2");
+        assertThat(first.getCustomKeyStoreId()).isEqualTo("cks-1");
     }
 
     @Test
@@ -62,7 +87,6 @@ class ResourceModelTest {
     void aMissingSchemaIsReportedByName() {
         final BaseConfiguration broken = new BaseConfiguration("nowhere.json") {
         };
-        org.assertj.core.api.Assertions.assertThatThrownBy(broken::resourceSchemaJSONObject)
-            .hasMessageContaining("nowhere.json");
+        assertThatThrownBy(broken::resourceSchemaJSONObject).hasMessageContaining("nowhere.json");
     }
 }

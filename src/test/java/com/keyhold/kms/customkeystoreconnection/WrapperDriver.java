@@ -29,10 +29,11 @@ public final class WrapperDriver {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String STACK_ID =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-test/0a6e5e40-8a2b-11ee-b9d1-0242ac120002";
-    /** The machine's temporary directory, as it was before {@link #TMP} moved java.io.tmpdir to a private one. */
-    private static final Path SHARED_TMP = Path.of(System.getProperty("java.io.tmpdir"));
-    /** Guards the machine's temporary directory for every wrapper a test makes. */
-    private static final TempDirectoryGuard TMP = TempDirectoryGuard.privateDirectory();
+    /**
+     * The private directory every driver's wrapper scrubs. java.io.tmpdir is put back at once: the guard keeps its
+     * own directory, and no test may find the JVM's temporary directory moved by whichever test loaded this class.
+     */
+    private static final TempDirectoryGuard TMP = privateDirectoryLeavingTmpdirAlone();
 
     private final VirtualClock clock;
     private final RequestStreamHandler wrapper;
@@ -46,7 +47,11 @@ public final class WrapperDriver {
     }
 
     public WrapperDriver(final VirtualClock clock, final HandlerConfig config) {
-        this(clock, new HandlerWrapper(config, TMP), ResourceModel.TYPE_NAME);
+        this(clock, config, TMP);
+    }
+
+    public WrapperDriver(final VirtualClock clock, final HandlerConfig config, final TempDirectoryGuard guard) {
+        this(clock, new HandlerWrapper(config, guard), ResourceModel.TYPE_NAME);
     }
 
     /** Any resource type's wrapper: the key store type's too. */
@@ -56,14 +61,19 @@ public final class WrapperDriver {
         this.typeName = typeName;
     }
 
-    /** The machine's temporary directory, whichever test loaded this class first. */
-    public static Path sharedTemporaryDirectory() {
-        return SHARED_TMP;
-    }
-
     /** The temporary-directory guard every wrapper a test makes should use. */
     public static TempDirectoryGuard tmp() {
         return TMP;
+    }
+
+    /** A guard on a fresh private directory, with java.io.tmpdir as it was before. */
+    static TempDirectoryGuard privateDirectoryLeavingTmpdirAlone() {
+        final String before = System.getProperty("java.io.tmpdir");
+        try {
+            return TempDirectoryGuard.privateDirectory();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
     }
 
     /** Requests from this stack and logical id; a null stack id plays a caller outside any stack (Cloud Control). */

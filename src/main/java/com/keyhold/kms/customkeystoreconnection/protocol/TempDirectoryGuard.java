@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 
 /**
  * The wrapper deletes every file in java.io.tmpdir on each request, as the CloudFormation plugin's wrapper does, so
@@ -17,15 +18,20 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class TempDirectoryGuard {
     private static final String TMPDIR = "java.io.tmpdir";
 
-    private final boolean mayScrub;
+    /**
+     * The directory this guard empties, fixed when the guard is made: if anything moves java.io.tmpdir later (a test
+     * restoring it, a second guard), a scrub still touches only the directory it was made for. Null: never scrubs.
+     */
+    private final Path root;
 
-    private TempDirectoryGuard(final boolean mayScrub) {
-        this.mayScrub = mayScrub;
+    private TempDirectoryGuard(final Path root) {
+        this.root = root;
     }
 
     /** Inside Lambda, /tmp belongs to this function: scrub it as the plugin intends. Elsewhere, never. */
     public static TempDirectoryGuard forEnvironment() {
-        return new TempDirectoryGuard(System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null);
+        return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null ? new TempDirectoryGuard(currentTemporaryDirectory())
+            : never();
     }
 
     /**
@@ -34,11 +40,11 @@ public final class TempDirectoryGuard {
      */
     public static TempDirectoryGuard privateDirectory() {
         try {
-            final Path shared = Path.of(System.getProperty(TMPDIR));
+            final Path shared = currentTemporaryDirectory();
             final Path mine = Files.createTempDirectory(shared, "keyhold-handler-");
             mine.toFile().deleteOnExit();
             System.setProperty(TMPDIR, mine.toString());
-            return new TempDirectoryGuard(true);
+            return new TempDirectoryGuard(mine);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private temporary directory for the handler", e);
         }
@@ -46,15 +52,19 @@ public final class TempDirectoryGuard {
 
     /** Never scrubs: for hosts that cannot move java.io.tmpdir. */
     public static TempDirectoryGuard never() {
-        return new TempDirectoryGuard(false);
+        return new TempDirectoryGuard(null);
     }
 
-    /** Empties java.io.tmpdir (the directory itself stays), if this guard allows it. */
+    /** The directory a scrub empties; empty for a guard that never scrubs. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(root);
+    }
+
+    /** Empties this guard's directory (the directory itself stays), if this guard allows it. */
     public void scrub() throws IOException {
-        if (!mayScrub) {
+        if (root == null) {
             return;
         }
-        final Path root = Path.of(System.getProperty(TMPDIR));
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException {
@@ -73,5 +83,9 @@ public final class TempDirectoryGuard {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    private static Path currentTemporaryDirectory() {
+        return Path.of(System.getProperty(TMPDIR));
     }
 }

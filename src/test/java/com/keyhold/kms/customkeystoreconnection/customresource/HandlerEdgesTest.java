@@ -8,13 +8,17 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
+import com.keyhold.kms.customkeystoreconnection.testsupport.TemporarySystemProperties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.core.SdkBytes;
@@ -48,19 +52,38 @@ class HandlerEdgesTest {
 
     @Test
     void productionConstructorRefusesANonS3ResponseUrlBeforeAnyAwsCall() {
-        final CustomResourceHandler production = new CustomResourceHandler();
-        invoke(production, "{\"RequestType\": \"Create\", \"ResponseURL\": \"http://127.0.0.1:1/x\", "
-            + "\"RequestId\": \"r\", \"ResourceType\": \"Custom::KeyholdConnection\"}");
-        assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("only https is accepted"));
+        // The production wiring takes its endpoints from the SDK's settings: here an emulator on loopback, so a
+        // regression that calls AWS before checking the URL shows up in the emulator's log, not in a real account.
+        try (KmsEmulator emulator = KmsEmulator.builder().build().start();
+             TemporarySystemProperties aws = TemporarySystemProperties.set(Map.of(
+                 "aws.endpointUrl", emulator.endpoint().toString(),
+                 "aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE", "aws.secretAccessKey", "not-a-secret"))) {
+            final CustomResourceHandler production = new CustomResourceHandler();
+            invoke(production, "{\"RequestType\": \"Create\", \"ResponseURL\": \"http://127.0.0.1:1/x\", "
+                + "\"RequestId\": \"r\", \"ResourceType\": \"Custom::KeyholdConnection\", "
+                + "\"StackId\": \"arn:aws:cloudformation:us-east-1:123456789012:stack/a/b\", "
+                + "\"LogicalResourceId\": \"Conn\", \"ResourceProperties\": {\"CustomKeyStoreId\": "
+                + "\"cks-1234567890abcdef0\", \"ConnectionState\": \"CONNECTED\"}}");
+            assertThat(log).singleElement().satisfies(l -> assertThat(l).contains("only https is accepted"));
+            assertThat(emulator.requestLog().entries()).as("no AWS call before the URL check").isEmpty();
+        }
     }
 
     @Test
     void withoutAContextTheLogGoesToStandardOutput() {
         final CustomResourceHandler handler = new CustomResourceHandler(Clock.systemUTC(), null,
             (url, body, l) -> true, (arn, payload) -> { }, d -> { }, CustomResourceSettings.defaults());
-        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
-            new ByteArrayOutputStream(), null);
-        assertThat(log).isEmpty();
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            handler.handleRequest(new ByteArrayInputStream("not json".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+            .contains("not a CloudFormation custom resource event").endsWith(System.lineSeparator());
     }
 
     @Test
@@ -122,20 +145,5 @@ class HandlerEdgesTest {
             + "\"ConnectionState\": \"CONNECTED\"}}");
         assertThat(sent).as(String.join("\n", log)).singleElement().satisfies(body -> assertThat(body).contains("\"Status\":\"FAILED\"",
             "InternalFailure", "boom", "defect"));
-    }
-
-    @Test
-    void continuationBeanRoundTrips() {
-        final Continuation c = new Continuation();
-        c.setPhase(Continuation.PHASE_DRIVE);
-        c.setAttempts(3);
-        c.setStartedAtMillis(5);
-        c.setNextStepAtMillis(7);
-        c.setProgress(null);
-        assertThat(c.getPhase()).isEqualTo("DRIVE");
-        assertThat(c.getAttempts()).isEqualTo(3);
-        assertThat(c.getStartedAtMillis()).isEqualTo(5);
-        assertThat(c.getNextStepAtMillis()).isEqualTo(7);
-        assertThat(c.getProgress()).isNull();
     }
 }

@@ -53,6 +53,11 @@ class ResponseDeliveryTest {
         "http://bucket.s3.amazonaws.com/key",
         "https://example.com/key",
         "https://s3.amazonaws.com.evil.example/key",
+        // One foreign label after amazonaws.com: .co, .de and .com are domains anyone can register under.
+        "https://bucket.s3.amazonaws.com.co/key",
+        "https://bucket.s3.eu-west-1.amazonaws.com.de/key",
+        "https://s3.amazonaws.com.com/bucket/key",
+        "https://bucket.s3.cn-north-1.amazonaws.com.cn.co/key",
         "https://evil.example/s3.amazonaws.com/key",
         "https://s3.amazonaws.com@evil.example/key",
         "https://user@bucket.s3.amazonaws.com/key",

@@ -47,11 +47,12 @@ final class ResponseServer implements AutoCloseable {
     private final Deque<Integer> statuses = new ArrayDeque<>();
 
     ResponseServer() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(plainHttpOnLoopback());
+    }
+
+    /** Records what {@code server} (HTTP or HTTPS, not yet started) receives. */
+    ResponseServer(final HttpServer server) {
+        this.server = server;
         server.createContext("/", exchange -> {
             final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -66,6 +67,14 @@ final class ResponseServer implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    private static HttpServer plainHttpOnLoopback() {
+        try {
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The statuses the next requests get, in order; 200 after them. */

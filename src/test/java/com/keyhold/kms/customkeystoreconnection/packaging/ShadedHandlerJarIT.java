@@ -31,18 +31,21 @@ class ShadedHandlerJarIT {
     private static final String ID = "cks-1234567890abcdef0";
     private static final VirtualClock CLOCK = new VirtualClock();
     private static KmsEmulator emulator;
+    private static TelemetrySink telemetry;
     private static Path tmp;
 
     @BeforeAll
     static void start() throws IOException {
         emulator = KmsEmulator.builder().clock(CLOCK).connectSeconds(10).build().start();
         emulator.seedStore(StoreSpec.cloudHsm("shaded-jar").id(ID).state(ConnectionState.DISCONNECTED));
+        telemetry = new TelemetrySink();
         tmp = Files.createTempDirectory(Path.of("target"), "shaded-it-");
     }
 
     @AfterAll
     static void stop() {
         emulator.close();
+        telemetry.close();
     }
 
     private static ObjectNode request(final String action, final Map<String, String> properties,
@@ -79,10 +82,9 @@ class ShadedHandlerJarIT {
             .redirectError(stderr.toFile());
         builder.environment().put("AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString());
         builder.environment().put("AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString());
-        // The owner's metrics and logs (providerCredentials): the emulator refuses them, which still drives the
-        // CloudWatch and CloudWatch Logs clients through the jar.
-        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH", emulator.endpoint().toString());
-        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", emulator.endpoint().toString());
+        // The owner's metrics and logs (providerCredentials) go to a loopback stand-in that keeps what it was sent.
+        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH", telemetry.endpoint().toString());
+        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", telemetry.endpoint().toString());
         builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().remove("AWS_LAMBDA_FUNCTION_NAME");
         final Process process = builder.start();
@@ -139,7 +141,12 @@ class ShadedHandlerJarIT {
         provider.put("sessionToken", "token");
         ((ObjectNode) request.get("requestData")).put("providerLogGroupName", "keyhold-provider-logs");
         assertThat(invoke(request).path("errorCode").asText()).isEqualTo("NotFound");
-        assertThat(Files.readString(tmp.resolve("stderr.txt"))).as("the publishers ran and met the emulator")
-            .containsIgnoringCase("cloudwatch");
+        final String published = Files.readString(tmp.resolve("stderr.txt"));
+        assertThat(telemetry.calls("PutMetricData")).as(telemetry.operations() + "\n" + published).isNotEmpty()
+            .allSatisfy(call -> assertThat(call.body()).contains("Keyhold/KMS/CustomKeyStoreConnection"))
+            .anySatisfy(call -> assertThat(call.body()).contains("HandlerInvocationCount", "READ"));
+        assertThat(telemetry.calls("PutLogEvents")).as(telemetry.operations() + "\n" + published).isNotEmpty()
+            .allSatisfy(call -> assertThat(call.body()).contains("keyhold-provider-logs"))
+            .anySatisfy(call -> assertThat(call.body()).contains("cks-00000000000000000"));
     }
 }
