@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints every CloudFormation template of the project with cfn-lint, with the Keyhold resource schema
-# supplied (--registry-schemas) so that the linter knows Keyhold::KMS::CustomKeyStoreConnection.
+# supplied (--registry-schemas) so that the linter knows both types: Keyhold::KMS::CustomKeyStoreConnection
+# (schema.json) and Keyhold::KMS::CustomKeyStore (custom-key-store/schema.json).
 #
 #   bash .ci/lint-templates.sh            # from anywhere; exits non-zero on any cfn-lint error
 #   bash .ci/lint-templates.sh FILE...    # lint only these templates
@@ -98,7 +99,7 @@ probe.load_registry_schemas(schemas_dir)
 type_name = next(iter(probe._registry_schemas))
 if not list(probe.get_resource_schemas_by_regions(type_name, ["us-east-1"])):
     print(f"lint-templates: this cfn-lint ignores registry schemas in property checks; "
-          f"validating {type_name} against its schema", file=sys.stderr)
+          f"validating {', '.join(probe._registry_schemas)} against their schemas", file=sys.stderr)
     original = ProviderSchemaManager.get_resource_schemas_by_regions
 
     def get_resource_schemas_by_regions(self, resource_type, regions):

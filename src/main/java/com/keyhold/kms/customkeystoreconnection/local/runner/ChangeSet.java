@@ -52,6 +52,11 @@ public final class ChangeSet {
         public String before;
         public String after;
         public String requiresRecreation;
+        /**
+         * A key store's in-place change only: yes when the update disconnects the key store for it (disconnect,
+         * update, reconnect), no when KMS changes it while connected; null for other types.
+         */
+        public String requiresDisconnect;
 
         public PropertyChange() {
         }

@@ -21,6 +21,9 @@ import java.util.function.Function;
  * Conditional when it depends on a resource that is itself added or replaced), and prints it as a table.
  */
 public final class ChangeSets {
+    /** How a secret's value is shown, as CloudFormation shows NoEcho parameters. */
+    static final String MASK = "****";
+
     private ChangeSets() {
     }
 
@@ -91,7 +94,14 @@ public final class ChangeSets {
             final boolean createOnly = schema != null && schema.createOnly().contains(name);
             final String recreation = !createOnly ? "Never"
                 : Intrinsics.isUnresolved(after) ? "Conditional" : "Always";
-            details.add(new PropertyChange(name, Json.compact(before), Intrinsics.display(after), recreation));
+            // A write-only value is a secret (often a NoEcho parameter's): the change set says that it changes, not to what.
+            final boolean secret = schema != null && schema.writeOnly().contains(name);
+            final PropertyChange detail = new PropertyChange(name, secret ? MASK : Json.compact(before),
+                secret ? MASK : Intrinsics.display(after), recreation);
+            if (KeyStoreDisconnects.TYPE.equals(old.type) && !createOnly) {
+                detail.requiresDisconnect = KeyStoreDisconnects.forProperty(name, old.properties, resolved);
+            }
+            details.add(detail);
         }
         if (details.isEmpty()) {
             return null;
@@ -124,7 +134,8 @@ public final class ChangeSets {
         for (Change c : cs.changes) {
             for (PropertyChange d : c.details) {
                 out.println("  " + c.logicalId + "." + d.name + ": " + d.before + " -> " + d.after
-                    + " (requires recreation: " + d.requiresRecreation + ")");
+                    + " (requires recreation: " + d.requiresRecreation
+                    + (d.requiresDisconnect != null ? "; requires disconnect: " + d.requiresDisconnect : "") + ")");
             }
         }
     }

@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KeyStoreType;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import java.io.IOException;
@@ -16,40 +18,45 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.OriginType;
 
 /**
- * {@code keyhold demo}: the whole loop on one machine in under a minute. Starts the emulator with a CloudHSM and an
- * external key store, deploys examples/maintenance-window.yaml, flips the CloudHSM key store to DISCONNECTED through
- * a change set, disconnects the other out of band and lets drift detection find it, and deletes the stack. Time is
- * compressed: the emulator's transitions last minutes of emulated time, waited for in a fraction of real time.
+ * {@code keyhold demo}: the whole story of both types on one machine in well under a minute. Deploys
+ * examples/key-stores.yaml (a CloudHSM and an external key store, each created by Keyhold::KMS::CustomKeyStore and
+ * connected by Keyhold::KMS::CustomKeyStoreConnection), renames one while connected, rotates the kmsuser password
+ * (disconnect, update, reconnect), finds drift after an out-of-band disconnect, and deletes the stack: refused while
+ * a key store holds a KMS key, done once the key's scheduled deletion has passed. The secrets come through NoEcho
+ * parameters. Time is compressed: the emulator's transitions last minutes of emulated time (and the key's waiting
+ * period 7 days), waited for in a fraction of real time.
  */
 public final class Demo {
     public static final String STACK = "keyhold-demo";
-    public static final String HSM = "cks-1234567890abcdef0";
-    public static final String XKS = "cks-0fedcba0987654321";
     /** Emulated durations, closer to KMS's than the emulator's defaults (a CloudHSM connect: up to 20 minutes). */
     static final Duration HSM_CONNECT = Duration.ofMinutes(8);
     static final Duration XKS_CONNECT = Duration.ofMinutes(2);
     static final Duration DISCONNECT = Duration.ofMinutes(1);
-    /** 200 times faster than real time: about 13 emulated minutes pass in a few seconds. */
+    /** 200 times faster than real time: the connects' minutes pass in a few seconds. */
     public static final double DEFAULT_TIME_SCALE = 0.005;
-    static final String TEMPLATE_PATH = "examples/maintenance-window.yaml";
-    private static final String SEED = """
-        {"stores": [
-          {"id": "cks-1234567890abcdef0", "name": "demo-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
-           "cloudHsmClusterId": "cluster-234567abcdefg"},
-          {"id": "cks-0fedcba0987654321", "name": "demo-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
-           "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
-                        "connectivity": "PUBLIC_ENDPOINT"}}
-        ]}
-        """;
+    static final String TEMPLATE_PATH = "examples/key-stores.yaml";
+    /** The template's default cluster, where the operator resets kmsuser's password. */
+    static final String CLUSTER = "cluster-234567abcdefg";
+    /** Demo secrets: given as NoEcho parameters, never printed (the demo's output is checked for them). */
+    static final String PASSWORD = "kmsPswd1";
+    static final String NEW_PASSWORD = "resetPw22";
+    static final String XKS_SECRET = "s3cretXksProxyKeyThatIsLongEnough0123456789+/=";
+    /** KMS's shortest waiting period before a key scheduled for deletion is deleted. */
+    static final int KEY_WAITING_DAYS = 7;
+    private static final String SEED = "{\"stores\": []}";
     static final String HELP = """
         Usage: keyhold demo [--time-scale <x>] [--state-dir <dir>]
 
-        Runs the whole loop against an in-process KMS + SSM emulator (never real AWS): starts it with a CloudHSM
-        and an external key store (both DISCONNECTED), deploys examples/maintenance-window.yaml (both CONNECTED),
-        creates and executes a change set that disconnects the CloudHSM key store, disconnects the external key
-        store out of band and shows drift detection finding it, then deletes the stack.
+        Runs the whole story against an in-process KMS + SSM emulator (never real AWS): deploys
+        examples/key-stores.yaml (a CloudHSM and an external key store with their connections, secrets through
+        NoEcho parameters), renames the external key store while connected (no disconnect), bumps the kmsuser
+        password version (disconnect, update, reconnect), disconnects the external key store out of band and
+        shows drift detection finding it, then deletes the stack: refused while the CloudHSM key store holds a
+        KMS key, done once the key's scheduled deletion has passed.
 
         Options:
           --time-scale <x>   share of each wait that is waited for real, 0 to 1 (default 0.005: 200x faster)
@@ -151,38 +158,67 @@ public final class Demo {
             out.println(time.note());
             out.println("In the emulator a CloudHSM connect takes " + minutes(HSM_CONNECT) + " (up to 20m in KMS), an "
                 + "external key store connect " + minutes(XKS_CONNECT) + ", a disconnect " + minutes(DISCONNECT) + ".");
-            out.println("Key stores at the start:");
+            out.println("The secrets are NoEcho parameters (in AWS: dynamic references); they are never printed.");
+
+            heading(out, "1. One stack, two types: each key store is created, then its connection connects it");
+            command(out, "keyhold deploy --stack-name " + STACK + " --template-file " + TEMPLATE_PATH
+                + " --parameter-overrides KmsUserPassword=$KMSUSER_PASSWORD XksProxySecret=$XKS_PROXY_SECRET");
+            final Map<String, String> secrets = Map.of("KmsUserPassword", PASSWORD, "XksProxySecret", XKS_SECRET);
+            if (!step(runner, "deploy", template, secrets, out, err)) {
+                return RunnerCli.FAILED;
+            }
+            final StackState deployed = runner.requireStack(STACK);
+            final String hsm = deployed.resources.get("HsmStore").physicalId;
+            final String xks = deployed.resources.get("XksStore").physicalId;
+            out.println("Key stores in the emulator:");
             printStores(emulator, out);
 
-            heading(out, "1. Deploy the stack: both key stores CONNECTED, at the same time (as CloudFormation runs "
-                + "independent resources)");
-            command(out, "keyhold deploy --stack-name " + STACK + " --template-file " + TEMPLATE_PATH);
-            ChangeSet cs = runner.createChangeSet(STACK, "deploy", template, TEMPLATE_PATH, Map.of());
-            ChangeSets.print(cs, out);
-            if (RunnerCli.result(runner.executeChangeSet(STACK, "deploy"), out, err) != RunnerCli.OK) {
+            heading(out, "2. Rename the external key store while it is connected: no disconnect");
+            command(out, "keyhold create-change-set --stack-name " + STACK + " --change-set-name rename "
+                + "--use-previous-template --parameter-overrides XksStoreName=payments-xks");
+            if (!step(runner, "rename", null, Map.of("XksStoreName", "payments-xks"), out, err)) {
                 return RunnerCli.FAILED;
             }
 
-            heading(out, "2. Maintenance window: a change set disconnects the CloudHSM key store");
-            command(out, "keyhold create-change-set --stack-name " + STACK + " --change-set-name maintenance "
-                + "--use-previous-template --parameter-overrides HsmKeyStoreState=DISCONNECTED");
-            cs = runner.createChangeSet(STACK, "maintenance", null, null, Map.of("HsmKeyStoreState", "DISCONNECTED"));
-            ChangeSets.print(cs, out);
-            command(out, "keyhold execute-change-set --stack-name " + STACK + " --change-set-name maintenance");
-            if (RunnerCli.result(runner.executeChangeSet(STACK, "maintenance"), out, err) != RunnerCli.OK) {
+            heading(out, "3. Rotate the kmsuser password: disconnect, update, reconnect");
+            out.println("  (the operator resets kmsuser's password in " + CLUSTER + " and puts it in the secret)");
+            emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+            command(out, "keyhold create-change-set --stack-name " + STACK + " --change-set-name rotate "
+                + "--use-previous-template --parameter-overrides KmsUserPassword=$NEW_KMSUSER_PASSWORD "
+                + "KmsUserPasswordVersion=2");
+            if (!step(runner, "rotate", null, Map.of("KmsUserPassword", NEW_PASSWORD, "KmsUserPasswordVersion", "2"),
+                out, err)) {
                 return RunnerCli.FAILED;
             }
 
-            heading(out, "3. Someone disconnects the external key store out of band");
-            out.println("  (DisconnectCustomKeyStore " + XKS + ", by another caller, outside the stack)");
-            emulator.outOfBandDisconnect(XKS);
+            heading(out, "4. Someone disconnects the external key store out of band");
+            out.println("  (DisconnectCustomKeyStore " + xks + ", by another caller, outside the stack)");
+            emulator.outOfBandDisconnect(xks);
             time.advance(DISCONNECT.plusSeconds(1));
             printStores(emulator, out);
             command(out, "keyhold detect-stack-drift --stack-name " + STACK);
             RunnerCli.printDrift(runner.detectDrift(STACK), out);
 
-            heading(out, "4. Clean up: delete the stack (ConnectionStateOnDelete UNCHANGED leaves the key stores as "
-                + "they are)");
+            heading(out, "5. Delete the stack while the CloudHSM key store holds a KMS key: refused");
+            final KmsClient kms = new EmulatorClients(emulator.endpoint(), SharedHttpClient.get(),
+                ClientFactory.STANDARD_RETRIES).kms(target.region());
+            final String keyId = kms.createKey(r -> r.customKeyStoreId(hsm).origin(OriginType.AWS_CLOUDHSM)
+                .description("keyhold demo key")).keyMetadata().keyId();
+            command(out, "aws kms create-key --custom-key-store-id " + hsm + " --origin AWS_CLOUDHSM   # " + keyId);
+            command(out, "keyhold delete-stack --stack-name " + STACK);
+            final StackState refused = runner.deleteStack(STACK);
+            if (refused == null || !"DELETE_FAILED".equals(refused.status)) {
+                err.println("keyhold demo: the delete was expected to be refused while " + hsm + " holds a key");
+                return RunnerCli.FAILED;
+            }
+            RunnerCli.result(refused, out, out);
+
+            heading(out, "6. Schedule the key's deletion, let its " + KEY_WAITING_DAYS + " days pass, delete again");
+            command(out, "aws kms schedule-key-deletion --key-id " + keyId + " --pending-window-in-days "
+                + KEY_WAITING_DAYS);
+            kms.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(KEY_WAITING_DAYS));
+            time.advance(Duration.ofDays(KEY_WAITING_DAYS).plusHours(1));
+            out.println("  (" + KEY_WAITING_DAYS + " days later, in emulated time: KMS has deleted the key)");
             command(out, "keyhold delete-stack --stack-name " + STACK);
             final StackState deleted = runner.deleteStack(STACK);
             if (deleted != null && !"DELETE_COMPLETE".equals(deleted.status)) {
@@ -200,6 +236,19 @@ public final class Demo {
         }
     }
 
+    /** Creates a change set (null template: the stack's), prints it, executes it; false when it did not succeed. */
+    private static boolean step(final StackRunner runner, final String name, final String template,
+                                final Map<String, String> overrides, final PrintStream out, final PrintStream err)
+        throws InterruptedException {
+        final ChangeSet cs = runner.createChangeSet(STACK, name, template, template == null ? null : TEMPLATE_PATH,
+            overrides);
+        ChangeSets.print(cs, out);
+        if (template == null) {
+            command(out, "keyhold execute-change-set --stack-name " + STACK + " --change-set-name " + name);
+        }
+        return RunnerCli.result(runner.executeChangeSet(STACK, name), out, err) == RunnerCli.OK;
+    }
+
     private static String minutes(final Duration d) {
         return d.toMinutes() + "m";
     }
@@ -214,6 +263,9 @@ public final class Demo {
     }
 
     private static void printStores(final KmsEmulator emulator, final PrintStream out) {
+        if (emulator.storeIds().isEmpty()) {
+            out.println("  (none)");
+        }
         for (String id : emulator.storeIds()) {
             out.println("  " + id + "  " + emulator.state(id));
         }

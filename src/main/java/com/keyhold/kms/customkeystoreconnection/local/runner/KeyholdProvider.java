@@ -3,9 +3,9 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
 import com.keyhold.kms.customkeystoreconnection.HandlerWrapper;
-import com.keyhold.kms.customkeystoreconnection.ResourceModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,25 +18,33 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
- * Plays CloudFormation for the Keyhold registry type: sends protocol 2.0.0 request JSON through the real
- * {@link HandlerWrapper#handleRequest}, and while the answer is IN_PROGRESS waits callbackDelaySeconds and calls
+ * Plays CloudFormation for one Keyhold registry type: sends protocol 2.0.0 request JSON through that type's real
+ * {@code HandlerWrapper.handleRequest} (the connection type's or the key store type's), and while the answer is IN_PROGRESS waits callbackDelaySeconds and calls
  * again with the returned callbackContext, until SUCCESS, FAILED or the schema's handler timeout.
  */
 public final class KeyholdProvider implements ResourceProvider {
     private final ResourceSchema schema;
-    private final HandlerWrapper wrapper;
+    private final RequestStreamHandler wrapper;
     private final Timekeeper time;
     private final Context context;
     private final String region;
     private final String accountId;
     private final Supplier<AwsCredentials> credentials;
 
+    /** The connection type, {@code Keyhold::KMS::CustomKeyStoreConnection}. */
     public KeyholdProvider(final ResourceSchema schema, final HandlerConfig config, final Timekeeper time,
                            final Context context, final String region, final String accountId,
                            final Supplier<AwsCredentials> credentials) {
-        this.schema = schema;
         // The wrapper scrubs java.io.tmpdir on every request: move it first (SPEC section 8).
-        this.wrapper = new HandlerWrapper(config, HandlerHost.guard());
+        this(schema, new HandlerWrapper(config, HandlerHost.guard()), time, context, region, accountId, credentials);
+    }
+
+    /** Any Keyhold type: its schema (whose typeName the requests carry) and its wrapper. */
+    public KeyholdProvider(final ResourceSchema schema, final RequestStreamHandler wrapper, final Timekeeper time,
+                           final Context context, final String region, final String accountId,
+                           final Supplier<AwsCredentials> credentials) {
+        this.schema = schema;
+        this.wrapper = wrapper;
         this.time = time;
         this.context = context;
         this.region = region;
@@ -99,6 +107,20 @@ public final class KeyholdProvider implements ResourceProvider {
         return Json.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The model with the primary identifier CloudFormation adds for an existing resource: a type whose identifier is
+     * read-only (the key store's CustomKeyStoreId) never has it in the template.
+     */
+    private ObjectNode withIdentifier(final ObjectNode properties, final String physicalId) {
+        final String id = schema.primaryIdentifier();
+        if (physicalId == null || properties.has(id)) {
+            return properties;
+        }
+        final ObjectNode model = properties.deepCopy();
+        model.put(id, physicalId);
+        return model;
+    }
+
     /** CloudFormation's request (protocol 2.0.0), as the plugin's HandlerRequest reads it. */
     ObjectNode request(final ProviderCall call) {
         final ObjectNode request = Json.MAPPER.createObjectNode();
@@ -106,7 +128,7 @@ public final class KeyholdProvider implements ResourceProvider {
         request.put("bearerToken", call.clientRequestToken);
         request.put("region", region);
         request.put("action", call.action);
-        request.put("resourceType", ResourceModel.TYPE_NAME);
+        request.put("resourceType", schema.typeName());
         request.put("resourceTypeVersion", "00000001");
         request.put("stackId", call.stackId);
         final ObjectNode data = request.putObject("requestData");
@@ -119,10 +141,10 @@ public final class KeyholdProvider implements ResourceProvider {
             ? session.sessionToken() : Target.EMULATOR_SESSION_TOKEN);
         data.put("logicalResourceId", call.logicalId);
         if (call.properties != null) {
-            data.set("resourceProperties", call.properties);
+            data.set("resourceProperties", withIdentifier(call.properties, call.physicalId));
         }
         if (call.previousProperties != null) {
-            data.set("previousResourceProperties", call.previousProperties);
+            data.set("previousResourceProperties", withIdentifier(call.previousProperties, call.physicalId));
         }
         if (call.callbackContext == null || call.callbackContext.isNull()) {
             request.putNull("callbackContext");

@@ -20,12 +20,18 @@ import java.util.regex.Pattern;
 public final class ResourceSchema {
     /** The classpath resource the build puts in every jar, under the CloudFormation CLI's file name. */
     public static final String KEYHOLD_RESOURCE = "/keyhold-kms-customkeystoreconnection.json";
+    /** The key store type's schema, {@code Keyhold::KMS::CustomKeyStore}, as the build puts it in every jar. */
+    public static final String KEY_STORE_RESOURCE = "/keyhold-kms-customkeystore.json";
 
     private final String typeName;
     private final Set<String> properties = new LinkedHashSet<>();
     private final Set<String> required = new LinkedHashSet<>();
     private final Set<String> readOnly = new LinkedHashSet<>();
     private final Set<String> createOnly = new LinkedHashSet<>();
+    /** Top-level properties that are (or contain) write-only values: never read back, never printed. */
+    private final Set<String> writeOnly = new LinkedHashSet<>();
+    /** The write-only values themselves, as paths of property names (XksProxyAuthenticationCredential/RawSecretAccessKey). */
+    private final List<String[]> writeOnlyPaths = new ArrayList<>();
     private final String primaryIdentifier;
     private final Map<String, List<String>> enums = new LinkedHashMap<>();
     private final Map<String, Pattern> patterns = new LinkedHashMap<>();
@@ -59,6 +65,10 @@ public final class ResourceSchema {
         schema.path("required").forEach(n -> required.add(n.asText()));
         schema.path("readOnlyProperties").forEach(n -> readOnly.add(pointerName(n)));
         schema.path("createOnlyProperties").forEach(n -> createOnly.add(pointerName(n)));
+        schema.path("writeOnlyProperties").forEach(n -> {
+            writeOnlyPaths.add(pointerName(n).split("/"));
+            writeOnly.add(pointerName(n).split("/")[0]);
+        });
         this.primaryIdentifier = pointerName(schema.path("primaryIdentifier").path(0));
         schema.path("handlers").fields().forEachRemaining(e -> timeoutMinutes.put(e.getKey(),
             e.getValue().path("timeoutInMinutes").asInt(120)));
@@ -66,9 +76,18 @@ public final class ResourceSchema {
 
     /** The Keyhold schema, from the jar. */
     public static ResourceSchema keyhold() {
-        try (InputStream in = ResourceSchema.class.getResourceAsStream(KEYHOLD_RESOURCE)) {
+        return load(KEYHOLD_RESOURCE);
+    }
+
+    /** The key store type's schema, from the jar. */
+    public static ResourceSchema keyStore() {
+        return load(KEY_STORE_RESOURCE);
+    }
+
+    private static ResourceSchema load(final String resource) {
+        try (InputStream in = ResourceSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the resource schema " + KEYHOLD_RESOURCE + " is not on the classpath; "
+                throw new IllegalStateException("the resource schema " + resource + " is not on the classpath; "
                     + "rebuild with mvn -q package -DskipTests");
             }
             return new ResourceSchema(Json.MAPPER.readTree(in));
@@ -104,6 +123,27 @@ public final class ResourceSchema {
 
     public Set<String> createOnly() {
         return createOnly;
+    }
+
+    /** Properties holding a write-only value (a secret): drift cannot read them, change sets print ****. */
+    public Set<String> writeOnly() {
+        return writeOnly;
+    }
+
+    /** A copy of {@code properties} without the write-only values (what a read handler can report). */
+    public com.fasterxml.jackson.databind.node.ObjectNode withoutWriteOnly(
+        final com.fasterxml.jackson.databind.node.ObjectNode properties) {
+        final com.fasterxml.jackson.databind.node.ObjectNode copy = properties.deepCopy();
+        for (String[] path : writeOnlyPaths) {
+            JsonNode parent = copy;
+            for (int i = 0; i < path.length - 1 && parent != null; i++) {
+                parent = parent.get(path[i]);
+            }
+            if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                object.remove(path[path.length - 1]);
+            }
+        }
+        return copy;
     }
 
     public String primaryIdentifier() {

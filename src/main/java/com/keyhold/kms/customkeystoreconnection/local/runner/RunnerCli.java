@@ -60,7 +60,10 @@ public final class RunnerCli {
             "Computes what executing the template would change, as CloudFormation does (Modify shows\n"
                 + "Replacement True when a create-only property changes), saves it and prints it as a table.",
             with(STACK, CHANGE_SET, TEMPLATE, Option.flag("--use-previous-template",
-                "use the stack's current template (with --parameter-overrides)"), OVERRIDES)),
+                "use the stack's current template (with --parameter-overrides)"), OVERRIDES,
+                Option.value("--change-set-type", "<type>", "CREATE or UPDATE (the default, from the stack), or IMPORT"),
+                Option.value("--resources-to-import", "<json>", "IMPORT: '[{\"ResourceType\":...,"
+                    + "\"LogicalResourceId\":...,\"ResourceIdentifier\":{...}}]' or file://resources.json"))),
         new Command("describe-change-set", "print a change set",
             "Prints a saved change set: status, execution status and its changes.", with(STACK, CHANGE_SET)),
         new Command("execute-change-set", "execute a change set, with live events and rollback on failure",
@@ -208,7 +211,7 @@ public final class RunnerCli {
                 final String body = templateBody(args, name);
                 final StackRunner runner = offline(store, o);
                 final ChangeSet cs = runner.createChangeSet(stack, csName, body, args.value("--template-file"),
-                    args.pairs("--parameter-overrides"));
+                    args.pairs("--parameter-overrides"), imports(args));
                 ChangeSets.print(cs, out);
                 if ("AVAILABLE".equals(cs.executionStatus)) {
                     out.println("Execute it with: keyhold execute-change-set --stack-name " + stack
@@ -301,6 +304,20 @@ public final class RunnerCli {
         return result(runner.executeChangeSet(stack, csName), out, err);
     }
 
+    /** The resources to import for --change-set-type IMPORT, or null for a CREATE or UPDATE change set. */
+    private static List<Imports.Target> imports(final Args args) {
+        final String type = args.value("--change-set-type");
+        if (type != null && !List.of("CREATE", "UPDATE", "IMPORT").contains(type)) {
+            throw new UsageException("--change-set-type '" + type + "' is not allowed; allowed: CREATE, UPDATE, IMPORT");
+        }
+        final boolean importing = "IMPORT".equals(type);
+        if (importing != args.has("--resources-to-import")) {
+            throw new UsageException(importing ? "--change-set-type IMPORT needs --resources-to-import (the resources "
+                + "to import, as the AWS CLI takes them)" : "--resources-to-import goes with --change-set-type IMPORT");
+        }
+        return importing ? Imports.parse(args.value("--resources-to-import"), Path.of("")) : null;
+    }
+
     private String templateBody(final Args args, final String command) {
         if ("create-change-set".equals(command) && args.has("--use-previous-template")) {
             if (args.has("--template-file")) {
@@ -343,8 +360,9 @@ public final class RunnerCli {
     /** Prints how an operation ended; 0 when the stack reached the state asked for, 1 otherwise. */
     static int result(final StackState state, final PrintStream out, final PrintStream err) {
         switch (state.status) {
-            case "CREATE_COMPLETE", "UPDATE_COMPLETE" -> {
-                out.println("Successfully " + (state.status.startsWith("CREATE") ? "created" : "updated")
+            case "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE" -> {
+                out.println("Successfully " + (state.status.startsWith("CREATE") ? "created"
+                    : state.status.startsWith("IMPORT") ? "imported into" : "updated")
                     + " stack - " + state.stackName + (state.statusReason != null ? " (" + state.statusReason + ")"
                     : ""));
                 if (!state.outputs.isEmpty()) {
@@ -369,6 +387,8 @@ public final class RunnerCli {
                     case "ROLLBACK_COMPLETE" -> (clean ? "Nothing was left behind. " : "") + "The stack can only be "
                         + "deleted now: keyhold delete-stack --stack-name " + state.stackName + "; fix the cause and "
                         + "deploy again.";
+                    case "IMPORT_ROLLBACK_COMPLETE" -> "Nothing was imported or changed. Fix the cause above and "
+                        + "create the import change set again.";
                     case "UPDATE_ROLLBACK_COMPLETE" -> (clean ? "The stack and its key stores are back to their "
                         + "previous state. " : "The stack is back to its previous template and parameters. ")
                         + "Fix the cause above and deploy again.";

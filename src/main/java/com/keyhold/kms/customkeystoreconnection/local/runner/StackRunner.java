@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.local.runner.ChangeSet.Change;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.Operation;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.ResourceState;
@@ -62,6 +63,15 @@ public final class StackRunner {
      */
     public ChangeSet createChangeSet(final String stackName, final String changeSetName, final String templateBody,
                                      final String source, final Map<String, String> overrides) {
+        return createChangeSet(stackName, changeSetName, templateBody, source, overrides, null);
+    }
+
+    /**
+     * @param imports the resources to import (an IMPORT change set, see {@link Imports}), or null for CREATE/UPDATE
+     */
+    public ChangeSet createChangeSet(final String stackName, final String changeSetName, final String templateBody,
+                                     final String source, final Map<String, String> overrides,
+                                     final List<Imports.Target> imports) {
         StateStore.checkName("stack name", stackName);
         StateStore.checkName("change set name", changeSetName);
         try (StateStore.Lock ignored = store.lock(stackName)) {
@@ -102,12 +112,6 @@ public final class StackRunner {
             final Template template = parsed.effective(parameters, ctx.pseudo(stack));
             template.checkResolved(ctx.values(stack, template, parameters), providers,
                 templateBody == null ? "the stack's template" : source);
-            if (newStack) {
-                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS.
-                store.save(stack);
-                ctx.event(stack, null, stackName, stackName, RunnerContext.STACK_TYPE, "REVIEW_IN_PROGRESS",
-                    "User Initiated", false);
-            }
             final boolean create = "REVIEW_IN_PROGRESS".equals(stack.status);
             final ChangeSet cs = new ChangeSet();
             cs.changeSetName = changeSetName;
@@ -121,6 +125,14 @@ public final class StackRunner {
             cs.changes = ChangeSets.compute(create ? null : stack, template, providers,
                 resources -> template.values(parameters, ctx.pseudo(current), resources,
                     name -> ctx.importValue(current.stackName, name)));
+            if (imports != null) {
+                final Set<String> newOutputs = new java.util.TreeSet<>(template.outputs().keySet());
+                newOutputs.removeAll(stack.outputs.keySet());
+                cs.changeSetType = "IMPORT";
+                cs.changes = Imports.changes(imports, create ? null : stack, template,
+                    TemplateReader.read(body, source == null ? "the template" : source), providers, cs.changes,
+                    newOutputs, (type, id) -> ownerOf(stackName, type, id));
+            }
             if (cs.changes.isEmpty() && !create && body.equals(stack.templateBody)
                 && parameters.equals(stack.parameters)) {
                 cs.status = "FAILED";
@@ -130,6 +142,13 @@ public final class StackRunner {
             } else {
                 cs.status = "CREATE_COMPLETE";
                 cs.executionStatus = "AVAILABLE";
+            }
+            if (newStack) {
+                // As CloudFormation: a change set for a new stack creates the stack in REVIEW_IN_PROGRESS (once the
+                // change set is known to be valid: a refused one leaves nothing behind).
+                store.save(stack);
+                ctx.event(stack, null, stackName, stackName, RunnerContext.STACK_TYPE, "REVIEW_IN_PROGRESS",
+                    "User Initiated", false);
             }
             store.save(cs);
             return cs;
@@ -166,6 +185,13 @@ public final class StackRunner {
             }
             final Template template = Template.parse(cs.templateBody, "change set " + changeSetName, providers)
                 .effective(cs.parameters, ctx.pseudo(stack));
+            if ("IMPORT".equals(cs.changeSetType)) {
+                final StackState done = executeImport(stack, cs, template);
+                cs.executionStatus = "IMPORT_COMPLETE".equals(done.status) ? "EXECUTE_COMPLETE" : "EXECUTE_FAILED";
+                store.save(cs);
+                store.deleteChangeSetsExcept(stackName, changeSetName);
+                return done;
+            }
             final Operation op = new Operation();
             op.kind = cs.changeSetType;
             op.changeSetName = changeSetName;
@@ -218,6 +244,85 @@ public final class StackRunner {
             store.deleteChangeSetsExcept(stackName, changeSetName);
             return done;
         }
+    }
+
+    /** The other stack of the state folder that has a resource of this type and physical id, or null. */
+    private String ownerOf(final String importer, final String type, final String physicalId) {
+        for (String name : store.stackNames()) {
+            final StackState other = name.equals(importer) ? null : store.load(name).orElse(null);
+            if (other != null && other.resources.values().stream().anyMatch(r -> type.equals(r.type)
+                && physicalId.equals(r.physicalId))) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Imports: calls each resource's read handler with the template's properties and its identifier, and adopts
+     * what it reports. Nothing is created, changed or deleted, so a failure only leaves the stack as it was.
+     */
+    private StackState executeImport(final StackState stack, final ChangeSet cs, final Template template)
+        throws InterruptedException {
+        final Operation op = new Operation();
+        op.kind = "IMPORT";
+        op.startedAt = ctx.now().toString();
+        final boolean wasNew = "REVIEW_IN_PROGRESS".equals(stack.status);
+        stack.status = "IMPORT_IN_PROGRESS";
+        stack.statusReason = "User Initiated";
+        store.save(stack);
+        out.println("Executing change set " + cs.changeSetName + " on stack " + stack.stackName + ":");
+        ctx.stackEvent(stack, op, "User Initiated");
+        final Intrinsics.Values values = ctx.values(stack, template, cs.parameters);
+        final List<String> imported = new ArrayList<>();
+        String failure = null;
+        for (Change c : cs.changes) {
+            final Template.Resource resource = template.resources().get(c.logicalId);
+            final ResourceProvider provider = providers.find(c.resourceType);
+            final JsonNode resolved = Intrinsics.resolve(resource.properties(), values);
+            ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_IN_PROGRESS", null, true);
+            final ProviderCall call = new ProviderCall("READ", c.logicalId, c.resourceType, Imports.readModel(resolved,
+                provider.schema().primaryIdentifier(), c.physicalId), null, UUID.randomUUID().toString());
+            call.stackId = stack.stackId;
+            call.physicalId = c.physicalId;
+            final ProviderResult result = provider.run(call, ResourceProvider.ProgressListener.NONE);
+            if (!result.success()) {
+                failure = c.logicalId + " (" + c.physicalId + ") could not be imported: " + result.errorCode() + ": "
+                    + result.reason();
+                ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_FAILED", failure, true);
+                break;
+            }
+            final ResourceState r = new ResourceState();
+            r.logicalId = c.logicalId;
+            r.type = c.resourceType;
+            r.physicalId = c.physicalId;
+            r.properties = (ObjectNode) resolved;
+            r.attributes = result.model();
+            r.status = "IMPORT_COMPLETE";
+            r.retain = resource.retain();
+            r.dependsOn = new ArrayList<>(resource.dependsOn());
+            stack.resources.put(c.logicalId, r);
+            imported.add(c.logicalId);
+            ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_COMPLETE", null, true);
+        }
+        if (failure != null) {
+            imported.forEach(stack.resources::remove);
+            stack.status = wasNew ? "ROLLBACK_COMPLETE" : "IMPORT_ROLLBACK_COMPLETE";
+            stack.statusReason = failure + ". Nothing was changed; fix the identifier or the template and create "
+                + "the import change set again";
+        } else {
+            stack.templateBody = cs.templateBody;
+            stack.parameters = new TreeMap<>(cs.parameters);
+            stack.outputs = Outputs.evaluate(ctx, stack, template);
+            stack.exports = Outputs.exports(ctx, stack, template);
+            stack.status = "IMPORT_COMPLETE";
+            stack.statusReason = null;
+        }
+        stack.updatedAt = ctx.now().toString();
+        stack.version++;
+        store.save(stack);
+        ctx.stackEvent(stack, op, stack.statusReason);
+        return stack;
     }
 
     /** The key stores the operation may touch: those the stack manages now and those the template names. */
@@ -320,6 +425,7 @@ public final class StackRunner {
             final ProviderCall call = new ProviderCall("READ", r.logicalId, r.type, r.properties, null,
                 UUID.randomUUID().toString());
             call.stackId = stack.stackId;
+            call.physicalId = r.physicalId;
             final ProviderResult result = provider.run(call, ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
                 drifts.add(new Drift(r.logicalId, r.physicalId, r.type,
@@ -327,8 +433,10 @@ public final class StackRunner {
                 continue;
             }
             final List<String> differences = new ArrayList<>();
-            r.properties.fields().forEachRemaining(e -> {
-                final JsonNode actual = result.model() == null ? null : result.model().get(e.getKey());
+            // A secret is never read back: CloudFormation's drift detection skips write-only values too.
+            final ObjectNode reported = result.model() == null ? null : provider.schema().withoutWriteOnly(result.model());
+            provider.schema().withoutWriteOnly(r.properties).fields().forEachRemaining(e -> {
+                final JsonNode actual = reported == null ? null : reported.get(e.getKey());
                 if (!Objects.equals(e.getValue(), actual)) {
                     differences.add(e.getKey() + ": expected " + Json.compact(e.getValue()) + ", actual "
                         + Json.compact(actual));
@@ -387,7 +495,8 @@ public final class StackRunner {
     private static void refuseUnlessUpdatable(final StackState stack, final String what) {
         refuseIfInterrupted(stack);
         switch (stack.status) {
-            case "CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS" -> {
+            case "CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "IMPORT_COMPLETE",
+                 "IMPORT_ROLLBACK_COMPLETE" -> {
             }
             case "ROLLBACK_COMPLETE" -> throw new OperationFailedException("stack " + stack.stackName
                 + " is ROLLBACK_COMPLETE (its creation failed and was rolled back: " + stack.statusReason + "). It can "

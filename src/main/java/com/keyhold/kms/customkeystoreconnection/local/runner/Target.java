@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -103,8 +104,15 @@ public final class Target implements AutoCloseable {
 
     /** The types a template may use, for checking a template without connecting anywhere. */
     public static ProviderRegistry offlineRegistry() {
-        final ResourceSchema schema = ResourceSchema.keyhold();
-        return new ProviderRegistry().register(schema.typeName(), new ResourceProvider() {
+        final ProviderRegistry registry = new ProviderRegistry();
+        for (ResourceSchema schema : List.of(ResourceSchema.keyhold(), ResourceSchema.keyStore())) {
+            registry.register(schema.typeName(), offline(schema));
+        }
+        return registry.customResources(offline(null));
+    }
+
+    private static ResourceProvider offline(final ResourceSchema schema) {
+        return new ResourceProvider() {
             @Override
             public ResourceSchema schema() {
                 return schema;
@@ -114,17 +122,7 @@ public final class Target implements AutoCloseable {
             public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
                 throw new IllegalStateException("offline registry");
             }
-        }).customResources(new ResourceProvider() {
-            @Override
-            public ResourceSchema schema() {
-                return null;
-            }
-
-            @Override
-            public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
-                throw new IllegalStateException("offline registry");
-            }
-        });
+        };
     }
 
     public static Target open(final Options o, final PrintStream err) {
@@ -243,8 +241,17 @@ public final class Target implements AutoCloseable {
                     log.flush();
                 }
             });
-        return new ProviderRegistry().register(schema.typeName(),
-            new KeyholdProvider(schema, config, time, context, region, account, credentials))
+        // One provider class for both types; each plays CloudFormation for its own type's wrapper.
+        final ResourceSchema keyStoreSchema = ResourceSchema.keyStore();
+        final com.keyhold.kms.customkeystore.HandlerConfig keyStoreConfig =
+            new com.keyhold.kms.customkeystore.HandlerConfig(config.clock(), config.clients(), PollSchedule.DEFAULT,
+                RetryPolicy.DEFAULT);
+        return new ProviderRegistry()
+            .register(keyStoreSchema.typeName(), new KeyholdProvider(keyStoreSchema,
+                new com.keyhold.kms.customkeystore.HandlerWrapper(keyStoreConfig, HandlerHost.guard()), time, context,
+                region, account, credentials))
+            .register(schema.typeName(),
+                new KeyholdProvider(schema, config, time, context, region, account, credentials))
             .customResources(new CustomResourceProvider(config.clients(), time, log, region, account));
     }
 

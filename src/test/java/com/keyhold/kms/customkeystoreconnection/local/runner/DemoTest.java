@@ -33,29 +33,38 @@ class DemoTest {
     }
 
     @Test
-    void theDemoDeploysFlipsDetectsDriftAndDeletes() {
+    void theDemoTellsTheWholeStoryOfBothTypes() {
         final AtomicLong waited = new AtomicLong();
         final String out = demo(REPOSITORY, waited, 0);
         assertThat(out).contains(
-            "Keyhold demo: examples/maintenance-window.yaml against an in-process KMS + SSM emulator",
+            "Keyhold demo: examples/key-stores.yaml against an in-process KMS + SSM emulator",
             "Time is compressed (200x)",
-            "$ keyhold deploy --stack-name keyhold-demo --template-file examples/maintenance-window.yaml",
-            "Add     HsmKeyStore",
-            "cks-1234567890abcdef0: CONNECTING for",
+            "Add     HsmStore",
+            "Add     HsmConnection",
             "Successfully created stack - keyhold-demo",
-            "HsmKeyStoreObservedState = CONNECTED",
-            "Modify  HsmKeyStore        cks-1234567890abcdef0  Keyhold::KMS::CustomKeyStoreConnection  False        "
-                + "ConnectionState",
-            "DISCONNECTING",
+            "HsmKeyStoreState = CONNECTED",
+            "XksKeyStoreState = CONNECTED",
+            "XksStore.CustomKeyStoreName: demo-xks -> payments-xks (requires recreation: Never; requires disconnect: "
+                + "no)",
+            "HsmStore.KeyStorePasswordVersion: 1 -> 2 (requires recreation: Never; requires disconnect: yes)",
+            "HsmStore.KeyStorePassword: **** -> ****",
+            "disconnecting to change KeyStorePassword",
             "Successfully updated stack - keyhold-demo",
-            "XksKeyStore        cks-0fedcba0987654321  MODIFIED                  ConnectionState: expected CONNECTED, "
-                + "actual DISCONNECTED",
-            "HsmKeyStore        cks-1234567890abcdef0  IN_SYNC",
             "Stack drift status: DRIFTED",
+            "DELETE_FAILED",
+            "Stack keyhold-demo is DELETE_FAILED",
             "Successfully deleted stack - keyhold-demo",
             "Demo finished in");
-        // The waits happen in emulated time: about 12 minutes of it, of which the sleeper got 0.5%.
-        assertThat(Duration.ofMillis(waited.get())).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+        // Create before connect, and the order of the story's sections.
+        assertThat(out.indexOf("HsmStore               CREATE_COMPLETE")).isPositive()
+            .isLessThan(out.indexOf("HsmConnection          CREATE_IN_PROGRESS"));
+        assertThat(out).containsSubsequence("== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.");
+        assertThat(out).containsPattern("XksConnection +cks-[0-9a-f]+ +MODIFIED +ConnectionState: expected CONNECTED, "
+            + "actual DISCONNECTED");
+        // The renamed store was never disconnected for it; the secrets never appear.
+        assertThat(out).doesNotContain(Demo.PASSWORD).doesNotContain(Demo.NEW_PASSWORD).doesNotContain(Demo.XKS_SECRET);
+        // The waits happen in emulated time, of which the sleeper got 0.5%.
+        assertThat(Duration.ofMillis(waited.get())).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20));
         assertThat(dir.resolve("state/stacks/keyhold-demo")).doesNotExist();
     }
 

@@ -5,6 +5,8 @@ import static com.keyhold.kms.customkeystoreconnection.local.runner.RunnerFixtur
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
+import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExamplesTest {
     private static final Path EXAMPLES = Path.of("examples");
     /** The templates this test deploys; one it does not know fails the test, so a new example gets a case. */
-    private static final List<String> COVERED = List.of("custom-resource.yaml", "emergency-lockdown.yaml",
-        "maintenance-window.yaml", "stackset-fleet.yaml");
+    private static final List<String> COVERED = List.of("cloudhsm-key-store.yaml", "custom-resource.yaml",
+        "emergency-lockdown.yaml", "key-stores.yaml", "maintenance-window.yaml", "password-rotation.yaml",
+        "stackset-fleet.yaml", "xks-vpc-endpoint-service.yaml");
+    private static final String CLUSTER = "cluster-765432hgfedcb";
+    private static final String TRUST_ANCHOR = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----";
+    private static final String PASSWORD = "kmsPswd1";
+    private static final String XKS_SECRET = "s3cretXksProxyKeyThatIsLongEnough0123456789+/=";
 
     @TempDir
     Path dir;
@@ -128,6 +135,84 @@ class ExamplesTest {
                 .hasMessageContaining("Fn::ImportValue keyhold-custom-resource-ServiceToken: no other stack in")
                 .hasMessageContaining("Deploy the exporting stack first");
             assertThat(f.runner.store().stackNames()).isEmpty();
+        }
+    }
+
+    private static String keyStoreOf(final StackState s) {
+        return s.resources.get("KeyStore").physicalId;
+    }
+
+    @Test
+    void cloudHsmKeyStoreWithItsConnection() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState s = f.deploy("hsm", example("cloudhsm-key-store.yaml"), Map.of("ClusterId", CLUSTER,
+                "TrustAnchorCertificate", TRUST_ANCHOR, "KmsUserPassword", PASSWORD));
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(s.outputs).containsEntry("KeyStoreId", keyStoreOf(s)).containsEntry("ConnectionState",
+                "CONNECTED");
+            assertThat(f.output()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void xksOverAVpcEndpointServiceWithItsConnection() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState s = f.deploy("xks", example("xks-vpc-endpoint-service.yaml"), Map.of(
+                "ProxyAccessKeyId", "ABCDEFGHIJKLMNOPQRST", "ProxySecretAccessKey", XKS_SECRET));
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            // Drift: the secret is never compared (KMS does not return it), the access key ID is.
+            assertThat(f.runner.detectDrift("xks")).extracting(StackRunner.Drift::status).containsOnly("IN_SYNC");
+            // Moving to another endpoint service disconnects the key store for the update; the change set says so.
+            final ChangeSet cs = f.runner.createChangeSet("xks", "move", example("xks-vpc-endpoint-service.yaml"),
+                "x.yaml", Map.of("VpcEndpointServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba987654321"));
+            assertThat(cs.changes.get(0).details.get(0).requiresDisconnect).isEqualTo("yes");
+            assertThat(f.runner.executeChangeSet("xks", "move").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            f.emulator().backends().proxyCredential("https://xks.internal.example.com", "QRSTABCDEFGHIJKLMNOP",
+                XKS_SECRET);
+            new EmulatorClients(f.emulator().endpoint(), SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES)
+                .kms("us-east-1").updateCustomKeyStore(r -> r.customKeyStoreId(keyStoreOf(s))
+                    .xksProxyAuthenticationCredential(c -> c.accessKeyId("QRSTABCDEFGHIJKLMNOP")
+                        .rawSecretAccessKey(XKS_SECRET)));
+            assertThat(f.runner.detectDrift("xks")).filteredOn(d -> d.logicalId().equals("KeyStore")).singleElement()
+                .satisfies(d -> assertThat(d.differences()).singleElement().asString()
+                    .contains("XksProxyAuthenticationCredential").contains("QRSTABCDEFGHIJKLMNOP")
+                    .doesNotContain(XKS_SECRET));
+            assertThat(f.output()).doesNotContain(XKS_SECRET);
+        }
+    }
+
+    @Test
+    void passwordRotationIsAParameterFlip() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final Map<String, String> first = Map.of("ClusterId", CLUSTER, "TrustAnchorCertificate", TRUST_ANCHOR,
+                "KmsUserPassword", PASSWORD);
+            final StackState s = f.deploy("rotate", example("password-rotation.yaml"), first);
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            // The runbook: reset kmsuser in the cluster, then flip the password and its version.
+            f.emulator().backends().resetKmsuserPassword(CLUSTER, "resetPw22");
+            final StackState rotated = f.deploy("rotate", example("password-rotation.yaml"),
+                Map.of("KmsUserPassword", "resetPw22", "PasswordVersion", "2"));
+            assertThat(rotated.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(rotated.outputs).containsEntry("PasswordVersion", "2");
+            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain("resetPw22");
+        }
+    }
+
+    @Test
+    void keyStoresBothKindsWithTheirConnections() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir, "{\"stores\": []}", b -> {
+        })) {
+            final StackState s = f.deploy("both", example("key-stores.yaml"), Map.of("KmsUserPassword", PASSWORD,
+                "XksProxySecret", XKS_SECRET));
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(s.outputs).containsEntry("HsmKeyStoreState", "CONNECTED").containsEntry("XksKeyStoreState",
+                "CONNECTED");
+            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain(XKS_SECRET);
         }
     }
 }
