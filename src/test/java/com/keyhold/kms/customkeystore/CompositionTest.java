@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC-STORE section 5: a store and its connection in one stack, created, updated and deleted in CloudFormation's
+ * guides/DESIGN.md, "Two types on one key store": a store and its connection in one stack, created, updated and deleted in CloudFormation's
  * order through both types' wrappers against one emulator.
  */
 class CompositionTest extends StoreTestBase {

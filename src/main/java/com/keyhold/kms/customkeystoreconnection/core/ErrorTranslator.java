@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
 import software.amazon.awssdk.services.kms.model.KmsInternalException;
 
 /**
- * SPEC section 3 as a table: which AWS error becomes which failure, whether it is worth retrying, and
- * what the operator reads. The first matching rule wins; a resource type's own rules ({@link #extend}) come first.
+ * The error table of guides/OPERATIONS.md (troubleshooting), as code: which AWS error becomes which failure, whether
+ * it is worth retrying, and what the operator reads. The first matching rule wins; a resource type's own rules ({@link #extend}) come first.
  */
 public final class ErrorTranslator {
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.model.ConnectionErrorCodeType;
 
 class ConnectionErrorGuideTest {
-    /** SPEC section 3's list. */
+    /** Every ConnectionErrorCode KMS documents (guides/OPERATIONS.md, troubleshooting). */
     private static final List<String> SPEC_CODES = List.of("INTERNAL_ERROR", "NETWORK_ERRORS", "CLUSTER_NOT_FOUND",
         "INSUFFICIENT_CLOUDHSM_HSMS", "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET", "INVALID_CREDENTIALS", "SUBNET_NOT_FOUND",
         "USER_LOCKED_OUT", "USER_LOGGED_IN", "USER_NOT_FOUND", "XKS_PROXY_ACCESS_DENIED",

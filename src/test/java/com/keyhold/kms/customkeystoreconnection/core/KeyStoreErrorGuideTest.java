@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
 
-/** SPEC-STORE section 7, rule by rule, through the shared translator the rules extend. */
+/** The key store type's error rules (guides/KEY_STORE.md, "Failure messages and their fixes"), rule by rule, through the shared translator the rules extend. */
 class KeyStoreErrorGuideTest {
     private static final String ID = "cks-1234567890abcdef0";
     private static final KeyStoreErrorGuide.Context CONTEXT = new KeyStoreErrorGuide.Context("payments-hsm",

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kms.model.ConnectionStateType;
 
 /**
- * SPEC section 2's poll cost: a transition that takes T seconds costs at most 6 + T/30 describes and is seen
+ * The poll cost (guides/PERFORMANCE.md, "Poll cost"): a transition that takes T seconds costs at most 6 + T/30 describes and is seen
  * done at most 30 s after KMS reaches the target (5 s when T is 30 s or less). Measured on a virtual clock.
  */
 class PollScheduleTest {

@@ -210,7 +210,7 @@ final class KmsService {
                     vpcService == null ? store.xksVpcEndpointServiceName : vpcService);
         }
         // KMS lets the name, the XKS URI path and the XKS credential change while connected; the rest needs
-        // the key store DISCONNECTED (SPEC section 4).
+        // the key store DISCONNECTED (guides/EMULATOR.md, "What is emulated").
         ConnectionState state = store.state(clock.instant());
         if (state != ConnectionState.DISCONNECTED) {
             List<String> gated = present(body, "KeyStorePassword", "CloudHsmClusterId", "XksProxyUriEndpoint",

@@ -101,7 +101,7 @@ public final class Demo {
         }
         final Path stateDir;
         try {
-            // Under the original temporary directory: the wrapper scrubs the private one it gets (SPEC section 8).
+            // Under the original temporary directory: the wrapper scrubs the private one it gets (guides/RELIABILITY.md).
             stateDir = args.has("--state-dir") ? Path.of(args.value("--state-dir"))
                 : Files.createTempDirectory(HandlerHost.ORIGINAL_TMP, "keyhold-demo-");
         } catch (IOException e) {

@@ -4,7 +4,7 @@ import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import java.nio.file.Path;
 
 /**
- * SPEC section 8: the plugin's wrapper empties java.io.tmpdir on every request. Before the runner makes its first
+ * guides/RELIABILITY.md: the plugin's wrapper empties java.io.tmpdir on every request. Before the runner makes its first
  * wrapper it moves java.io.tmpdir to a private directory, once per process; anything the runner itself keeps in a
  * temporary directory (the demo's state folder) goes under the original one, out of the scrub's reach.
  */

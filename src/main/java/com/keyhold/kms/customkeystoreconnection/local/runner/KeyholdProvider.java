@@ -35,7 +35,7 @@ public final class KeyholdProvider implements ResourceProvider {
     public KeyholdProvider(final ResourceSchema schema, final HandlerConfig config, final Timekeeper time,
                            final Context context, final String region, final String accountId,
                            final Supplier<AwsCredentials> credentials) {
-        // The wrapper scrubs java.io.tmpdir on every request: move it first (SPEC section 8).
+        // The wrapper scrubs java.io.tmpdir on every request: move it first (guides/RELIABILITY.md).
         this(schema, new HandlerWrapper(config, HandlerHost.guard()), time, context, region, accountId, credentials);
     }
 

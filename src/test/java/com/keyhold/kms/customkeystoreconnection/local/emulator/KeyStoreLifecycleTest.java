@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.kms.model.XksProxyUriUnreachableException
 import software.amazon.awssdk.services.kms.model.XksProxyVpcEndpointServiceInUseException;
 
 /**
- * The key store type's KMS surface (SPEC-STORE section 8) through the AWS SDK over HTTP: what stands behind a key
+ * The key store type's KMS surface (guides/EMULATOR.md, "Behind the key stores") through the AWS SDK over HTTP: what stands behind a key
  * store (clusters, the kmsuser password, XKS proxies), the KMS keys in it, and that no secret leaks.
  */
 class KeyStoreLifecycleTest {
