@@ -25,7 +25,7 @@ class ToolJarIT {
             assertThat(jar.getEntry("com/keyhold/kms/customkeystoreconnection/local/Keyhold.class")).isNotNull();
             assertThat(jar.getEntry("com/keyhold/kms/customkeystoreconnection/local/emulator/KmsEmulator.class"))
                 .isNotNull();
-            assertThat(jar.getEntry("examples/maintenance-window.yaml")).isNotNull();
+            assertThat(jar.getEntry("examples/key-stores.yaml")).as("the demo's template").isNotNull();
         }
     }
 
