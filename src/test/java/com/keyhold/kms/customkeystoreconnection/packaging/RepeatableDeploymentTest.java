@@ -95,5 +95,31 @@ class RepeatableDeploymentTest {
             }
         });
         assertThat(defaults).containsExactlyInAnyOrderElementsOf(versionIds);
+        // The shared logging role may publish each type's handler metrics.
+        assertThat(resource(template, "LoggingRole").toString())
+            .contains("AWS/CloudFormation/Keyhold/KMS/CustomKeyStoreConnection\"")
+            .contains("AWS/CloudFormation/Keyhold/KMS/CustomKeyStore\"");
+    }
+
+    @Test
+    void eachTypeIsRegisteredOnlyWhenItsParameterIsTrue() {
+        // A StackSet can register one type or both: each type's role, version and default version hang on its switch.
+        final JsonNode template = template("registration.yaml");
+        final Map<String, List<String>> resourcesBySwitch = Map.of(
+            "RegisterConnectionType", List.of("ExecutionRole", "ResourceVersion", "ResourceDefaultVersion"),
+            "RegisterKeyStoreType", List.of("KeyStoreExecutionRole", "KeyStoreResourceVersion",
+                "KeyStoreResourceDefaultVersion"));
+        resourcesBySwitch.forEach((parameter, logicalIds) -> {
+            assertThat(template.path("Parameters").path(parameter).path("AllowedValues").toString())
+                .isEqualTo("[\"true\",\"false\"]");
+            for (String logicalId : logicalIds) {
+                final String condition = resource(template, logicalId).path("Condition").asText();
+                final JsonNode equals = template.path("Conditions").path(condition).path("Fn::Equals");
+                assertThat(equals.path(0).path("Ref").asText()).as(logicalId).isEqualTo(parameter);
+                assertThat(equals.path(1).asText()).as(logicalId).isEqualTo("true");
+            }
+        });
+        // Both false would deploy a stack that registers nothing: a rule refuses it.
+        assertThat(template.path("Rules").toString()).contains("RegisterConnectionType").contains("RegisterKeyStoreType");
     }
 }
