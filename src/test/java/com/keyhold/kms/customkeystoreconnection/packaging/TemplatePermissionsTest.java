@@ -24,8 +24,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The execution role (resource-role.yaml, and the same role in registration.yaml) grants exactly the schema's handler
- * permissions, on exactly the same resources in both files, and no template grants an SSM action beyond Keyhold's
+ * Each type's execution role (resource-role.yaml for schema.json, custom-key-store/resource-role.yaml for
+ * custom-key-store/schema.json, and the same two roles in registration.yaml) grants exactly its schema's handler
+ * permissions, every role grants an action on the same resources, and no template grants an SSM action beyond Keyhold's
  * ownership records. {@code cfn generate} rewrites resource-role.yaml with every action on {@code "*"}: these tests
  * fail on that file until it is restored from git. Each role against what its code calls: {@code HandlerPermissionsTest}
  * (the registry handlers) and {@code CustomResourceRoleTest} (the custom-resource function).
@@ -37,28 +38,41 @@ class TemplatePermissionsTest {
     private static final Set<String> OWNERSHIP_RECORD_ARNS = Set.of(
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH,
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH + "/*");
-    private static final List<String> ROLE_TEMPLATES = List.of("resource-role.yaml", "registration.yaml",
-        "custom-resource.yaml");
+    private static final List<String> ROLE_TEMPLATES = List.of("resource-role.yaml", "custom-key-store/resource-role.yaml",
+        "registration.yaml", "custom-resource.yaml");
+
+    /** A registry type: its schema, the role file {@code cfn generate} writes beside it, its role in registration.yaml. */
+    private record RegisteredType(String schema, String roleFile, String registrationRole) {
+    }
+
+    private static final List<RegisteredType> TYPES = List.of(
+        new RegisteredType("schema.json", "resource-role.yaml", "ExecutionRole"),
+        new RegisteredType("custom-key-store/schema.json", "custom-key-store/resource-role.yaml", "KeyStoreExecutionRole"));
 
     @Test
     void executionRolesGrantExactlyTheSchemasPermissions() throws IOException {
-        final JsonNode schema = JSON.readTree(IamTemplates.ROOT.resolve("schema.json").toFile());
-        final Set<String> permissions = new TreeSet<>();
-        schema.path("handlers").forEach(handler -> handler.path("permissions").forEach(p -> permissions.add(p.asText())));
-        assertThat(permissions).isNotEmpty().noneMatch(p -> p.contains("*"));
-        for (String file : List.of("resource-role.yaml", "registration.yaml")) {
-            assertThat(allowedActions(statements(resource(template(file), "ExecutionRole")), "kms:", "ssm:"))
-                .as(file).isEqualTo(permissions);
+        for (RegisteredType type : TYPES) {
+            final JsonNode schema = JSON.readTree(IamTemplates.ROOT.resolve(type.schema()).toFile());
+            final Set<String> permissions = new TreeSet<>();
+            schema.path("handlers").forEach(handler -> handler.path("permissions").forEach(p -> permissions.add(p.asText())));
+            assertThat(permissions).as(type.schema()).isNotEmpty().noneMatch(p -> p.contains("*"));
+            assertThat(allowedActions(statements(resource(template(type.roleFile()), "ExecutionRole")), "kms:", "ssm:"))
+                .as(type.roleFile()).isEqualTo(permissions);
+            assertThat(allowedActions(statements(resource(template("registration.yaml"), type.registrationRole())),
+                "kms:", "ssm:")).as("registration.yaml " + type.registrationRole()).isEqualTo(permissions);
         }
     }
 
     @Test
-    void registrationYamlHoldsTheSameExecutionRoleAsResourceRoleYaml() {
+    void registrationYamlHoldsTheSameExecutionRolesAsTheResourceRoleYamls() {
         // Trust policy, session duration and every statement's actions and resources, not only the action lists.
-        final JsonNode generated = resource(template("resource-role.yaml"), "ExecutionRole").path("Properties");
-        final JsonNode registration = resource(template("registration.yaml"), "ExecutionRole").path("Properties");
-        assertThat(registration).as("ExecutionRole of registration.yaml against resource-role.yaml")
-            .isEqualTo(generated);
+        for (RegisteredType type : TYPES) {
+            final JsonNode generated = resource(template(type.roleFile()), "ExecutionRole").path("Properties");
+            final JsonNode registration = resource(template("registration.yaml"), type.registrationRole())
+                .path("Properties");
+            assertThat(registration).as("%s of registration.yaml against %s", type.registrationRole(), type.roleFile())
+                .isEqualTo(generated);
+        }
     }
 
     @Test
@@ -67,9 +81,17 @@ class TemplatePermissionsTest {
         for (String file : ROLE_TEMPLATES) {
             byTemplate.put(file, resourcesByAction(template(file)));
         }
-        final Map<String, Set<String>> reference = byTemplate.get("resource-role.yaml");
+        // The two types' roles together are the reference: an action either grants is on the same resources in both.
+        final Map<String, Set<String>> reference = new TreeMap<>();
+        for (RegisteredType type : TYPES) {
+            byTemplate.get(type.roleFile()).forEach((action, resources) -> {
+                final Set<String> known = reference.putIfAbsent(action, resources);
+                assertThat(resources).as("resources of %s in %s, against the other type's role", action, type.roleFile())
+                    .isEqualTo(known == null ? resources : known);
+            });
+        }
         byTemplate.forEach((file, grants) -> grants.forEach((action, resources) ->
-            assertThat(resources).as("%s: resources of %s, against resource-role.yaml", file, action)
+            assertThat(resources).as("%s: resources of %s, against the resource-role.yaml files", file, action)
                 .isEqualTo(reference.get(action))));
     }
 
