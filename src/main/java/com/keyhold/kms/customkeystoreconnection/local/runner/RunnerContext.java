@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.Operation;
+import com.keyhold.kms.customkeystoreconnection.protocol.Protocol;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,31 +81,15 @@ final class RunnerContext {
 
     Map<String, String> pseudo(final StackState stack) {
         final Map<String, String> pseudo = new TreeMap<>();
-        pseudo.put("AWS::Region", stack.region == null ? region : stack.region);
+        final String stackRegion = stack.region == null ? region : stack.region;
+        pseudo.put("AWS::Region", stackRegion);
         pseudo.put("AWS::AccountId", accountId);
         pseudo.put("AWS::StackName", stack.stackName);
         pseudo.put("AWS::StackId", stack.stackId);
-        pseudo.put("AWS::Partition", partition(stack.region == null ? region : stack.region));
-        pseudo.put("AWS::URLSuffix", (stack.region == null ? region : stack.region).startsWith("cn-")
-            ? "amazonaws.com.cn" : "amazonaws.com");
+        // The same partition the handlers are told (the protocol's awsPartition), from the SDK's Region metadata.
+        pseudo.put("AWS::Partition", Protocol.partition(stackRegion));
+        pseudo.put("AWS::URLSuffix", stackRegion.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com");
         return pseudo;
-    }
-
-    /** The partition a Region belongs to, as CloudFormation's AWS::Partition gives it. */
-    static String partition(final String region) {
-        if (region.startsWith("cn-")) {
-            return "aws-cn";
-        }
-        if (region.startsWith("us-gov-")) {
-            return "aws-us-gov";
-        }
-        if (region.startsWith("us-iso-")) {
-            return "aws-iso";
-        }
-        if (region.startsWith("us-isob-")) {
-            return "aws-iso-b";
-        }
-        return "aws";
     }
 
     /** Records a stack event (and prints it when {@code print}). */
