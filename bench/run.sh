@@ -5,8 +5,8 @@
 #
 #   bench/run.sh [--runs N] [--no-build] [--baseline <another handler jar>]
 #
-# --baseline adds rows for another build of the connection type's handler jar (e.g. one built from an older commit), measured in the
-# same run, so that before/after figures share the machine's conditions.
+# --baseline adds rows for another build of the connection type's handler jar (e.g. one built from an older
+# commit), measured in the same run, so that before/after figures share the machine's conditions.
 #
 # Needs what the README asks for (JDK 17, Maven). Uses hyperfine (Debian package `hyperfine`) and GNU time
 # (`/usr/bin/time`, package `time`) when present, installs them with apt-get when running as root, and
@@ -297,19 +297,24 @@ for n in "${names[@]}"; do
          printf "%s,%f,%f,%f,%f\n", n, m, (var > 0 ? sqrt(var) : 0), md, v[1]}' >> "$timing"
 done
 
-# ---- peak RSS ------------------------------------------------------------------------------------------------
-rss="$out/rss.csv"   # name,median KiB,max KiB
+# ---- peak RSS and CPU time -----------------------------------------------------------------------------------
+# CPU time (user + system) comes with the same runs: on a shared machine it moves much less with the load than the
+# wall-clock time does, so it tells a slower start from a busier machine.
+rss="$out/rss.csv"   # name,median KiB,max KiB,median CPU seconds
 : > "$rss"
 if [ "$have_time" = 1 ]; then
   for _ in 1 2 3 4 5; do
     for i in "${!names[@]}"; do
       cmd "$i"
-      echo "${names[$i]},$(/usr/bin/time -v "${c[@]}" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')"
+      echo "${names[$i]},$(/usr/bin/time -v "${c[@]}" 2>&1 >/dev/null | awk -F': ' '
+        /Maximum resident set size/ {r = $2} /User time/ {u = $2} /System time/ {y = $2} END {print r "," u + y}')"
     done
   done > "$out/rss-samples.csv"
   for n in "${names[@]}"; do
-    awk -F, -v n="$n" '$1 == n {print $2}' "$out/rss-samples.csv" | sort -n \
-      | awk -v n="$n" '{v[NR] = $1} END {printf "%s,%d,%d\n", n, v[int((NR + 1) / 2)], v[NR]}' >> "$rss"
+    peak=$(awk -F, -v n="$n" '$1 == n {print $2}' "$out/rss-samples.csv" | sort -n \
+      | awk '{v[NR] = $1} END {printf "%d,%d", v[int((NR + 1) / 2)], v[NR]}')
+    cpu=$(awk -F, -v n="$n" '$1 == n {print $3}' "$out/rss-samples.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+    echo "$n,$peak,$cpu" >> "$rss"
   done
 fi
 
@@ -321,16 +326,18 @@ mb() { awk -v s="$1" 'BEGIN {printf "%.1f MB", s/1e6}'; }
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average at start $(cut -d' ' -f1-3 /proc/loadavg). $(java -version 2>&1 | sed -n 2p)."
   echo "Timing: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo 'shell loop'), $runs interleaved rounds after one warm-up round (every command once per round). Peak RSS: GNU time, median of 5 interleaved runs."
   echo
-  echo "| what | median (ms) | min (ms) | mean ± σ (ms) | median / floor | min / floor | peak RSS (MiB) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| what | median (ms) | min (ms) | mean ± σ (ms) | median / floor | min / floor | peak RSS (MiB) | CPU user + sys (ms) | CPU / floor's |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for i in "${!names[@]}"; do
     n=${names[$i]}
     awk -F, -v n="$n" -v label="${labels[$i]}" -v rssfile="$rss" '
-      BEGIN {while ((getline l < rssfile) > 0) {split(l, r, ","); peak[r[1]] = r[2]}}
+      BEGIN {while ((getline l < rssfile) > 0) {split(l, r, ","); peak[r[1]] = r[2]; cpu[r[1]] = r[4]}}
       $1 == "hello" {fm = $4; fmin = $5}
       {mean[$1] = $2; sd[$1] = $3; med[$1] = $4; mn[$1] = $5}
-      END {printf "| %s | %.0f | %.0f | %.0f ± %.0f | %.1f× | %.1f× | %s |\n", label, med[n]*1000, mn[n]*1000,
-             mean[n]*1000, sd[n]*1000, med[n]/fm, mn[n]/fmin, (n in peak) ? sprintf("%.1f", peak[n]/1024) : "n/a"}
+      END {printf "| %s | %.0f | %.0f | %.0f ± %.0f | %.1f× | %.1f× | %s | %s | %s |\n", label, med[n]*1000, mn[n]*1000,
+             mean[n]*1000, sd[n]*1000, med[n]/fm, mn[n]/fmin, (n in peak) ? sprintf("%.1f", peak[n]/1024) : "n/a",
+             (n in cpu) ? sprintf("%.0f", cpu[n]*1000) : "n/a",
+             (n in cpu && cpu["hello"] > 0) ? sprintf("%.1f×", cpu[n]/cpu["hello"]) : "n/a"}
     ' "$timing"
   done
   echo
