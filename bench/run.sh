@@ -324,20 +324,19 @@ mb() { awk -v s="$1" 'BEGIN {printf "%.1f MB", s/1e6}'; }
   echo "# Keyhold benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average at start $(cut -d' ' -f1-3 /proc/loadavg). $(java -version 2>&1 | sed -n 2p)."
-  echo "Timing: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo 'shell loop'), $runs interleaved rounds after one warm-up round (every command once per round). Peak RSS: GNU time, median of 5 interleaved runs."
+  echo "Timing: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo 'shell loop'), $runs interleaved rounds after one warm-up round (every command once per round). Peak RSS and CPU time: GNU time, median of 5 interleaved runs."
   echo
-  echo "| what | median (ms) | min (ms) | mean ± σ (ms) | median / floor | min / floor | peak RSS (MiB) | CPU user + sys (ms) | CPU / floor's |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| what | median (ms) | min (ms) | mean ± σ (ms) | median / floor | min / floor | peak RSS (MiB) | CPU user + sys (ms) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for i in "${!names[@]}"; do
     n=${names[$i]}
     awk -F, -v n="$n" -v label="${labels[$i]}" -v rssfile="$rss" '
       BEGIN {while ((getline l < rssfile) > 0) {split(l, r, ","); peak[r[1]] = r[2]; cpu[r[1]] = r[4]}}
       $1 == "hello" {fm = $4; fmin = $5}
       {mean[$1] = $2; sd[$1] = $3; med[$1] = $4; mn[$1] = $5}
-      END {printf "| %s | %.0f | %.0f | %.0f ± %.0f | %.1f× | %.1f× | %s | %s | %s |\n", label, med[n]*1000, mn[n]*1000,
+      END {printf "| %s | %.0f | %.0f | %.0f ± %.0f | %.1f× | %.1f× | %s | %s |\n", label, med[n]*1000, mn[n]*1000,
              mean[n]*1000, sd[n]*1000, med[n]/fm, mn[n]/fmin, (n in peak) ? sprintf("%.1f", peak[n]/1024) : "n/a",
-             (n in cpu) ? sprintf("%.0f", cpu[n]*1000) : "n/a",
-             (n in cpu && cpu["hello"] > 0) ? sprintf("%.1f×", cpu[n]/cpu["hello"]) : "n/a"}
+             (n in cpu) ? sprintf("%.0f", cpu[n]*1000) : "n/a"}
     ' "$timing"
   done
   echo
