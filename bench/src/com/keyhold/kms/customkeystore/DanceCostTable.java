@@ -7,8 +7,8 @@ package com.keyhold.kms.customkeystore;
  * the test's package. Arguments: {@code PATH:disconnectSeconds:connectSeconds}, e.g. {@code CLOUDHSM_DANCE:60:1200}.
  */
 public final class DanceCostTable {
-    private static final String[] DEFAULT_ROWS = {"CREATE:60:300", "RENAME_CONNECTED:60:300", "CLOUDHSM_DANCE:60:300",
-        "CLOUDHSM_DANCE:60:1200", "XKS_DANCE:60:300", "DELETE_CONNECTED:60:300"};
+    private static final String[] DEFAULT_ROWS = {"CREATE:60:300", "CREATE_XKS:60:300", "RENAME_CONNECTED:60:300",
+        "CLOUDHSM_DANCE:60:300", "CLOUDHSM_DANCE:60:1200", "XKS_DANCE:60:300", "DELETE_CONNECTED:60:300"};
 
     public static void main(final String[] args) {
         System.out.printf("| path | disconnect T (s) | connect T (s) | describes | budget 6 + T/30 per wait | other calls "

@@ -39,7 +39,8 @@ class DanceCostTest {
 
     /** The paths of the poll-cost table. */
     enum Path {
-        CREATE("create (CloudHSM or XKS): CreateCustomKeyStore, wait until DescribeCustomKeyStores shows it"),
+        CREATE("create a CloudHSM key store: CreateCustomKeyStore, wait until DescribeCustomKeyStores shows it"),
+        CREATE_XKS("create an XKS key store: the same"),
         RENAME_CONNECTED("rename while CONNECTED: UpdateCustomKeyStore in place, no disconnect"),
         CLOUDHSM_DANCE("CloudHSM password bump while CONNECTED: disconnect, wait, update, reconnect, wait"),
         XKS_DANCE("XKS endpoint move while CONNECTED: disconnect, wait, update, reconnect, wait"),
@@ -113,6 +114,7 @@ class DanceCostTest {
     @ParameterizedTest(name = "{0}, disconnect {1} s, connect {2} s")
     @CsvSource(delimiter = '|', textBlock = """
         CREATE           | 60 |  300 |   1 | CreateCustomKeyStore                                                                    |  1
+        CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore                                                                    |  1
         RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter                                                  |  3
         CLOUDHSM_DANCE   | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter | 25
         CLOUDHSM_DANCE   | 60 | 1200 | 107 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter | 55
@@ -149,8 +151,9 @@ class DanceCostTest {
             final Map<String, Object> hsm = StoreTestBase.hsm("payments-hsm", StoreTestBase.PASSWORD, "1");
             final Map<String, Object> xks = StoreTestBase.xks("https://xks-a.example.com",
                 StoreTestBase.ACCESS_KEY_ID, StoreTestBase.XKS_SECRET);
-            final Map<String, Object> before = path == Path.XKS_DANCE ? xks : hsm;
-            final String id = path == Path.CREATE ? null : created(driver, before);
+            final boolean creates = path == Path.CREATE || path == Path.CREATE_XKS;
+            final Map<String, Object> before = path == Path.XKS_DANCE || path == Path.CREATE_XKS ? xks : hsm;
+            final String id = creates ? null : created(driver, before);
             if (id != null) {
                 emulator.forceState(id, ConnectionState.CONNECTED, null);
             }
@@ -168,7 +171,7 @@ class DanceCostTest {
             final int invocationsBefore = driver.responses().size();
             final Instant start = clock.instant();
             final JsonNode answer = switch (path) {
-                case CREATE -> driver.run("CREATE", before, null);
+                case CREATE, CREATE_XKS -> driver.run("CREATE", before, null);
                 case DELETE_CONNECTED -> driver.run("DELETE", StoreTestBase.with(before, id), null);
                 default -> driver.run("UPDATE", StoreTestBase.with(after, id), StoreTestBase.with(before, id));
             };
@@ -178,7 +181,7 @@ class DanceCostTest {
             }
             final String answeredId = answer.path("resourceModel").path("CustomKeyStoreId").asText();
             final ConnectionState expected = switch (path) {
-                case CREATE -> ConnectionState.DISCONNECTED;
+                case CREATE, CREATE_XKS -> ConnectionState.DISCONNECTED;
                 case DELETE_CONNECTED -> null;
                 default -> ConnectionState.CONNECTED;
             };
