@@ -48,6 +48,8 @@ public class CreateHandler extends StoreHandler {
             throw new CallBack(config.schedule().firstDelaySeconds(), session.id()
                 + ": created; DescribeCustomKeyStores does not show it yet (KMS is eventually consistent)");
         }
-        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry.get(), model));
+        // The record names this stack's resource and the versions the secrets went under; a failed write calls back
+        // and writes again (CreateCustomKeyStore is not repeated: the id is in the context).
+        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry.get(), saveRecord(session, null)));
     }
 }
