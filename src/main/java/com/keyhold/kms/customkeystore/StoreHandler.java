@@ -229,12 +229,15 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
     /**
      * Writes the store record: the model's versions (what KMS now has the secrets under), owned by {@code owner}'s
      * resource when there is one, else by the request's (a create, or the first update of an imported key store).
+     * Only a create's record keeps the request's token, by which a retried create recognises its key store.
      */
-    protected StoreRecord saveRecord(final Session session, final StoreRecord owner) {
+    protected StoreRecord saveRecord(final Session session, final StoreRecord owner, final boolean creating) {
         final StoreRecord record = new StoreRecord(session.id(), session.model.getKeyStorePasswordVersion(),
             session.model.getXksProxyAuthenticationCredentialVersion(),
             owner == null ? session.stackId() : owner.stackId(),
-            owner == null ? session.logicalId() : owner.logicalResourceId(), config.clock().instant().toString());
+            owner == null ? session.logicalId() : owner.logicalResourceId(),
+            creating ? session.request.getClientRequestToken() : owner == null ? null : owner.createToken(),
+            config.clock().instant().toString());
         run(session, "PutParameter", () -> session.records.save(record));
         return record;
     }

@@ -132,7 +132,7 @@ public class UpdateHandler extends StoreHandler {
 
     /** Once KMS has the change: the record takes the new versions (checked again to be this resource's first). */
     private StoreRecord recordUpdate(final Session session) {
-        final StoreRecord record = saveRecord(session, owned(session));
+        final StoreRecord record = saveRecord(session, owned(session), false);
         session.context.setRecorded(true);
         return record;
     }
@@ -140,7 +140,7 @@ public class UpdateHandler extends StoreHandler {
     /** The record as this operation wrote it (the model's versions), without reading it back. */
     private StoreRecord currentRecord(final Session session) {
         return new StoreRecord(session.id(), session.model.getKeyStorePasswordVersion(),
-            session.model.getXksProxyAuthenticationCredentialVersion(), null, null, null);
+            session.model.getXksProxyAuthenticationCredentialVersion(), null, null, null, null);
     }
 
     private static TargetState waitTarget(final Phase phase) {

@@ -3,7 +3,9 @@ package com.keyhold.kms.customkeystore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.WrapperDriver;
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.StoreSpec;
@@ -85,6 +87,7 @@ class StoreRecordTest extends StoreTestBase {
         final String id = create(v1);
         connect(id);
         final String recordBefore = record(id).toString();
+        emulator.requestLog().clear();
         driver.as(OTHER_STACK, "Adopted");
 
         final JsonNode update = driver.run("UPDATE", with(hsm("renamed", PASSWORD, "1"), id), with(v1, id));
@@ -96,7 +99,7 @@ class StoreRecordTest extends StoreTestBase {
         assertThat(delete.path("message").asText()).contains("left untouched");
 
         assertThat(calls("UpdateCustomKeyStore") + calls("DisconnectCustomKeyStore") + calls("DeleteCustomKeyStore")
-            + calls("PutParameter") + calls("DeleteParameter")).isEqualTo(1); // the create's PutParameter
+            + calls("PutParameter") + calls("DeleteParameter")).isZero();
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(record(id).toString()).isEqualTo(recordBefore);
     }
@@ -157,5 +160,53 @@ class StoreRecordTest extends StoreTestBase {
         assertThat(driver.run("DELETE", Map.of("CustomKeyStoreId", other), null).path("errorCode").asText())
             .isEqualTo("NotFound");
         assertThat(emulator.parameterValue(StoreRecord.parameterName(other))).isPresent();
+    }
+
+    @Test
+    void aCreateRetriedAfterItsInvocationDiedContinuesWithTheKeyStoreItMade() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        // KMS creates the key store, then the invocation dies before its answer reaches CloudFormation (here: the
+        // answer after the first describe, which does not show the key store yet, is thrown away).
+        emulator.faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 1);
+        final ObjectNode request = driver.request("CREATE", v1, null);
+        assertThat(driver.invoke(request).path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(emulator.storeIds()).hasSize(1);
+        final String made = emulator.storeIds().get(0);
+
+        // CloudFormation sends the same request again: same token, no callback context.
+        final JsonNode retried = driver.resume(request, Integer.MAX_VALUE);
+        assertThat(retried.path("status").asText()).as(retried.toString()).isEqualTo("SUCCESS");
+        assertThat(retried.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(made);
+        assertThat(calls("CreateCustomKeyStore")).as("the second one is refused: name in use").isEqualTo(2);
+        assertThat(emulator.storeIds()).containsExactly(made);
+        assertThat(record(made).getString("createToken")).isEqualTo(request.path("bearerToken").asText());
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm"))).as("intent removed").isEmpty();
+    }
+
+    @Test
+    void aCreateRetriedAfterItsSuccessWasLostRecognisesItsKeyStoreByTheRecord() {
+        final ObjectNode request = driver.request("CREATE", hsm("payments-hsm", PASSWORD, "1"), null);
+        final String made = driver.invoke(request).path("resourceModel").path("CustomKeyStoreId").asText();
+        request.putNull("callbackContext");
+        final JsonNode again = driver.resume(request, Integer.MAX_VALUE);
+        assertThat(again.path("status").asText()).as(again.toString()).isEqualTo("SUCCESS");
+        assertThat(again.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(made);
+        assertThat(emulator.storeIds()).containsExactly(made);
+    }
+
+    @Test
+    void anotherOperationsCreateOfTheSameNameFailsAlreadyExistsAndLeavesTheKeyStoreAlone() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String first = create(v1);
+        final String recordBefore = record(first).toString();
+        final Map<String, Object> sameName = xks("https://proxy.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        sameName.put("CustomKeyStoreName", "payments-hsm");
+        final JsonNode second = driver.run("CREATE", sameName, null);
+        assertThat(second.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(second.has("resourceModel")).isFalse();
+        assertThat(emulator.storeIds()).containsExactly(first);
+        assertThat(record(first).toString()).isEqualTo(recordBefore);
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm")))
+            .as("a create that made nothing leaves no intent").isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.aws;
 
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,6 +34,31 @@ public final class SsmStoreRecords {
         parameters.delete(StoreRecord.parameterName(customKeyStoreId));
     }
 
+    public Optional<CreateIntent> findIntent(final String customKeyStoreName) {
+        return parameters.find(CreateIntent.parameterName(customKeyStoreName)).map(parameter -> {
+            try {
+                final JSONObject stored = new JSONObject(parameter.value());
+                return new CreateIntent(SsmParameters.text(stored, "customKeyStoreName"),
+                    SsmParameters.text(stored, "clientRequestToken"), SsmParameters.text(stored, "at"));
+            } catch (JSONException e) {
+                return new CreateIntent(customKeyStoreName, null, null);
+            }
+        });
+    }
+
+    public void saveIntent(final CreateIntent intent) {
+        parameters.put(CreateIntent.parameterName(intent.customKeyStoreName()), "Keyhold create in progress: a "
+            + "CloudFormation create of the key store of this name; removed when it completes.", new JSONStringer()
+            .object().key("customKeyStoreName").value(intent.customKeyStoreName())
+            .key("clientRequestToken").value(intent.clientRequestToken()).key("at").value(intent.at())
+            .endObject().toString(), true);
+    }
+
+    /** Removes the intent; one that is already gone is not an error. */
+    public void removeIntent(final String customKeyStoreName) {
+        parameters.delete(CreateIntent.parameterName(customKeyStoreName));
+    }
+
     private static String write(final StoreRecord record) {
         return new JSONStringer().object()
             .key("customKeyStoreId").value(record.customKeyStoreId())
@@ -40,6 +66,7 @@ public final class SsmStoreRecords {
             .key("xksProxyAuthenticationCredentialVersion").value(record.xksProxyAuthenticationCredentialVersion())
             .key("stackId").value(record.stackId())
             .key("logicalResourceId").value(record.logicalResourceId())
+            .key("createToken").value(record.createToken())
             .key("updatedAt").value(record.updatedAt())
             .endObject().toString();
     }
@@ -52,10 +79,10 @@ public final class SsmStoreRecords {
             return new StoreRecord(id, SsmParameters.text(stored, "keyStorePasswordVersion"),
                 SsmParameters.text(stored, "xksProxyAuthenticationCredentialVersion"),
                 SsmParameters.text(stored, "stackId"), SsmParameters.text(stored, "logicalResourceId"),
-                SsmParameters.text(stored, "updatedAt"));
+                SsmParameters.text(stored, "createToken"), SsmParameters.text(stored, "updatedAt"));
         } catch (JSONException e) {
             // A hand-edited value still says the key store is managed; no versions can be read from it.
-            return new StoreRecord(id, null, null, "(unreadable record)", "(unreadable record)", null);
+            return new StoreRecord(id, null, null, "(unreadable record)", "(unreadable record)", null, null);
         }
     }
 }

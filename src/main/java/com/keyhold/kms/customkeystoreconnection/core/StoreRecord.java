@@ -8,18 +8,26 @@ package com.keyhold.kms.customkeystoreconnection.core;
  *
  * @param keyStorePasswordVersion                 the KeyStorePasswordVersion KMS last got the password under
  * @param xksProxyAuthenticationCredentialVersion the XksProxyAuthenticationCredentialVersion of the credential KMS has
+ * @param createToken                             the client request token of the create that made the key store, so
+ *                                                that a create retried after its answer was lost recognises it
  */
 public record StoreRecord(String customKeyStoreId,
                           String keyStorePasswordVersion,
                           String xksProxyAuthenticationCredentialVersion,
                           String stackId,
                           String logicalResourceId,
+                          String createToken,
                           String updatedAt) {
 
     public static final String PATH = "/keyhold/kms/custom-key-store";
 
     public static String parameterName(final String customKeyStoreId) {
         return PATH + "/" + customKeyStoreId;
+    }
+
+    /** Whether the create carrying {@code token} made this key store (CloudFormation keeps one per operation). */
+    public boolean createdBy(final String token) {
+        return createToken != null && createToken.equals(token);
     }
 
     /** Whether a request from {@code stackId} and {@code logicalResourceId} is the resource this record names. */
