@@ -21,6 +21,8 @@ public class CallbackContext {
     private TargetState comeBackTo;
     /** DELETE: the key check passed and the ownership record names no other stack. */
     private boolean deleteChecked;
+    /** UPDATE: the store record holds the versions KMS now has the secrets under, and names the owner. */
+    private boolean recorded;
     /** The wait of the current step (the connection type's Progress: poll schedule, describe lag, retries). */
     private Progress progress;
     private int nextPollSeconds;
@@ -64,6 +66,14 @@ public class CallbackContext {
 
     public void setDeleteChecked(final boolean deleteChecked) {
         this.deleteChecked = deleteChecked;
+    }
+
+    public boolean isRecorded() {
+        return recorded;
+    }
+
+    public void setRecorded(final boolean recorded) {
+        this.recorded = recorded;
     }
 
     public Progress getProgress() {

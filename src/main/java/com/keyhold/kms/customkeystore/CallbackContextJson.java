@@ -34,6 +34,7 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         }
         context.setComeBackTo(json.has("comeBackTo") ? TargetState.valueOf(json.getString("comeBackTo")) : null);
         context.setDeleteChecked(json.optBoolean("deleteChecked"));
+        context.setRecorded(json.optBoolean("recorded"));
         final JSONObject progress = json.optJSONObject("progress");
         context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
         context.setNextPollSeconds(json.optInt("nextPollSeconds"));
@@ -57,6 +58,7 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
             json.put("comeBackTo", context.getComeBackTo().name());
         }
         json.put("deleteChecked", context.isDeleteChecked());
+        json.put("recorded", context.isRecorded());
         if (context.getProgress() != null) {
             json.put("progress", context.getProgress().toMap());
         }

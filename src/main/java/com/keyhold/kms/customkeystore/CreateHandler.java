@@ -1,18 +1,22 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
 import java.util.List;
 import java.util.Optional;
 import org.json.JSONObject;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreNameInUseException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
 import software.amazon.cloudformation.proxy.ProgressEvent;
 
 /**
- * CreateCustomKeyStore, then wait until DescribeCustomKeyStores shows the new key store (eventual consistency). The
- * call is made once: the id is in the model the following invocations carry. A new key store is DISCONNECTED;
- * connecting it is the connection type's job.
+ * CreateCustomKeyStore, then wait until DescribeCustomKeyStores shows the new key store (eventual consistency), then
+ * the store record. The call is made once: the id is in the callback context the following invocations carry, and a
+ * retry after a lost answer recognises its key store (CreateIntent). A new key store is DISCONNECTED; connecting it
+ * is the connection type's job.
  */
 public class CreateHandler extends StoreHandler {
     public CreateHandler(final HandlerConfig config) {
@@ -28,11 +32,9 @@ public class CreateHandler extends StoreHandler {
             if (!problems.isEmpty()) {
                 throw new KeyholdFailureException(FailureKind.InvalidRequest, String.join(" ", problems));
             }
-            final String id = call(session, "CreateCustomKeyStore",
-                () -> session.admin.create(KeyStoreModels.createRequest(model)));
-            session.context.setCreatedId(id);
+            session.context.setCreatedId(create(session));
             progress(session, null);
-            session.log(id + ": created; waiting until DescribeCustomKeyStores shows it");
+            session.log(session.context.getCreatedId() + ": created; waiting until DescribeCustomKeyStores shows it");
         }
         model.setCustomKeyStoreId(session.context.getCreatedId());
         final Optional<CustomKeyStoresListEntry> entry = describe(session);
@@ -48,6 +50,65 @@ public class CreateHandler extends StoreHandler {
             throw new CallBack(config.schedule().firstDelaySeconds(), session.id()
                 + ": created; DescribeCustomKeyStores does not show it yet (KMS is eventually consistent)");
         }
-        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry.get(), model));
+        // The record names this stack's resource and the versions the secrets went under; a failed write calls back
+        // and writes again (CreateCustomKeyStore is not repeated: the id is in the context).
+        final StoreRecord record = saveRecord(session, null, true);
+        run(session, "DeleteParameter", () -> session.records.removeIntent(model.getCustomKeyStoreName()));
+        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry.get(), record));
+    }
+
+    /**
+     * CreateCustomKeyStore, after an intent that lets a retry of this operation recognise its key store: should the
+     * invocation die after KMS created it, CloudFormation sends the same request again, the name is in use, and the
+     * key store of that name is this operation's when its intent or store record carries this operation's token.
+     */
+    private String create(final Session session) {
+        final String name = session.model.getCustomKeyStoreName();
+        final String token = session.request.getClientRequestToken();
+        final boolean retried = call(session, "GetParameter", () -> session.records.findIntent(name))
+            .filter(intent -> intent.writtenBy(token)).isPresent();
+        if (!retried) {
+            run(session, "PutParameter", () -> session.records.saveIntent(
+                new CreateIntent(name, token, config.clock().instant().toString())));
+        }
+        final RuntimeException failure;
+        try {
+            return session.admin.create(KeyStoreModels.createRequest(session.model));
+        } catch (CustomKeyStoreNameInUseException e) {
+            final Optional<String> own = ownEarlierCreate(session, retried);
+            if (own.isPresent()) {
+                return own.get();
+            }
+            failure = translated(session, "CreateCustomKeyStore", e);
+        } catch (RuntimeException e) {
+            failure = translated(session, "CreateCustomKeyStore", e);
+        }
+        if (failure instanceof KeyholdFailureException) {
+            // KMS created nothing: the intent has served. A call back (a transient error) keeps it for the retry.
+            try {
+                session.records.removeIntent(name);
+            } catch (RuntimeException e) {
+                session.log("Could not remove the create intent " + CreateIntent.parameterName(name) + ": "
+                    + e.getClass().getSimpleName() + "; it is harmless, and the next create of this name replaces it");
+            }
+        }
+        throw failure;
+    }
+
+    /** The key store this operation created before a lost answer, or empty when the name belongs to another. */
+    private Optional<String> ownEarlierCreate(final Session session, final boolean retried) {
+        final String token = session.request.getClientRequestToken();
+        final Optional<CustomKeyStoresListEntry> named = call(session, "DescribeCustomKeyStores",
+            () -> session.admin.describeByName(session.model.getCustomKeyStoreName()));
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        final String id = named.get().customKeyStoreId();
+        final Optional<StoreRecord> record = call(session, "GetParameter", () -> session.records.find(id));
+        final boolean ours = record.map(r -> r.createdBy(token)).orElse(retried);
+        if (ours) {
+            session.log(id + ": this create made it before its answer was lost; continuing with it");
+        }
+        return ours ? Optional.of(id) : Optional.empty();
     }
 }

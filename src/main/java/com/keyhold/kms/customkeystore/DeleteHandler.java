@@ -5,6 +5,7 @@ import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import software.amazon.cloudformation.proxy.ProgressEvent;
 /**
  * Deletes the key store without an outage it cannot finish: first (before anything is disconnected) no KMS keys in
  * it, pending deletion included, and no other stack's connection resource on it; then disconnect if needed and
- * DeleteCustomKeyStore. A key store already gone is success.
+ * DeleteCustomKeyStore, and the store record with it. A delete by a resource the store record does not name
+ * changes nothing; a key store already gone is NotFound (deleted, for CloudFormation).
  */
 public class DeleteHandler extends StoreHandler {
     public DeleteHandler(final HandlerConfig config) {
@@ -26,13 +28,22 @@ public class DeleteHandler extends StoreHandler {
         if (session.id() == null) {
             return ProgressEvent.defaultSuccessHandler(null);
         }
+        final CallbackContext context = session.context;
         Optional<CustomKeyStoresListEntry> entry = describe(session);
         if (entry.isEmpty()) {
-            return ProgressEvent.defaultSuccessHandler(null);
+            return gone(session);
         }
-        if (!session.context.isDeleteChecked()) {
+        if (!context.isDeleteChecked()) {
+            final Optional<StoreRecord> record = record(session);
+            if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
+                final String message = record.get().leftAloneMessage(session.stackId(), session.logicalId());
+                session.log(message);
+                final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultSuccessHandler(null);
+                event.setMessage(message);
+                return event;
+            }
             check(session);
-            session.context.setDeleteChecked(true);
+            context.setDeleteChecked(true);
         }
         if (KmsConnectionState.fromKms(entry.get().connectionStateAsString()) != KmsConnectionState.DISCONNECTED) {
             stepToward(session, TargetState.DISCONNECTED, failure -> new Failure(failure.kind(), failure.message()
@@ -41,13 +52,30 @@ public class DeleteHandler extends StoreHandler {
         try {
             run(session, "DeleteCustomKeyStore", () -> session.admin.delete(session.id()));
         } catch (KeyholdFailureException e) {
-            if (e.failure().kind() == FailureKind.NotFound) {
-                return ProgressEvent.defaultSuccessHandler(null);
+            if (e.failure().kind() != FailureKind.NotFound) {
+                throw e;
             }
-            throw e;
         }
         session.log(session.id() + ": deleted");
+        run(session, "DeleteParameter", () -> session.records.remove(session.id()));
         return ProgressEvent.defaultSuccessHandler(null);
+    }
+
+    /**
+     * The key store is gone. After this operation's checks passed, it is this operation's delete (a call back after
+     * it): success. Before, it was gone already: NotFound, which CloudFormation takes as deleted (the handler
+     * contract's delete of a resource that does not exist). Either way this resource's record goes with it.
+     */
+    private ProgressEvent<ResourceModel, CallbackContext> gone(final Session session) {
+        final Optional<StoreRecord> record = record(session);
+        if (record.isPresent() && record.get().names(session.stackId(), session.logicalId())) {
+            run(session, "DeleteParameter", () -> session.records.remove(session.id()));
+        }
+        if (session.context.isDeleteChecked()) {
+            return ProgressEvent.defaultSuccessHandler(null);
+        }
+        throw new KeyholdFailureException(FailureKind.NotFound, String.format("%s: KMS has no custom key store with "
+            + "this id in %s; there is nothing to delete.", session.id(), session.region()));
     }
 
     /** The checks that come before any change: keys in the key store, another stack's connection resource. */

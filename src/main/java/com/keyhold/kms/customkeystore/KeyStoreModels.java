@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystore;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreType;
 import software.amazon.awssdk.services.kms.model.CreateCustomKeyStoreRequest;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
@@ -78,11 +79,17 @@ final class KeyStoreModels {
                 model.getXksProxyAuthenticationCredentialVersion());
     }
 
-    /** The "before" side: what KMS reports now, with the version properties of the previous model. */
-    static KeyStoreSettings reported(final CustomKeyStoresListEntry entry, final ResourceModel previous) {
+    /**
+     * The "before" side: what KMS reports now, with the versions the store record says KMS last got the secrets under
+     * (the previous model's when there is no record: a key store imported, or created before records existed).
+     */
+    static KeyStoreSettings reported(final CustomKeyStoresListEntry entry, final StoreRecord record,
+                                     final ResourceModel previous) {
         final StoreType type = StoreType.fromKms(entry.customKeyStoreTypeAsString());
-        final String passwordVersion = previous == null ? null : previous.getKeyStorePasswordVersion();
-        final String credentialVersion = previous == null ? null : previous.getXksProxyAuthenticationCredentialVersion();
+        final String passwordVersion = record != null ? record.keyStorePasswordVersion()
+            : previous == null ? null : previous.getKeyStorePasswordVersion();
+        final String credentialVersion = record != null ? record.xksProxyAuthenticationCredentialVersion()
+            : previous == null ? null : previous.getXksProxyAuthenticationCredentialVersion();
         if (type == StoreType.AWS_CLOUDHSM) {
             return KeyStoreSettings.cloudHsm(entry.customKeyStoreName(), entry.cloudHsmClusterId(), passwordVersion);
         }
@@ -93,10 +100,10 @@ final class KeyStoreModels {
     }
 
     /**
-     * The model READ answers: everything KMS reports, the version properties carried over from {@code given} (KMS
-     * keeps none), no secret (the XKS credential's AccessKeyId only, as KMS reports it).
+     * The model READ answers: everything KMS reports, the version properties from the store record (KMS keeps none;
+     * without a record there are none), no secret (the XKS credential's AccessKeyId only, as KMS reports it).
      */
-    static ResourceModel read(final CustomKeyStoresListEntry entry, final ResourceModel given) {
+    static ResourceModel read(final CustomKeyStoresListEntry entry, final StoreRecord record) {
         final ResourceModel model = new ResourceModel();
         model.setCustomKeyStoreId(entry.customKeyStoreId());
         model.setCustomKeyStoreName(entry.customKeyStoreName());
@@ -104,9 +111,9 @@ final class KeyStoreModels {
         model.setConnectionState(entry.connectionStateAsString());
         model.setConnectionErrorCode(entry.connectionErrorCodeAsString());
         model.setCreationDate(entry.creationDate() == null ? null : entry.creationDate().toString());
-        if (given != null) {
-            model.setKeyStorePasswordVersion(given.getKeyStorePasswordVersion());
-            model.setXksProxyAuthenticationCredentialVersion(given.getXksProxyAuthenticationCredentialVersion());
+        if (record != null) {
+            model.setKeyStorePasswordVersion(record.keyStorePasswordVersion());
+            model.setXksProxyAuthenticationCredentialVersion(record.xksProxyAuthenticationCredentialVersion());
         }
         model.setCloudHsmClusterId(entry.cloudHsmClusterId());
         model.setTrustAnchorCertificate(entry.trustAnchorCertificate());

@@ -2,11 +2,13 @@ package com.keyhold.kms.customkeystore;
 
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
 import software.amazon.cloudformation.proxy.ProgressEvent;
 
 /**
- * DescribeCustomKeyStores by id: any key store of the account, so that resource import can adopt existing ones.
- * NotFound when it is gone.
+ * DescribeCustomKeyStores by id, and the version properties from the store record: any key store of the account
+ * (with or without a record, whichever stack's it is), so that resource import can adopt existing ones. NotFound
+ * when it is gone.
  */
 public class ReadHandler extends StoreHandler {
     public ReadHandler(final HandlerConfig config) {
@@ -23,9 +25,9 @@ public class ReadHandler extends StoreHandler {
         if (session.id() == null) {
             throw new KeyholdFailureException(FailureKind.InvalidRequest, "READ needs CustomKeyStoreId.");
         }
-        return describe(session).map(entry -> ProgressEvent.<ResourceModel, CallbackContext>defaultSuccessHandler(
-            KeyStoreModels.read(entry, session.model)))
-            .orElseThrow(() -> new KeyholdFailureException(FailureKind.NotFound, String.format("%s: KMS has no "
-                + "custom key store with this id in %s.", session.id(), session.region())));
+        final CustomKeyStoresListEntry entry = describe(session).orElseThrow(() -> new KeyholdFailureException(
+            FailureKind.NotFound, String.format("%s: KMS has no custom key store with this id in %s.", session.id(),
+                session.region())));
+        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry, record(session).orElse(null)));
     }
 }

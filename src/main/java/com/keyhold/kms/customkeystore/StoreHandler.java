@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystore;
 import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStoreAdmin;
 import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
 import com.keyhold.kms.customkeystoreconnection.aws.SsmOwnership;
+import com.keyhold.kms.customkeystoreconnection.aws.SsmStoreRecords;
 import com.keyhold.kms.customkeystoreconnection.core.Attempt;
 import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
@@ -13,6 +14,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
 import java.util.function.Supplier;
@@ -47,6 +49,7 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         final KmsKeyStoreAdmin admin;
         final KeyStorePort keyStores;
         final OwnershipPort ownership;
+        final SsmStoreRecords records;
 
         Session(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model,
                 final CallbackContext context, final Logger logger, final ProxyClient<KmsClient> kms,
@@ -58,10 +61,19 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             this.admin = new KmsKeyStoreAdmin(kms::client, kms::injectCredentialsAndInvokeV2);
             this.keyStores = new KmsKeyStores(kms::client, kms::injectCredentialsAndInvokeV2);
             this.ownership = new SsmOwnership(ssm::client, ssm::injectCredentialsAndInvokeV2);
+            this.records = new SsmStoreRecords(ssm::client, ssm::injectCredentialsAndInvokeV2);
         }
 
         String id() {
             return model == null ? null : model.getCustomKeyStoreId();
+        }
+
+        String stackId() {
+            return request.getStackId();
+        }
+
+        String logicalId() {
+            return request.getLogicalResourceIdentifier();
         }
 
         String region() {
@@ -207,6 +219,27 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             default:
                 throw new KeyholdFailureException(onFailure.apply(step.failure()));
         }
+    }
+
+    /** This key store's store record, or empty when there is none. */
+    protected java.util.Optional<StoreRecord> record(final Session session) {
+        return call(session, "GetParameter", () -> session.records.find(session.id()));
+    }
+
+    /**
+     * Writes the store record: the model's versions (what KMS now has the secrets under), owned by {@code owner}'s
+     * resource when there is one, else by the request's (a create, or the first update of an imported key store).
+     * Only a create's record keeps the request's token, by which a retried create recognises its key store.
+     */
+    protected StoreRecord saveRecord(final Session session, final StoreRecord owner, final boolean creating) {
+        final StoreRecord record = new StoreRecord(session.id(), session.model.getKeyStorePasswordVersion(),
+            session.model.getXksProxyAuthenticationCredentialVersion(),
+            owner == null ? session.stackId() : owner.stackId(),
+            owner == null ? session.logicalId() : owner.logicalResourceId(),
+            creating ? session.request.getClientRequestToken() : owner == null ? null : owner.createToken(),
+            config.clock().instant().toString());
+        run(session, "PutParameter", () -> session.records.save(record));
+        return record;
     }
 
     /** The key store as KMS reports it, or empty when it is gone. */

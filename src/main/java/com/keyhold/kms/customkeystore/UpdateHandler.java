@@ -10,6 +10,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -45,6 +46,9 @@ public class UpdateHandler extends StoreHandler {
                 FailureKind.NotFound, String.format("%s: KMS has no custom key store with this id in %s; it was "
                     + "deleted outside the stack.", session.id(), session.region())));
             final KmsConnectionState observed = KmsConnectionState.fromKms(entry.connectionStateAsString());
+            if (!context.isRecorded() && KeyStoreUpdatePlanner.kmsHasTheChange(context.getPhase())) {
+                recordUpdate(session);
+            }
             if (context.getPhase() == null) {
                 final KeyStoreChange change = start(session, entry, previous, observed);
                 if (change.mode() != KeyStoreChange.Mode.NOTHING) {
@@ -69,7 +73,8 @@ public class UpdateHandler extends StoreHandler {
             try {
                 switch (next.step()) {
                     case DONE:
-                        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry, session.model));
+                        return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry,
+                            context.isRecorded() ? currentRecord(session) : recordUpdate(session)));
                     case FAIL:
                         throw new KeyholdFailureException(fail(session, change, next, entry));
                     case UPDATE_CONNECTED:
@@ -100,7 +105,8 @@ public class UpdateHandler extends StoreHandler {
     /** Decides once what changes, which secrets go, and where to come back to. */
     private KeyStoreChange start(final Session session, final CustomKeyStoresListEntry entry, final ResourceModel previous,
                        final KmsConnectionState observed) {
-        final KeyStoreChange change = KeyStoreChange.between(KeyStoreModels.reported(entry, previous),
+        final StoreRecord store = owned(session);
+        final KeyStoreChange change = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
         final Optional<OwnershipRecord> record = call(session, "GetParameter",
             () -> session.ownership.find(session.id()));
@@ -109,6 +115,32 @@ public class UpdateHandler extends StoreHandler {
         session.context.setComeBackTo(KeyStoreUpdatePlanner.comeBackTo(owned, observed));
         session.context.setPhase(Phase.NOT_STARTED);
         return change;
+    }
+
+    /**
+     * The store record when this request's resource may change the key store: it names this resource, or there is
+     * none (a key store imported into this stack); null when there is none. Otherwise NotFound, nothing changed.
+     */
+    private StoreRecord owned(final Session session) {
+        final Optional<StoreRecord> record = record(session);
+        if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
+            throw new KeyholdFailureException(FailureKind.NotFound,
+                record.get().notThisResourceMessage(session.stackId(), session.logicalId()));
+        }
+        return record.orElse(null);
+    }
+
+    /** Once KMS has the change: the record takes the new versions (checked again to be this resource's first). */
+    private StoreRecord recordUpdate(final Session session) {
+        final StoreRecord record = saveRecord(session, owned(session), false);
+        session.context.setRecorded(true);
+        return record;
+    }
+
+    /** The record as this operation wrote it (the model's versions), without reading it back. */
+    private StoreRecord currentRecord(final Session session) {
+        return new StoreRecord(session.id(), session.model.getKeyStorePasswordVersion(),
+            session.model.getXksProxyAuthenticationCredentialVersion(), null, null, null, null);
     }
 
     private static TargetState waitTarget(final Phase phase) {
@@ -139,7 +171,8 @@ public class UpdateHandler extends StoreHandler {
                 KeyStoreModels.updateRequest(session.id(), session.model, change)));
         } catch (KeyholdFailureException e) {
             throw new KeyholdFailureException(new Failure(e.failure().kind(), KeyStoreUpdatePlanner.strandedMessage(
-                session.id(), change, session.context.getComeBackTo(), e.failure().message())));
+                session.id(), change, session.context.getComeBackTo(), session.context.getPhase(),
+                e.failure().message())));
         }
         session.context.setPhase(Phase.UPDATE_SENT);
         session.context.setProgress(null);

@@ -5,7 +5,6 @@ import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.util.List;
-import java.util.Objects;
 import software.amazon.cloudformation.proxy.ProgressEvent;
 import software.amazon.cloudformation.proxy.ResourceHandlerRequest;
 
@@ -21,15 +20,9 @@ public class UpdateHandler extends BaseHandlerStd {
 
     @Override
     protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
-        final List<String> problems = ModelRules.check(model.getCustomKeyStoreId(), model.getConnectionState(),
+        // A changed CustomKeyStoreId (create-only) never gets here: the protocol answers NotUpdatable first.
+        return ModelRules.check(model.getCustomKeyStoreId(), model.getConnectionState(),
             model.getConnectionStateOnDelete());
-        final ResourceModel previous = request.getPreviousResourceState();
-        if (previous != null && !Objects.equals(previous.getCustomKeyStoreId(), model.getCustomKeyStoreId())) {
-            problems.add(String.format("CustomKeyStoreId cannot change in place (from %s to %s): it is create-only, so "
-                + "CloudFormation replaces the resource instead.", previous.getCustomKeyStoreId(),
-                model.getCustomKeyStoreId()));
-        }
-        return problems;
     }
 
     @Override

@@ -69,4 +69,24 @@ class CompositionTest extends StoreTestBase {
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
         assertThat(calls("ConnectCustomKeyStore")).isZero();
     }
+
+    @Test
+    void anUpdateThatFailsOnAKeyStoreFoundDisconnectedDoesNotClaimToHaveDisconnectedIt() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        // The connection resource declares CONNECTED, but the key store was disconnected out of band.
+        assertThat(connection().run("CREATE", connectionProps(id, "CONNECTED"), null).path("status").asText())
+            .isEqualTo("SUCCESS");
+        emulator.outOfBandDisconnect(id);
+        clock.advanceSeconds(60);
+        emulator.faults().errorNext("UpdateCustomKeyStore", id, "XksProxyUriEndpointInUseException", 1);
+        final JsonNode failed = driver.run("UPDATE", with(xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET),
+            id), with(v1, id));
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("as it was before the update (Keyhold did not "
+            + "disconnect it)", "aws kms connect-custom-key-store --custom-key-store-id " + id)
+            .doesNotContain("Keyhold disconnected it");
+        assertThat(calls("DisconnectCustomKeyStore")).isZero();
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+    }
 }

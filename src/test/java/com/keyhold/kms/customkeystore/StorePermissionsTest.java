@@ -18,9 +18,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Permissions proved, not listed: each handler, driven through its widest path, calls exactly the actions its
- * handler permissions in custom-key-store/schema.json name (KMS and SSM operations map one to one onto actions).
+ * handler permissions in custom-key-store/schema.json name (KMS and SSM operations map one to one onto actions),
+ * plus the ones KMS checks on the caller for it.
  */
 class StorePermissionsTest extends StoreTestBase {
+    /**
+     * What KMS itself checks on the caller of CreateCustomKeyStore and UpdateCustomKeyStore (KMS developer guide:
+     * "Control access to your AWS CloudHSM key store" names cloudhsm:DescribeClusters and iam:CreateServiceLinkedRole
+     * for key store managers; "Control access to your external key store" ec2:DescribeVpcEndpointServices for a VPC
+     * endpoint service of another account). The handler never calls them, so the emulator cannot log them.
+     */
+    private static final Map<String, Set<String>> CHECKED_BY_KMS = Map.of(
+        "create", Set.of("cloudhsm:DescribeClusters", "ec2:DescribeVpcEndpointServices", "iam:CreateServiceLinkedRole"),
+        "update", Set.of("cloudhsm:DescribeClusters", "ec2:DescribeVpcEndpointServices"));
+
+    private static Set<String> called(final String action, final Set<String> calls) {
+        final Set<String> expected = new TreeSet<>(calls);
+        expected.addAll(CHECKED_BY_KMS.getOrDefault(action, Set.of()));
+        return expected;
+    }
 
     private static Set<String> permissions(final String action) throws IOException {
         final JSONObject schema = new JSONObject(Files.readString(Path.of("custom-key-store", "schema.json")));
@@ -41,7 +57,7 @@ class StorePermissionsTest extends StoreTestBase {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
         emulator.requestLog().clear();
         final String id = create(v1);
-        assertThat(calledSinceCleared()).isEqualTo(permissions("create"));
+        assertThat(called("create", calledSinceCleared())).isEqualTo(permissions("create"));
 
         emulator.requestLog().clear();
         driver.run("READ", with(v1, id), null);
@@ -58,7 +74,7 @@ class StorePermissionsTest extends StoreTestBase {
         emulator.requestLog().clear();
         final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
         assertThat(driver.run("UPDATE", with(v2, id), with(v1, id)).path("status").asText()).isEqualTo("SUCCESS");
-        assertThat(calledSinceCleared()).isEqualTo(permissions("update"));
+        assertThat(called("update", calledSinceCleared())).isEqualTo(permissions("update"));
 
         // A key elsewhere in the account, so that delete's count describes one.
         final Map<String, Object> other = hsm("other-hsm", PASSWORD, null);

@@ -280,9 +280,27 @@ class HandlerWrapperTest {
     @Test
     void changingTheIdentifierInPlaceIsRefused() {
         final JsonNode response = driver.run("UPDATE", props(HSM, "CONNECTED"), props(XKS, "CONNECTED"));
-        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
-        assertThat(response.path("message").asText()).contains("create-only");
+        assertThat(response.path("errorCode").asText()).isEqualTo("NotUpdatable");
+        assertThat(response.path("message").asText()).contains("CustomKeyStoreId cannot change in an update (from "
+            + XKS + " to " + HSM + ")", "create-only", "Nothing was changed");
         assertThat(kms.calls()).isEmpty();
+    }
+
+    @Test
+    void aCreateThatSetsReadOnlyPropertiesIsRefusedNamingThem() {
+        final Map<String, Object> withReadOnly = props(HSM, "CONNECTED");
+        withReadOnly.put("ObservedConnectionState", "CONNECTED");
+        withReadOnly.put("CustomKeyStoreName", "payments");
+        final JsonNode response = driver.run("CREATE", withReadOnly, null);
+        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(response.path("message").asText()).isEqualTo("CustomKeyStoreName, ObservedConnectionState are "
+            + "read-only: Keyhold::KMS::CustomKeyStoreConnection sets them, a template cannot. Remove them from the "
+            + "properties.");
+        assertThat(kms.calls()).isEmpty();
+        // An update may carry them (the contract tests send the created model's read-only values back).
+        assertThat(driver.run("CREATE", props(HSM, "CONNECTED"), null).path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(driver.run("UPDATE", withReadOnly, props(HSM, "CONNECTED")).path("status").asText())
+            .isEqualTo("SUCCESS");
     }
 
     @Test

@@ -147,6 +147,24 @@ public final class WrapperDriver {
         return response;
     }
 
+    /**
+     * Invokes until the answer is final, the way the CloudFormation CLI's contract tests do: each call back sends the
+     * previous answer's resourceModel as the properties, with its callbackContext, after callbackDelaySeconds.
+     */
+    public JsonNode runAsTheCli(final ObjectNode request) {
+        JsonNode response = invoke(request);
+        for (int i = 0; "IN_PROGRESS".equals(response.path("status").asText()); i++) {
+            if (i > 10_000) {
+                throw new IllegalStateException("no end after 10000 invocations");
+            }
+            clock.advanceSeconds(response.path("callbackDelaySeconds").asLong());
+            ((ObjectNode) request.path("requestData")).set("resourceProperties", response.get("resourceModel"));
+            request.set("callbackContext", response.get("callbackContext"));
+            response = invoke(request);
+        }
+        return response;
+    }
+
     public List<JsonNode> responses() {
         return responses;
     }

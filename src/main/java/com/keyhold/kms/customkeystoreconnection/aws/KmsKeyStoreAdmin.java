@@ -49,9 +49,18 @@ public final class KmsKeyStoreAdmin {
 
     /** The key store as KMS reports it; empty when KMS knows no key store of that id. */
     public Optional<CustomKeyStoresListEntry> describe(final String customKeyStoreId) {
+        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build());
+    }
+
+    /** The key store of that name (names are unique per account and Region); empty when there is none. */
+    public Optional<CustomKeyStoresListEntry> describeByName(final String customKeyStoreName) {
+        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreName(customKeyStoreName).build());
+    }
+
+    private Optional<CustomKeyStoresListEntry> describe(final DescribeCustomKeyStoresRequest request) {
         try {
-            return invoker.invoke(DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
-                call -> kms.get().describeCustomKeyStores(call)).customKeyStores().stream().findFirst();
+            return invoker.invoke(request, call -> kms.get().describeCustomKeyStores(call)).customKeyStores().stream()
+                .findFirst();
         } catch (CustomKeyStoreNotFoundException e) {
             return Optional.empty();
         }

@@ -11,16 +11,10 @@ import org.json.JSONException;
 import org.json.JSONObject;
 import org.json.JSONStringer;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.DeleteParameterRequest;
-import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
-import software.amazon.awssdk.services.ssm.model.ParameterTier;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
-import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 
 /**
  * Ownership records as SSM Parameter Store parameters (standard tier, plain String, JSON value: one member per record
@@ -30,7 +24,7 @@ public final class SsmOwnership implements OwnershipPort {
     // The JSON is handled with org.json, which the handler already loads, so that Jackson databind stays off its cold
     // start. The format is the one Jackson's ObjectMapper wrote before: stored records must keep reading both ways.
 
-    private final Supplier<SsmClient> ssm;
+    private final SsmParameters parameters;
     private final AwsInvoker invoker;
 
     public SsmOwnership(final SsmClient ssm, final AwsInvoker invoker) {
@@ -39,7 +33,7 @@ public final class SsmOwnership implements OwnershipPort {
 
     /** The client is built on first use. */
     public SsmOwnership(final Supplier<SsmClient> ssm, final AwsInvoker invoker) {
-        this.ssm = ssm;
+        this.parameters = new SsmParameters(ssm, invoker);
         this.invoker = invoker;
     }
 
@@ -56,14 +50,7 @@ public final class SsmOwnership implements OwnershipPort {
 
     @Override
     public Optional<OwnershipRecord> find(final String customKeyStoreId) {
-        try {
-            final Parameter parameter = invoker.invoke(
-                GetParameterRequest.builder().name(OwnershipRecord.parameterName(customKeyStoreId)).build(),
-                request -> ssm.get().getParameter(request)).parameter();
-            return Optional.of(parse(parameter));
-        } catch (ParameterNotFoundException e) {
-            return Optional.empty();
-        }
+        return parameters.find(OwnershipRecord.parameterName(customKeyStoreId)).map(SsmOwnership::parse);
     }
 
     @Override
@@ -73,31 +60,23 @@ public final class SsmOwnership implements OwnershipPort {
 
     @Override
     public void release(final String customKeyStoreId) {
-        try {
-            invoker.invoke(DeleteParameterRequest.builder().name(OwnershipRecord.parameterName(customKeyStoreId)).build(),
-                request -> ssm.get().deleteParameter(request));
-        } catch (ParameterNotFoundException e) {
-            // Already released: a delete that is re-invoked after it removed the record.
-        }
+        parameters.delete(OwnershipRecord.parameterName(customKeyStoreId));
     }
 
     @Override
     public Page list(final String nextToken, final int pageSize) {
         final GetParametersByPathResponse response = invoker.invoke(GetParametersByPathRequest.builder()
             .path(OwnershipRecord.PATH).recursive(false).maxResults(pageSize).nextToken(nextToken).build(),
-            request -> ssm.get().getParametersByPath(request));
+            request -> parameters.client().getParametersByPath(request));
         final List<OwnershipRecord> records = response.parameters().stream().map(SsmOwnership::parse)
             .collect(Collectors.toList());
         return new Page(records, response.nextToken());
     }
 
     private void put(final OwnershipRecord record, final boolean overwrite) {
-        invoker.invoke(PutParameterRequest.builder()
-            .name(OwnershipRecord.parameterName(record.customKeyStoreId()))
-            .description("Keyhold ownership record: this key store's connection state is managed by a CloudFormation "
-                + "stack. Do not edit; delete only to release a key store whose stack is gone.")
-            .type(ParameterType.STRING).tier(ParameterTier.STANDARD).overwrite(overwrite)
-            .value(write(record)).build(), request -> ssm.get().putParameter(request));
+        parameters.put(OwnershipRecord.parameterName(record.customKeyStoreId()), "Keyhold ownership record: this key "
+            + "store's connection state is managed by a CloudFormation stack. Do not edit; delete only to release a key "
+            + "store whose stack is gone.", write(record), overwrite);
     }
 
     private static String write(final OwnershipRecord record) {
@@ -120,28 +99,13 @@ public final class SsmOwnership implements OwnershipPort {
         try {
             final JSONObject stored = new JSONObject(parameter.value());
             // Read only to fail as Jackson did on a non-text id: the parameter name is authoritative for the id.
-            text(stored, "customKeyStoreId");
-            return new OwnershipRecord(id, text(stored, "connectionState"), text(stored, "connectionStateOnDelete"),
-                text(stored, "stackId"), text(stored, "logicalResourceId"), text(stored, "clientRequestToken"),
-                text(stored, "updatedAt"));
+            SsmParameters.text(stored, "customKeyStoreId");
+            return new OwnershipRecord(id, SsmParameters.text(stored, "connectionState"), SsmParameters.text(stored, "connectionStateOnDelete"),
+                SsmParameters.text(stored, "stackId"), SsmParameters.text(stored, "logicalResourceId"), SsmParameters.text(stored, "clientRequestToken"),
+                SsmParameters.text(stored, "updatedAt"));
         } catch (JSONException e) {
             // A hand-edited value still proves ownership; report what can be read.
             return new OwnershipRecord(id, null, null, "(unreadable record)", "(unreadable record)", null, null);
         }
-    }
-
-    /**
-     * A String component as Jackson read it: absent or null is null, unknown members are ignored by the caller, a
-     * number or boolean gives its text, and an object or array makes the whole record unreadable.
-     */
-    private static String text(final JSONObject stored, final String member) {
-        if (stored.isNull(member)) {
-            return null;
-        }
-        final Object value = stored.get(member);
-        if (value instanceof JSONObject || value instanceof JSONArray) {
-            throw new JSONException(member + " is not text");
-        }
-        return value.toString();
     }
 }

@@ -8,6 +8,8 @@ public enum FailureKind {
     InvalidRequest,
     NotFound,
     AlreadyExists,
+    /** An update that would change a create-only property: CloudFormation replaces the resource for that. */
+    NotUpdatable,
     NotStabilized,
     AccessDenied,
     Throttling,

@@ -59,6 +59,11 @@ public final class KeyStoreUpdatePlanner {
         RECONNECT_SENT
     }
 
+    /** Whether KMS has accepted the change by {@code phase}: from there on the store record takes the new versions. */
+    public static boolean kmsHasTheChange(final Phase phase) {
+        return phase == Phase.UPDATED_IN_PLACE || phase == Phase.UPDATE_SENT || phase == Phase.RECONNECT_SENT;
+    }
+
     /** The next thing to do. */
     public enum Step {
         /** UpdateCustomKeyStore now, leaving the connection as it is. */
@@ -287,16 +292,25 @@ public final class KeyStoreUpdatePlanner {
     }
 
     /**
-     * The message when the dance's UpdateCustomKeyStore failed after Keyhold disconnected the key store: the cause
-     * (already an operator's message), then where the key store is and how to put it back.
+     * The message when the dance's UpdateCustomKeyStore failed: the cause (already an operator's message), then where
+     * the key store is, whether Keyhold disconnected it ({@code phase} DISCONNECT_SENT) or found it DISCONNECTED, and
+     * how to put it back.
      */
     public static String strandedMessage(final String keyStoreId,
                                          final KeyStoreChange change,
                                          final TargetState comeBackTo,
+                                         final Phase phase,
                                          final String cause) {
         if (comeBackTo == TargetState.DISCONNECTED) {
             return String.format("%s The key store stays DISCONNECTED, as it was before the update; KMS did not "
                 + "change %s.", cause, change.names());
+        }
+        if (phase != Phase.DISCONNECT_SENT) {
+            return String.format("%s The key store %s is DISCONNECTED, as it was before the update (Keyhold did not "
+                    + "disconnect it), and KMS did not change %s. Its connection is meant to be CONNECTED: fix the cause "
+                    + "and update the stack again (Keyhold then updates and connects it), or connect it as it is with "
+                    + "'aws kms connect-custom-key-store --custom-key-store-id %s'.",
+                cause, keyStoreId, change.names(), keyStoreId);
         }
         return String.format("%s The key store %s is DISCONNECTED now: Keyhold disconnected it to change %s and KMS "
                 + "did not accept the update, so nothing changed but the connection. To put it back as it was, run "

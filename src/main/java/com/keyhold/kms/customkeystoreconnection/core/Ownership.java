@@ -51,13 +51,30 @@ public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecor
         final Verdict verdict;
         if (record == null) {
             verdict = Verdict.UNMANAGED;
-        } else if (stackId == null || stackId.equals(record.stackId())
-            && Objects.equals(logicalResourceId, record.logicalResourceId())) {
+        } else if (sameResource(record.stackId(), record.logicalResourceId(), stackId, logicalResourceId)) {
             verdict = Verdict.OWNER;
         } else {
             verdict = Verdict.ANOTHER_RESOURCE;
         }
         return new Ownership(verdict, customKeyStoreId, record, stackId, logicalResourceId);
+    }
+
+    /**
+     * The identity rule for any Keyhold record: whether a request from {@code stackId} (null: from no stack) and
+     * {@code logicalResourceId} is the resource a record naming {@code recordStackId} and {@code recordLogicalId}
+     * belongs to. The key store type's store records follow it too.
+     */
+    public static boolean sameResource(final String recordStackId, final String recordLogicalId, final String stackId,
+                                       final String logicalResourceId) {
+        return stackId == null
+            || stackId.equals(recordStackId) && Objects.equals(logicalResourceId, recordLogicalId);
+    }
+
+    /** Who a record names, for messages: a stack and logical id, or no stack for a record written outside one. */
+    public static String owner(final String recordStackId, final String recordLogicalId) {
+        return recordStackId == null ? "no stack (the record was written outside any stack, through the Cloud Control "
+            + "API or the contract tests)"
+            : String.format("stack %s (logical id %s)", recordStackId, recordLogicalId);
     }
 
     /**

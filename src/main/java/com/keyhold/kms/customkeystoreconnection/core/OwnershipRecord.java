@@ -42,9 +42,7 @@ public record OwnershipRecord(String customKeyStoreId,
 
     /** Who owns the key store, for messages: a stack and logical id, or no stack for a record written outside one. */
     public String owner() {
-        return stackId == null ? "no stack (the record was written outside any stack, through the Cloud Control API "
-            + "or the contract tests)"
-            : String.format("stack %s (logical id %s)", stackId, logicalResourceId);
+        return Ownership.owner(stackId, logicalResourceId);
     }
 
     /** NotFound: no record for this key store, so no stack manages it (both entry points use this text). */

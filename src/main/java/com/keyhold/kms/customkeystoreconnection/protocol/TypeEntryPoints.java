@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.json.JSONArray;
@@ -132,8 +133,14 @@ public final class TypeEntryPoints<M, C> {
         if (invocation.validated()) {
             // As the plugin does, the model is validated as read, nulls left out: a null optional property is unset.
             final M desired = invocation.request().getDesiredResourceState();
-            final String invalid = schemaViolations(desired == null ? new JSONObject()
-                : new JSONObject(type.models().write(desired)));
+            final JSONObject properties = desired == null ? new JSONObject() : new JSONObject(type.models().write(desired));
+            final M previous = invocation.request().getPreviousResourceState();
+            final Failure misplaced = misplacedProperties(invocation.action(), properties,
+                previous == null ? null : new JSONObject(type.models().write(previous)));
+            if (misplaced != null) {
+                return failed(misplaced);
+            }
+            final String invalid = schemaViolations(properties);
             if (invalid != null) {
                 return failed(new Failure(FailureKind.InvalidRequest, invalid));
             }
@@ -190,6 +197,49 @@ public final class TypeEntryPoints<M, C> {
         } finally {
             metrics.publishDurationMetric(Instant.now(), action, Duration.between(start, Instant.now()).toMillis());
         }
+    }
+
+    /**
+     * What the schema's property lists forbid, or null: a CREATE that sets a read-only property (the service or
+     * Keyhold sets it), an UPDATE that changes the primary identifier or a create-only property given on both sides
+     * (CloudFormation replaces the resource instead of sending such an update; the contract tests send one and expect
+     * NotUpdatable).
+     */
+    private Failure misplacedProperties(final Action action, final JSONObject desired, final JSONObject previous) {
+        if (action == Action.CREATE) {
+            final List<String> given = topLevel("readOnlyProperties").stream().filter(desired::has).toList();
+            return given.isEmpty() ? null : new Failure(FailureKind.InvalidRequest, String.format("%s %s read-only: "
+                + "%s sets %s, a template cannot. Remove %s from the properties.", String.join(", ", given),
+                given.size() == 1 ? "is" : "are", type.typeName(), given.size() == 1 ? "it" : "them",
+                given.size() == 1 ? "it" : "them"));
+        }
+        if (action != Action.UPDATE || previous == null) {
+            return null;
+        }
+        final Set<String> fixed = new LinkedHashSet<>(topLevel("primaryIdentifier"));
+        fixed.addAll(topLevel("createOnlyProperties"));
+        for (String name : fixed) {
+            if (desired.has(name) && previous.has(name) && !desired.get(name).toString().equals(
+                previous.get(name).toString())) {
+                return new Failure(FailureKind.NotUpdatable, String.format("%s cannot change in an update (from %s "
+                    + "to %s): it identifies the resource or is create-only, so CloudFormation replaces the resource "
+                    + "when it changes. Nothing was changed.", name, previous.get(name), desired.get(name)));
+            }
+        }
+        return null;
+    }
+
+    /** The top-level property names of one of the schema's property lists (a nested pointer is not listed). */
+    private List<String> topLevel(final String list) {
+        final JSONArray pointers = resourceSchema().optJSONArray(list);
+        final List<String> names = new ArrayList<>();
+        for (int i = 0; pointers != null && i < pointers.length(); i++) {
+            final String[] parts = pointers.getString(i).split("/");
+            if (parts.length == 3 && "properties".equals(parts[1])) {
+                names.add(parts[2]);
+            }
+        }
+        return names;
     }
 
     /** The schema validator's findings in the plugin wrapper's words, or null when the properties conform. */

@@ -496,12 +496,21 @@ class KeyStoreUpdatePlannerTest {
     @Test
     void aFailedUpdateAfterTheDisconnectSaysWhereTheStoreIs() {
         final KeyStoreChange cluster = KeyStoreChange.of(StoreType.AWS_CLOUDHSM, StoreProperty.CLOUD_HSM_CLUSTER_ID);
-        assertThat(KeyStoreUpdatePlanner.strandedMessage(ID, cluster, TargetState.CONNECTED, "Cause."))
-            .startsWith("Cause. ").contains("is DISCONNECTED now", "to change CloudHsmClusterId",
-                "aws kms connect-custom-key-store --custom-key-store-id " + ID, "update the stack again");
-        assertThat(KeyStoreUpdatePlanner.strandedMessage(ID, cluster, TargetState.DISCONNECTED, "Cause."))
-            .isEqualTo("Cause. The key store stays DISCONNECTED, as it was before the update; KMS did not change "
-                + "CloudHsmClusterId.");
+        assertThat(KeyStoreUpdatePlanner.strandedMessage(ID, cluster, TargetState.CONNECTED, Phase.DISCONNECT_SENT,
+            "Cause.")).startsWith("Cause. ").contains("is DISCONNECTED now", "Keyhold disconnected it",
+                "to change CloudHsmClusterId", "aws kms connect-custom-key-store --custom-key-store-id " + ID,
+                "update the stack again");
+        for (Phase phase : Phase.values()) {
+            assertThat(KeyStoreUpdatePlanner.strandedMessage(ID, cluster, TargetState.DISCONNECTED, phase, "Cause."))
+                .isEqualTo("Cause. The key store stays DISCONNECTED, as it was before the update; KMS did not change "
+                    + "CloudHsmClusterId.");
+        }
+        // Found DISCONNECTED while its connection resource declares CONNECTED: Keyhold did not disconnect it.
+        assertThat(KeyStoreUpdatePlanner.strandedMessage(ID, cluster, TargetState.CONNECTED, Phase.NOT_STARTED,
+            "Cause.")).startsWith("Cause. ").contains("as it was before the update (Keyhold did not disconnect it)",
+                "KMS did not change CloudHsmClusterId", "update the stack again",
+                "aws kms connect-custom-key-store --custom-key-store-id " + ID)
+            .doesNotContain("Keyhold disconnected it");
     }
 
     @Test

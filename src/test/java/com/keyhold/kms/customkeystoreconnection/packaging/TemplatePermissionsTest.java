@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.local.runner.TemplateReader;
 import com.keyhold.kms.customkeystoreconnection.testsupport.IamTemplates;
 import java.io.IOException;
@@ -26,18 +27,24 @@ import org.junit.jupiter.api.Test;
 /**
  * Each type's execution role (resource-role.yaml for schema.json, custom-key-store/resource-role.yaml for
  * custom-key-store/schema.json, and the same two roles in registration.yaml) grants exactly its schema's handler
- * permissions, every role grants an action on the same resources, and no template grants an SSM action beyond Keyhold's
- * ownership records. {@code cfn generate} rewrites resource-role.yaml with every action on {@code "*"}: these tests
+ * permissions, no template grants an action where neither type's role does, and no template grants an SSM action
+ * beyond Keyhold's records (the connection type's ownership records, the key store type's store records). {@code cfn generate} rewrites resource-role.yaml with every action on {@code "*"}: these tests
  * fail on that file until it is restored from git. Each role against what its code calls: {@code HandlerPermissionsTest}
  * (the registry handlers) and {@code CustomResourceRoleTest} (the custom-resource function).
  */
 class TemplatePermissionsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The only SSM resources Keyhold needs: the ownership-record path (GetParametersByPath) and the records. */
-    private static final Set<String> OWNERSHIP_RECORD_ARNS = Set.of(
+    /**
+     * The only SSM resources Keyhold needs: the ownership-record path (GetParametersByPath), the ownership records,
+     * and the key store type's store records.
+     */
+    private static final Set<String> RECORD_ARNS = Set.of(
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH,
-        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH + "/*");
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH + "/*",
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + StoreRecord.PATH + "/*");
+    /** The services whose actions a handler's permissions name (KMS checks the last three on the caller). */
+    private static final String[] SERVICES = {"kms:", "ssm:", "cloudhsm:", "ec2:", "iam:"};
     private static final List<String> ROLE_TEMPLATES = List.of("resource-role.yaml", "custom-key-store/resource-role.yaml",
         "registration.yaml", "custom-resource.yaml");
 
@@ -56,10 +63,10 @@ class TemplatePermissionsTest {
             final Set<String> permissions = new TreeSet<>();
             schema.path("handlers").forEach(handler -> handler.path("permissions").forEach(p -> permissions.add(p.asText())));
             assertThat(permissions).as(type.schema()).isNotEmpty().noneMatch(p -> p.contains("*"));
-            assertThat(allowedActions(statements(resource(template(type.roleFile()), "ExecutionRole")), "kms:", "ssm:"))
+            assertThat(allowedActions(statements(resource(template(type.roleFile()), "ExecutionRole")), SERVICES))
                 .as(type.roleFile()).isEqualTo(permissions);
             assertThat(allowedActions(statements(resource(template("registration.yaml"), type.registrationRole())),
-                "kms:", "ssm:")).as("registration.yaml " + type.registrationRole()).isEqualTo(permissions);
+                SERVICES)).as("registration.yaml " + type.registrationRole()).isEqualTo(permissions);
         }
     }
 
@@ -76,27 +83,35 @@ class TemplatePermissionsTest {
     }
 
     @Test
-    void everyRoleGrantsEachKmsAndSsmActionOnTheSameResources() {
-        final Map<String, Map<String, Set<String>>> byTemplate = new TreeMap<>();
-        for (String file : ROLE_TEMPLATES) {
-            byTemplate.put(file, resourcesByAction(template(file)));
-        }
-        // The two types' roles together are the reference: an action either grants is on the same resources in both.
+    void everyTemplateGrantsEachKmsAndSsmActionOnlyWhereATypesRoleDoes() {
+        // The two types' roles together are the reference: KMS actions are on the same resources in both, and no
+        // template grants an action on a resource neither role grants it on.
         final Map<String, Set<String>> reference = new TreeMap<>();
         for (RegisteredType type : TYPES) {
-            byTemplate.get(type.roleFile()).forEach((action, resources) -> {
-                final Set<String> known = reference.putIfAbsent(action, resources);
-                assertThat(resources).as("resources of %s in %s, against the other type's role", action, type.roleFile())
-                    .isEqualTo(known == null ? resources : known);
+            resourcesByAction(template(type.roleFile())).forEach((action, resources) -> {
+                final Set<String> known = reference.get(action);
+                if (known != null && action.startsWith("kms:")) {
+                    assertThat(resources).as("resources of %s in %s, against the other type's role", action,
+                        type.roleFile()).isEqualTo(known);
+                }
+                reference.computeIfAbsent(action, a -> new TreeSet<>()).addAll(resources);
             });
         }
-        byTemplate.forEach((file, grants) -> grants.forEach((action, resources) ->
-            assertThat(resources).as("%s: resources of %s, against the resource-role.yaml files", file, action)
-                .isEqualTo(reference.get(action))));
+        for (String file : ROLE_TEMPLATES) {
+            resourcesByAction(template(file)).forEach((action, resources) ->
+                assertThat(reference.getOrDefault(action, Set.of())).as("%s: resources of %s, against the "
+                    + "resource-role.yaml files", file, action).containsAll(resources));
+        }
     }
 
     @Test
-    void noTemplateGrantsSsmBeyondTheOwnershipRecords() {
+    void theConnectionTypesRoleCannotReachTheStoreRecords() {
+        assertThat(resourcesByAction(template("resource-role.yaml")).values().stream().flatMap(Set::stream))
+            .noneMatch(resource -> resource.contains(StoreRecord.PATH + "/"));
+    }
+
+    @Test
+    void noTemplateGrantsSsmBeyondKeyholdsRecords() {
         for (String file : ROLE_TEMPLATES) {
             assertThat(ssmProblems(template(file))).as(file).isEmpty();
         }
@@ -145,7 +160,7 @@ class TemplatePermissionsTest {
         return grants;
     }
 
-    /** Statements that let an SSM action reach anything but the ownership records, one message each. */
+    /** Statements that let an SSM action reach anything but Keyhold's records, one message each. */
     private static List<String> ssmProblems(final JsonNode template) {
         final List<String> problems = new ArrayList<>();
         for (IamTemplates.Located located : allStatements(template)) {
@@ -162,7 +177,7 @@ class TemplatePermissionsTest {
                 continue;
             }
             for (String resource : resources(statement)) {
-                if (!OWNERSHIP_RECORD_ARNS.contains(resource)) {
+                if (!RECORD_ARNS.contains(resource)) {
                     problems.add(String.format("%s grants %s on %s", located.logicalId(), granted,
                         resource.equals("*") ? "\"*\"" : resource));
                 }

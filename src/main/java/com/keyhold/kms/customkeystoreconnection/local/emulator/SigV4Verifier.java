@@ -95,10 +95,9 @@ final class SigV4Verifier {
                     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
         }
         String signedHeaders = parts.get("SignedHeaders");
-        String payloadHash = first(headers, "X-Amz-Content-Sha256");
-        if (payloadHash == null || payloadHash.startsWith("STREAMING-")) {
-            payloadHash = hex(sha256(body));
-        }
+        // The hash of the body received, never the x-amz-content-sha256 header's claim (KMS and SSM hash the body
+        // themselves): a body changed after signing must break the signature even when the header was kept.
+        String payloadHash = hex(sha256(body));
         StringBuilder canonical = new StringBuilder()
                 .append(method).append('\n')
                 .append(canonicalPath(uri.getRawPath())).append('\n')

@@ -147,6 +147,15 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void aBodyChangedAfterSigningBreaksTheSignatureThoughTheHashHeaderWasKept() {
+        final Signed request = sign("http://127.0.0.1:4566/");
+        assertThat(request.headers()).containsKey("x-amz-content-sha256");
+        assertRefused(() -> checking.verify("POST", request.uri(), request.lookup(),
+            "{\"CustomKeyStoreId\":\"cks-other\"}".getBytes(StandardCharsets.UTF_8), "kms"),
+            "InvalidSignatureException", "does not match");
+    }
+
+    @Test
     void anyChangeToWhatWasSignedBreaksTheSignature() {
         final Signed request = sign("http://127.0.0.1:4566/p?a=1");
         assertRefused(() -> checking.verify("PUT", request.uri(), request.lookup(), BODY, "kms"),

@@ -1,0 +1,88 @@
+package com.keyhold.kms.customkeystoreconnection.aws;
+
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.json.JSONException;
+import org.json.JSONObject;
+import org.json.JSONStringer;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+
+/** The key store type's store records in Parameter Store, at {@link StoreRecord#PATH}/&lt;CustomKeyStoreId&gt;. */
+public final class SsmStoreRecords {
+    private final SsmParameters parameters;
+
+    /** The client is built on first use. */
+    public SsmStoreRecords(final Supplier<SsmClient> ssm, final AwsInvoker invoker) {
+        this.parameters = new SsmParameters(ssm, invoker);
+    }
+
+    public Optional<StoreRecord> find(final String customKeyStoreId) {
+        return parameters.find(StoreRecord.parameterName(customKeyStoreId)).map(SsmStoreRecords::parse);
+    }
+
+    public void save(final StoreRecord record) {
+        parameters.put(StoreRecord.parameterName(record.customKeyStoreId()), "Keyhold store record: this key store is "
+            + "managed by a CloudFormation stack; the versions its secrets were last sent under (never a secret). Do "
+            + "not edit; delete only to release a key store whose stack no longer manages it.", write(record), true);
+    }
+
+    /** Removes the record; one that is already gone is not an error. */
+    public void remove(final String customKeyStoreId) {
+        parameters.delete(StoreRecord.parameterName(customKeyStoreId));
+    }
+
+    public Optional<CreateIntent> findIntent(final String customKeyStoreName) {
+        return parameters.find(CreateIntent.parameterName(customKeyStoreName)).map(parameter -> {
+            try {
+                final JSONObject stored = new JSONObject(parameter.value());
+                return new CreateIntent(SsmParameters.text(stored, "customKeyStoreName"),
+                    SsmParameters.text(stored, "clientRequestToken"), SsmParameters.text(stored, "at"));
+            } catch (JSONException e) {
+                return new CreateIntent(customKeyStoreName, null, null);
+            }
+        });
+    }
+
+    public void saveIntent(final CreateIntent intent) {
+        parameters.put(CreateIntent.parameterName(intent.customKeyStoreName()), "Keyhold create in progress: a "
+            + "CloudFormation create of the key store of this name; removed when it completes.", new JSONStringer()
+            .object().key("customKeyStoreName").value(intent.customKeyStoreName())
+            .key("clientRequestToken").value(intent.clientRequestToken()).key("at").value(intent.at())
+            .endObject().toString(), true);
+    }
+
+    /** Removes the intent; one that is already gone is not an error. */
+    public void removeIntent(final String customKeyStoreName) {
+        parameters.delete(CreateIntent.parameterName(customKeyStoreName));
+    }
+
+    private static String write(final StoreRecord record) {
+        return new JSONStringer().object()
+            .key("customKeyStoreId").value(record.customKeyStoreId())
+            .key("keyStorePasswordVersion").value(record.keyStorePasswordVersion())
+            .key("xksProxyAuthenticationCredentialVersion").value(record.xksProxyAuthenticationCredentialVersion())
+            .key("stackId").value(record.stackId())
+            .key("logicalResourceId").value(record.logicalResourceId())
+            .key("createToken").value(record.createToken())
+            .key("updatedAt").value(record.updatedAt())
+            .endObject().toString();
+    }
+
+    private static StoreRecord parse(final Parameter parameter) {
+        final String name = parameter.name();
+        final String id = name.substring(name.lastIndexOf('/') + 1);
+        try {
+            final JSONObject stored = new JSONObject(parameter.value());
+            return new StoreRecord(id, SsmParameters.text(stored, "keyStorePasswordVersion"),
+                SsmParameters.text(stored, "xksProxyAuthenticationCredentialVersion"),
+                SsmParameters.text(stored, "stackId"), SsmParameters.text(stored, "logicalResourceId"),
+                SsmParameters.text(stored, "createToken"), SsmParameters.text(stored, "updatedAt"));
+        } catch (JSONException e) {
+            // A hand-edited value still says the key store is managed; no versions can be read from it.
+            return new StoreRecord(id, null, null, "(unreadable record)", "(unreadable record)", null, null);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package com.keyhold.kms.customkeystoreconnection.core;
+
+/**
+ * The key store type's record of a key store, an SSM parameter per key store: which stack's resource manages it, and
+ * the version properties Keyhold last sent KMS the secrets under. KMS keeps neither, yet READ must return the
+ * versions (drift detection, the contract tests' read after create) and an update decides from them whether a secret
+ * goes to KMS. Never a secret: versions only. guides/DESIGN.md (records) has the whole story.
+ *
+ * @param keyStorePasswordVersion                 the KeyStorePasswordVersion KMS last got the password under
+ * @param xksProxyAuthenticationCredentialVersion the XksProxyAuthenticationCredentialVersion of the credential KMS has
+ * @param createToken                             the client request token of the create that made the key store, so
+ *                                                that a create retried after its answer was lost recognises it
+ */
+public record StoreRecord(String customKeyStoreId,
+                          String keyStorePasswordVersion,
+                          String xksProxyAuthenticationCredentialVersion,
+                          String stackId,
+                          String logicalResourceId,
+                          String createToken,
+                          String updatedAt) {
+
+    public static final String PATH = "/keyhold/kms/custom-key-store";
+
+    public static String parameterName(final String customKeyStoreId) {
+        return PATH + "/" + customKeyStoreId;
+    }
+
+    /** Whether the create carrying {@code token} made this key store (CloudFormation keeps one per operation). */
+    public boolean createdBy(final String token) {
+        return createToken != null && createToken.equals(token);
+    }
+
+    /** Whether a request from {@code stackId} and {@code logicalResourceId} is the resource this record names. */
+    public boolean names(final String requestStackId, final String requestLogicalId) {
+        return Ownership.sameResource(stackId, logicalResourceId, requestStackId, requestLogicalId);
+    }
+
+    public String owner() {
+        return Ownership.owner(stackId, logicalResourceId);
+    }
+
+    /** Why a request that is not the record's resource changed nothing, and what to do (update and delete say it). */
+    public String notThisResourceMessage(final String requestStackId, final String requestLogicalId) {
+        return String.format("%s is managed by another Keyhold::KMS::CustomKeyStore resource: its record %s names %s, "
+            + "not this resource (stack %s, logical id %s). Nothing was changed. One key store has one Keyhold owner; "
+            + "manage it from that stack, or, if that stack no longer manages it, release the key store with 'aws ssm "
+            + "delete-parameter --name %s' and update this stack again.", customKeyStoreId,
+            parameterName(customKeyStoreId), owner(), requestStackId, requestLogicalId,
+            parameterName(customKeyStoreId));
+    }
+
+    /** What a delete by a resource that is not the record's reports: it succeeds and changes nothing. */
+    public String leftAloneMessage(final String requestStackId, final String requestLogicalId) {
+        return String.format("%s: left untouched. Its record %s names %s, not this resource (stack %s, logical id %s), "
+            + "so deleting this resource changes nothing in KMS or Parameter Store.", customKeyStoreId,
+            parameterName(customKeyStoreId), owner(), requestStackId, requestLogicalId);
+    }
+}
