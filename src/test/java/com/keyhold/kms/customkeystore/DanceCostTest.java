@@ -113,13 +113,13 @@ class DanceCostTest {
      */
     @ParameterizedTest(name = "{0}, disconnect {1} s, connect {2} s")
     @CsvSource(delimiter = '|', textBlock = """
-        CREATE           | 60 |  300 |   1 | CreateCustomKeyStore                                                                    |  1
-        CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore                                                                    |  1
-        RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter                                                  |  3
-        CLOUDHSM_DANCE   | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter | 25
-        CLOUDHSM_DANCE   | 60 | 1200 | 107 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter | 55
-        XKS_DANCE        | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter | 25
-        DELETE_CONNECTED | 60 |  300 |  15 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:GetParameter              |  8
+        CREATE           | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
+        CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
+        RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter                                                    |  3
+        CLOUDHSM_DANCE   | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
+        CLOUDHSM_DANCE   | 60 | 1200 | 107 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  55
+        XKS_DANCE        | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
+        DELETE_CONNECTED | 60 |  300 |  15 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:DeleteParameter, ssm:GetParameter ×2             |  8
         """)
     void eachPathCostsTheCallsThePerformanceGuideGives(final Path path, final long disconnectSeconds,
                                                       final long connectSeconds, final long describes,
