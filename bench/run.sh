@@ -42,9 +42,9 @@ pkg=com.keyhold.kms.customkeystoreconnection
 
 # ---- the two resource types ------------------------------------------------------------------------------------
 # Everything below that measures a handler jar does it once per type, from these settings. The benchmarked READ is
-# a real CloudFormation request (protocol 2.0.0, callerCredentials) through the type's wrapper: the connection type's
-# through HandlerWrapperExecutable (its jar's own main), the key store type's (whose jar has none) through
-# bench.LambdaEntry, which builds HandlerWrapper with the constructor Lambda uses.
+# a real CloudFormation request (protocol 2.0.0, callerCredentials) through the type's wrapper: through the jar's
+# HandlerWrapperExecutable, or, for a jar without one (the key store type's, until it has its own), through
+# bench.LambdaEntry, which builds HandlerWrapper with the constructor Lambda uses (chosen after the build, below).
 stack_arn=arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002
 read_request() { # <type name> <logical id> <resource properties JSON>
   printf '{"awsAccountId":"123456789012","bearerToken":"5f0c8d3e-7b1a-4c2e-9f6d-2a4b8c0e1f3a","region":"us-east-1","action":"READ","resourceType":"%s","resourceTypeVersion":"00000001","stackId":"%s","requestData":{"callerCredentials":{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","sessionToken":"session-token"},"logicalResourceId":"%s","resourceProperties":%s},"callbackContext":null}' \
@@ -73,10 +73,11 @@ type_classes[store]=$out/store-bench.jar
 type_read_cp[store]=:$out/store-bench.jar   # bench.LambdaEntry and the LocalLambdaContext it passes
 type_entry[store]="bench.LambdaEntry com.keyhold.kms.customkeystore.HandlerWrapper"
 type_paths[store]=bench.StorePaths
-# READ of a CONNECTED CloudHSM key store (seeded below): one kms:DescribeCustomKeyStores, SUCCESS with its model.
+# READ of a CONNECTED CloudHSM key store (seeded below): kms:DescribeCustomKeyStores and ssm:GetParameter (its store
+# record, which no stack wrote here), SUCCESS with its model.
 type_read[store]=$(read_request "${type_name[store]}" KeyStore '{"CustomKeyStoreId":"cks-5000000000000b001"}')
 type_answer[store]='*__CFN_RESOURCE_START_RESPONSE__*"status":"SUCCESS"*"cks-5000000000000b001"*__CFN_RESOURCE_END_RESPONSE__*'
-type_answer_text[store]="SUCCESS with the key store's model (one kms:DescribeCustomKeyStores)"
+type_answer_text[store]="SUCCESS with the key store's model (kms:DescribeCustomKeyStores, ssm:GetParameter)"
 
 die() { echo "bench: $*" >&2; exit 1; }
 # The port a server started in the background ($1, logging to $2) reports, found with the sed expression $3; waits up
@@ -115,6 +116,13 @@ fi
 for t in "${types[@]}"; do
   [ -f "${type_jar[$t]}" ] || die "${type_jar[$t]} is missing: run without --no-build"
 done
+if unzip -Z1 "${type_jar[store]}" | grep -qx 'com/keyhold/kms/customkeystore/HandlerWrapperExecutable.class'; then
+  type_entry[store]=com.keyhold.kms.customkeystore.HandlerWrapperExecutable
+  type_read_cp[store]=""
+fi
+# The local Lambda context the bench drivers pass, wherever the sources keep it.
+lambda_context_src=$(find src/main/java -name LocalLambdaContext.java | head -1)
+[ -n "$lambda_context_src" ] || die "no LocalLambdaContext.java under src/main/java"
 mkdir -p "$out"
 mvn_ dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp_all="target/classes:target/test-classes:$(cat "$out/cp.txt")"
@@ -125,13 +133,13 @@ javac -d "$out/hello" bench/hello/Hello.java
 javac -d "$out/classes" -cp "$jar" bench/src/bench/HandlerPaths.java bench/src/bench/Invocations.java
 # The key store type's jar has no LocalLambdaContext (only the connection type's entry point reaches it).
 javac -d "$out/store-classes" -cp "${type_jar[store]}" bench/src/bench/StorePaths.java bench/src/bench/Invocations.java \
-  bench/src/bench/LambdaEntry.java src/main/java/com/keyhold/kms/customkeystoreconnection/LocalLambdaContext.java
+  bench/src/bench/LambdaEntry.java "$lambda_context_src"
 jar cf "${type_classes[store]}" -C "$out/store-classes" .
 custom_resource=0
 if [ -f "$cr_jar" ]; then
   custom_resource=1
   javac -Xlint:-deprecation -d "$out/classes" -cp "$cr_jar" bench/src/bench/ResponseSink.java \
-    bench/src/bench/CustomResourceCold.java src/main/java/com/keyhold/kms/customkeystoreconnection/LocalLambdaContext.java
+    bench/src/bench/CustomResourceCold.java "$lambda_context_src"
 fi
 javac -d "$out/poll" -cp "$cp_all" bench/src/com/keyhold/kms/customkeystoreconnection/core/PollCostTable.java \
   bench/src/com/keyhold/kms/customkeystore/DanceCostTable.java
