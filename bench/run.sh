@@ -85,7 +85,7 @@ custom_resource=0
 if [ -f "$cr_jar" ]; then
   custom_resource=1
   javac -Xlint:-deprecation -d "$out/classes" -cp "$cr_jar" bench/src/bench/ResponseSink.java \
-    bench/src/bench/CustomResourceCold.java src/main/java/com/keyhold/kms/customkeystoreconnection/LocalLambdaContext.java
+    bench/src/bench/CustomResourceCold.java src/main/java/com/keyhold/kms/customkeystoreconnection/protocol/LocalLambdaContext.java
 fi
 javac -d "$out/poll" -cp "$cp_all" bench/src/com/keyhold/kms/customkeystoreconnection/core/PollCostTable.java
 

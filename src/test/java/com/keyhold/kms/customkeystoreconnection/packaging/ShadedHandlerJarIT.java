@@ -9,12 +9,11 @@ import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.StoreSpec;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
+import com.keyhold.kms.customkeystoreconnection.testsupport.FreshJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,7 @@ class ShadedHandlerJarIT {
     private static KmsEmulator emulator;
     private static TelemetrySink telemetry;
     private static Path tmp;
+    private static FreshJvm jvm;
 
     @BeforeAll
     static void start() throws IOException {
@@ -40,6 +40,12 @@ class ShadedHandlerJarIT {
         emulator.seedStore(StoreSpec.cloudHsm("shaded-jar").id(ID).state(ConnectionState.DISCONNECTED));
         telemetry = new TelemetrySink();
         tmp = Files.createTempDirectory(Path.of("target"), "shaded-it-");
+        // The owner's metrics and logs (providerCredentials) go to a loopback stand-in that keeps what it was sent.
+        jvm = new FreshJvm(JAR, "com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable", Map.of(
+            "AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString(),
+            "AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString(),
+            "AWS_ENDPOINT_URL_CLOUDWATCH", telemetry.endpoint().toString(),
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", telemetry.endpoint().toString()), tmp);
     }
 
     @AfterAll
@@ -73,42 +79,12 @@ class ShadedHandlerJarIT {
         return request;
     }
 
-    /** One invocation in a fresh JVM on the shaded jar alone. */
     private static JsonNode invoke(final ObjectNode request) throws Exception {
-        final Path stderr = tmp.resolve("stderr.txt");
-        final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Djava.io.tmpdir=" + tmp, "-cp", JAR.toString(),
-            "com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable", JSON.writeValueAsString(request))
-            .redirectError(stderr.toFile());
-        builder.environment().put("AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString());
-        builder.environment().put("AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString());
-        // The owner's metrics and logs (providerCredentials) go to a loopback stand-in that keeps what it was sent.
-        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH", telemetry.endpoint().toString());
-        builder.environment().put("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", telemetry.endpoint().toString());
-        builder.environment().put("AWS_REGION", "us-east-1");
-        builder.environment().remove("AWS_LAMBDA_FUNCTION_NAME");
-        final Process process = builder.start();
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        final String errors = Files.readString(stderr);
-        assertThat(errors).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "NoSuchMethodError");
-        assertThat(errors).as("SLF4J finds its (NOP) binding: no warning on every cold start").doesNotContain("SLF4J:");
-        assertThat(process.exitValue()).as(errors).isZero();
-        return JSON.readTree(out.substring(out.indexOf("__CFN_RESOURCE_START_RESPONSE__") + 31,
-            out.indexOf("__CFN_RESOURCE_END_RESPONSE__")));
+        return jvm.invoke(request);
     }
 
-    /** CloudFormation's callback loop, on the emulator's clock. */
     private static JsonNode run(final ObjectNode request) throws Exception {
-        for (int i = 0; i < 30; i++) {
-            final JsonNode response = invoke(request);
-            if (!"IN_PROGRESS".equals(response.path("status").asText())) {
-                return response;
-            }
-            CLOCK.advanceSeconds(response.path("callbackDelaySeconds").asLong());
-            request.set("callbackContext", response.get("callbackContext"));
-        }
-        throw new AssertionError("no answer after 30 invocations");
+        return jvm.run(request, CLOCK);
     }
 
     @Test
