@@ -3,7 +3,6 @@ package com.keyhold.kms.customkeystoreconnection.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * shows up here as a NoClassDefFoundError.
  */
 class ShadedHandlerJarIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path JAR = Path.of("target/keyhold-kms-customkeystoreconnection-handler-1.0.0.jar");
     private static final String ID = "cks-1234567890abcdef0";
     private static final VirtualClock CLOCK = new VirtualClock();
@@ -56,27 +54,7 @@ class ShadedHandlerJarIT {
 
     private static ObjectNode request(final String action, final Map<String, String> properties,
                                       final Map<String, String> previous) {
-        final ObjectNode request = JSON.createObjectNode();
-        request.put("awsAccountId", "123456789012");
-        request.put("bearerToken", "5b1e2f7c-shaded-" + action);
-        request.put("region", "us-east-1");
-        request.put("action", action);
-        request.put("resourceType", "Keyhold::KMS::CustomKeyStoreConnection");
-        request.put("stackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/shaded/1");
-        final ObjectNode data = request.putObject("requestData");
-        final ObjectNode credentials = data.putObject("callerCredentials");
-        credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
-        credentials.put("secretAccessKey", "secret");
-        credentials.put("sessionToken", "token");
-        data.put("logicalResourceId", "Shaded");
-        if (properties != null) {
-            data.set("resourceProperties", JSON.valueToTree(properties));
-        }
-        if (previous != null) {
-            data.set("previousResourceProperties", JSON.valueToTree(previous));
-        }
-        request.putNull("callbackContext");
-        return request;
+        return FreshJvm.request("Keyhold::KMS::CustomKeyStoreConnection", action, properties, previous);
     }
 
     private static JsonNode invoke(final ObjectNode request) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,33 @@ import java.util.concurrent.TimeUnit;
  */
 public record FreshJvm(Path jar, String executable, Map<String, String> environment, Path work) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A stack's request as CloudFormation sends it (protocol 2.0.0), with a token of its own per operation. */
+    public static ObjectNode request(final String typeName, final String action, final Map<String, ?> properties,
+                                     final Map<String, ?> previous) {
+        final ObjectNode request = JSON.createObjectNode();
+        request.put("awsAccountId", "123456789012");
+        request.put("bearerToken", UUID.randomUUID().toString());
+        request.put("region", "us-east-1");
+        request.put("action", action);
+        request.put("resourceType", typeName);
+        request.put("resourceTypeVersion", "00000001");
+        request.put("stackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/shipped/1");
+        final ObjectNode data = request.putObject("requestData");
+        final ObjectNode credentials = data.putObject("callerCredentials");
+        credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        credentials.put("secretAccessKey", "secret");
+        credentials.put("sessionToken", "token");
+        data.put("logicalResourceId", "Shipped");
+        if (properties != null) {
+            data.set("resourceProperties", JSON.valueToTree(properties));
+        }
+        if (previous != null) {
+            data.set("previousResourceProperties", JSON.valueToTree(previous));
+        }
+        request.putNull("callbackContext");
+        return request;
+    }
 
     /** One invocation; its standard error stays in {@code work/stderr.txt} until the next. */
     public JsonNode invoke(final ObjectNode request) throws Exception {

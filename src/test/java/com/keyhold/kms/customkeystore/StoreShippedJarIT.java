@@ -1,9 +1,18 @@
-package com.keyhold.kms.customkeystore.packaging;
+package com.keyhold.kms.customkeystore;
 
+import static com.keyhold.kms.customkeystore.StoreTestBase.ACCESS_KEY_ID;
+import static com.keyhold.kms.customkeystore.StoreTestBase.CLUSTER;
+import static com.keyhold.kms.customkeystore.StoreTestBase.NEW_ACCESS_KEY_ID;
+import static com.keyhold.kms.customkeystore.StoreTestBase.NEW_PASSWORD;
+import static com.keyhold.kms.customkeystore.StoreTestBase.NEW_XKS_SECRET;
+import static com.keyhold.kms.customkeystore.StoreTestBase.PASSWORD;
+import static com.keyhold.kms.customkeystore.StoreTestBase.XKS_SECRET;
+import static com.keyhold.kms.customkeystore.StoreTestBase.hsm;
+import static com.keyhold.kms.customkeystore.StoreTestBase.with;
+import static com.keyhold.kms.customkeystore.StoreTestBase.xks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
@@ -12,10 +21,8 @@ import com.keyhold.kms.customkeystoreconnection.testsupport.FreshJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +34,8 @@ import org.junit.jupiter.api.Test;
  * those paths load, and that no secret reaches its output.
  */
 class StoreShippedJarIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // The models and secrets of the in-process tests (StoreTestBase's), through the shipped jar instead.
     private static final Path JAR = Path.of("target/keyhold-kms-customkeystore-handler-1.0.0.jar");
-    private static final String CLUSTER = "cluster-234567abcdefg";
-    private static final String PASSWORD = "kmsPswd1";
-    private static final String NEW_PASSWORD = "resetPw22";
-    private static final String XKS_SECRET = "s3cretXksProxyKeyThatIsLongEnough0123456789+/=";
-    private static final String NEW_XKS_SECRET = "an0therXksProxyKeyThatIsLongEnough0123456789+/";
 
     private final VirtualClock clock = new VirtualClock();
     private final List<String> outputs = new ArrayList<>();
@@ -56,58 +58,11 @@ class StoreShippedJarIT {
 
     private JsonNode run(final String action, final Map<String, Object> properties,
                          final Map<String, Object> previous) throws Exception {
-        final ObjectNode request = JSON.createObjectNode();
-        request.put("awsAccountId", "123456789012");
-        request.put("bearerToken", UUID.randomUUID().toString());
-        request.put("region", "us-east-1");
-        request.put("action", action);
-        request.put("resourceType", "Keyhold::KMS::CustomKeyStore");
-        request.put("resourceTypeVersion", "00000001");
-        request.put("stackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/shipped/1");
-        final ObjectNode data = request.putObject("requestData");
-        final ObjectNode credentials = data.putObject("callerCredentials");
-        credentials.put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
-        credentials.put("secretAccessKey", "secret");
-        credentials.put("sessionToken", "token");
-        data.put("logicalResourceId", "Store");
-        data.set("resourceProperties", JSON.valueToTree(properties));
-        if (previous != null) {
-            data.set("previousResourceProperties", JSON.valueToTree(previous));
-        }
-        request.putNull("callbackContext");
+        final ObjectNode request = FreshJvm.request(ResourceModel.TYPE_NAME, action, properties, previous);
         final JsonNode response = jvm.run(request, clock);
         outputs.add(response.toString());
         outputs.add(Files.readString(jvm.work().resolve("stderr.txt")));
         return response;
-    }
-
-    private static Map<String, Object> hsm(final String id, final String name, final String password,
-                                           final String version) {
-        final Map<String, Object> props = new LinkedHashMap<>();
-        if (id != null) {
-            props.put("CustomKeyStoreId", id);
-        }
-        props.put("CustomKeyStoreName", name);
-        props.put("CloudHsmClusterId", CLUSTER);
-        props.put("TrustAnchorCertificate", "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----");
-        props.put("KeyStorePassword", password);
-        props.put("KeyStorePasswordVersion", version);
-        return props;
-    }
-
-    private static Map<String, Object> xks(final String id, final String endpoint, final String accessKeyId,
-                                           final String secret) {
-        final Map<String, Object> props = new LinkedHashMap<>();
-        if (id != null) {
-            props.put("CustomKeyStoreId", id);
-        }
-        props.put("CustomKeyStoreName", "payments-xks");
-        props.put("CustomKeyStoreType", "EXTERNAL_KEY_STORE");
-        props.put("XksProxyConnectivity", "PUBLIC_ENDPOINT");
-        props.put("XksProxyUriEndpoint", endpoint);
-        props.put("XksProxyUriPath", "/example/kms/xks/v1");
-        props.put("XksProxyAuthenticationCredential", Map.of("AccessKeyId", accessKeyId, "RawSecretAccessKey", secret));
-        return props;
     }
 
     private void connect(final String id) {
@@ -122,19 +77,20 @@ class StoreShippedJarIT {
 
     @Test
     void aCloudHsmKeyStoresLifeThroughTheShippedJar() throws Exception {
-        final JsonNode created = run("CREATE", hsm(null, "payments-hsm", PASSWORD, "1"), null);
+        final JsonNode created = run("CREATE", hsm("payments-hsm", PASSWORD, "1"), null);
         assertSuccess(created);
         final String id = created.path("resourceModel").path("CustomKeyStoreId").asText();
         final JsonNode read = run("READ", Map.of("CustomKeyStoreId", id), null);
         assertThat(read.path("resourceModel").path("KeyStorePasswordVersion").asText()).isEqualTo("1");
 
         connect(id);
-        assertSuccess(run("UPDATE", hsm(id, "payments-hsm-2", PASSWORD, "1"), hsm(id, "payments-hsm", PASSWORD, "1")));
+        assertSuccess(run("UPDATE", with(hsm("payments-hsm-2", PASSWORD, "1"), id),
+            with(hsm("payments-hsm", PASSWORD, "1"), id)));
         assertThat(emulator.requestCount("DisconnectCustomKeyStore")).as("a rename needs no disconnect").isZero();
 
         emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
-        assertSuccess(run("UPDATE", hsm(id, "payments-hsm-2", NEW_PASSWORD, "2"),
-            hsm(id, "payments-hsm-2", PASSWORD, "1")));
+        assertSuccess(run("UPDATE", with(hsm("payments-hsm-2", NEW_PASSWORD, "2"), id),
+            with(hsm("payments-hsm-2", PASSWORD, "1"), id)));
         assertThat(emulator.requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
         assertThat(emulator.requestCount("ConnectCustomKeyStore")).isEqualTo(1);
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
@@ -152,19 +108,19 @@ class StoreShippedJarIT {
     @Test
     void anExternalKeyStoresMovesThroughTheShippedJar() throws Exception {
         final String a = "https://xks-a.example.com";
-        final JsonNode created = run("CREATE", xks(null, a, "ABCDEFGHIJKLMNOPQRST", XKS_SECRET), null);
+        final JsonNode created = run("CREATE", xks(a, ACCESS_KEY_ID, XKS_SECRET), null);
         assertSuccess(created);
         final String id = created.path("resourceModel").path("CustomKeyStoreId").asText();
         connect(id);
 
         final String b = "https://xks-b.example.com";
-        assertSuccess(run("UPDATE", xks(id, b, "ABCDEFGHIJKLMNOPQRST", XKS_SECRET),
-            xks(id, a, "ABCDEFGHIJKLMNOPQRST", XKS_SECRET)));
+        assertSuccess(run("UPDATE", with(xks(b, ACCESS_KEY_ID, XKS_SECRET), id),
+            with(xks(a, ACCESS_KEY_ID, XKS_SECRET), id)));
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
-        assertSuccess(run("UPDATE", xks(id, b, "QRSTABCDEFGHIJKLMNOP", NEW_XKS_SECRET),
-            xks(id, b, "ABCDEFGHIJKLMNOPQRST", XKS_SECRET)));
+        assertSuccess(run("UPDATE", with(xks(b, NEW_ACCESS_KEY_ID, NEW_XKS_SECRET), id),
+            with(xks(b, ACCESS_KEY_ID, XKS_SECRET), id)));
         assertThat(run("READ", Map.of("CustomKeyStoreId", id), null).path("resourceModel")
-            .path("XksProxyAuthenticationCredential").path("AccessKeyId").asText()).isEqualTo("QRSTABCDEFGHIJKLMNOP");
+            .path("XksProxyAuthenticationCredential").path("AccessKeyId").asText()).isEqualTo(NEW_ACCESS_KEY_ID);
 
         assertSuccess(run("DELETE", Map.of("CustomKeyStoreId", id), null));
         assertThat(emulator.storeIds()).isEmpty();
