@@ -42,22 +42,20 @@ pkg=com.keyhold.kms.customkeystoreconnection
 
 # ---- the two resource types ------------------------------------------------------------------------------------
 # Everything below that measures a handler jar does it once per type, from these settings. The benchmarked READ is
-# a real CloudFormation request (protocol 2.0.0, callerCredentials) through the type's wrapper: through the jar's
-# HandlerWrapperExecutable, or, for a jar without one (the key store type's, until it has its own), through
-# bench.LambdaEntry, which builds HandlerWrapper with the constructor Lambda uses (chosen after the build, below).
+# a real CloudFormation request (protocol 2.0.0, callerCredentials) through the type's wrapper, run by the
+# HandlerWrapperExecutable in the type's jar.
 stack_arn=arn:aws:cloudformation:us-east-1:123456789012:stack/keyhold-bench/0a6e5e40-8a2b-11ee-b9d1-0242ac120002
 read_request() { # <type name> <logical id> <resource properties JSON>
   printf '{"awsAccountId":"123456789012","bearerToken":"5f0c8d3e-7b1a-4c2e-9f6d-2a4b8c0e1f3a","region":"us-east-1","action":"READ","resourceType":"%s","resourceTypeVersion":"00000001","stackId":"%s","requestData":{"callerCredentials":{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","sessionToken":"session-token"},"logicalResourceId":"%s","resourceProperties":%s},"callbackContext":null}' \
     "$1" "$stack_arn" "$2" "$3"
 }
 types=(connection store)
-declare -A type_name type_jar type_classes type_read_cp type_entry type_read type_answer type_answer_text type_paths type_label type_prefix
+declare -A type_name type_jar type_classes type_entry type_read type_answer type_answer_text type_paths type_label type_prefix
 type_name[connection]=Keyhold::KMS::CustomKeyStoreConnection
 type_label[connection]="connection type"
 type_prefix[connection]=""
 type_jar[connection]=$jar
 type_classes[connection]=$out/classes
-type_read_cp[connection]=""   # the jar alone, as before this benchmark measured two types
 type_entry[connection]=$pkg.HandlerWrapperExecutable
 type_paths[connection]=bench.HandlerPaths
 # READ of a key store nobody manages: one ssm:GetParameter, ParameterNotFound, NotFound.
@@ -68,10 +66,8 @@ type_name[store]=Keyhold::KMS::CustomKeyStore
 type_label[store]="key store type"
 type_prefix[store]="store-"
 type_jar[store]=target/keyhold-kms-customkeystore-handler-1.0.0.jar
-# A jar, not a directory: AppCDS archives nothing when the class path holds a non-empty directory.
-type_classes[store]=$out/store-bench.jar
-type_read_cp[store]=:$out/store-bench.jar   # bench.LambdaEntry and the LocalLambdaContext it passes
-type_entry[store]="bench.LambdaEntry com.keyhold.kms.customkeystore.HandlerWrapper"
+type_classes[store]=$out/store-classes
+type_entry[store]=com.keyhold.kms.customkeystore.HandlerWrapperExecutable
 type_paths[store]=bench.StorePaths
 # READ of a CONNECTED CloudHSM key store (seeded below): kms:DescribeCustomKeyStores and ssm:GetParameter (its store
 # record, which no stack wrote here), SUCCESS with its model.
@@ -116,13 +112,6 @@ fi
 for t in "${types[@]}"; do
   [ -f "${type_jar[$t]}" ] || die "${type_jar[$t]} is missing: run without --no-build"
 done
-if unzip -Z1 "${type_jar[store]}" | grep -qx 'com/keyhold/kms/customkeystore/HandlerWrapperExecutable.class'; then
-  type_entry[store]=com.keyhold.kms.customkeystore.HandlerWrapperExecutable
-  type_read_cp[store]=""
-fi
-# The local Lambda context the bench drivers pass, wherever the sources keep it.
-lambda_context_src=$(find src/main/java -name LocalLambdaContext.java | head -1)
-[ -n "$lambda_context_src" ] || die "no LocalLambdaContext.java under src/main/java"
 mkdir -p "$out"
 mvn_ dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp_all="target/classes:target/test-classes:$(cat "$out/cp.txt")"
@@ -131,15 +120,12 @@ rm -rf "$out/classes" "$out/store-classes" "$out/hello" "$out/poll" "$out/tmp"
 mkdir -p "$out/classes" "$out/store-classes" "$out/hello" "$out/poll" "$out/tmp"
 javac -d "$out/hello" bench/hello/Hello.java
 javac -d "$out/classes" -cp "$jar" bench/src/bench/HandlerPaths.java bench/src/bench/Invocations.java
-# The key store type's jar has no LocalLambdaContext (only the connection type's entry point reaches it).
-javac -d "$out/store-classes" -cp "${type_jar[store]}" bench/src/bench/StorePaths.java bench/src/bench/Invocations.java \
-  bench/src/bench/LambdaEntry.java "$lambda_context_src"
-jar cf "${type_classes[store]}" -C "$out/store-classes" .
+javac -d "$out/store-classes" -cp "${type_jar[store]}" bench/src/bench/StorePaths.java bench/src/bench/Invocations.java
 custom_resource=0
 if [ -f "$cr_jar" ]; then
   custom_resource=1
   javac -Xlint:-deprecation -d "$out/classes" -cp "$cr_jar" bench/src/bench/ResponseSink.java \
-    bench/src/bench/CustomResourceCold.java "$lambda_context_src"
+    bench/src/bench/CustomResourceCold.java src/main/java/com/keyhold/kms/customkeystoreconnection/protocol/LocalLambdaContext.java
 fi
 javac -d "$out/poll" -cp "$cp_all" bench/src/com/keyhold/kms/customkeystoreconnection/core/PollCostTable.java \
   bench/src/com/keyhold/kms/customkeystore/DanceCostTable.java
@@ -190,8 +176,7 @@ for t in "${types[@]}"; do
   if grep -E 'NoClassDefFoundError|ClassNotFoundException|NoSuchMethodError|VerifyError' "$out/${type_prefix[$t]}paths.err" >&2; then
     die "the ${type_label[$t]}'s shaded jar misses a class on a handler path (above)"
   fi
-  # shellcheck disable=SC2086
-  response=$(java -cp "${type_jar[$t]}${type_read_cp[$t]}" ${type_entry[$t]} "${type_read[$t]}" 2> "$out/${type_prefix[$t]}read.err")
+  response=$(java -cp "${type_jar[$t]}" "${type_entry[$t]}" "${type_read[$t]}" 2> "$out/${type_prefix[$t]}read.err")
   # shellcheck disable=SC2254
   case "$response" in
     ${type_answer[$t]}) ;;
@@ -229,9 +214,8 @@ for t in "${types[@]}"; do
   # AppCDS archive for the informational row: a training run of the same READ dumps what it loaded.
   cds="$out/${type_prefix[$t]}handler-read.jsa"
   rm -f "$cds"
-  # shellcheck disable=SC2086
   java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=1g -XX:ArchiveClassesAtExit="$cds" \
-    -cp "${type_jar[$t]}${type_read_cp[$t]}" ${type_entry[$t]} "${type_read[$t]}" > /dev/null 2>&1 || true
+    -cp "${type_jar[$t]}" "${type_entry[$t]}" "${type_read[$t]}" > /dev/null 2>&1 || true
   p=${type_prefix[$t]}
   l=$([ "$t" = connection ] || echo "${type_label[$t]}: ")
   names+=("${p}read" "${p}read-c1" "${p}read-lambda" "${p}read-lambda-appcds")
@@ -269,7 +253,7 @@ cmd() { # <index>: the command line, as an array in $c
   case "${kinds[$1]}" in
     hello) c=(java -cp "$out/hello" Hello) ;;
     read) t=${rtypes[$1]}
-          c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "${jars[$1]}${type_read_cp[$t]}" ${type_entry[$t]} "${type_read[$t]}") ;;
+          c=(java ${opts[$1]} -Djava.io.tmpdir="$out/tmp" -cp "${jars[$1]}" "${type_entry[$t]}" "${type_read[$t]}") ;;
     cr) c=(java ${opts[$1]} -cp "${jars[$1]}:$out/classes" bench.CustomResourceCold "$response_url/cold") ;;
   esac
 }

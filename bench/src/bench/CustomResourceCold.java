@@ -1,7 +1,7 @@
 package bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.customresource.CustomResourceHandler;

@@ -2,7 +2,7 @@ package bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

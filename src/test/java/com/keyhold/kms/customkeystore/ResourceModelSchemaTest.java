@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.keyhold.kms.customkeystoreconnection.protocol.Protocol;
+import com.keyhold.kms.customkeystoreconnection.testsupport.SchemaProjectChecks;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -20,25 +21,20 @@ import software.amazon.cloudformation.resource.Validator;
 import software.amazon.cloudformation.resource.exceptions.ValidationException;
 
 /** The key store type's ResourceModel is written by hand: this keeps it and custom-key-store/schema.json in step. */
-class ResourceModelSchemaTest {
-    private static final Path SCHEMA = Path.of("custom-key-store", "schema.json");
-
-    private static JSONObject schema() throws IOException {
-        return new JSONObject(Files.readString(SCHEMA));
+class ResourceModelSchemaTest implements SchemaProjectChecks {
+    @Override
+    public Path schemaFile() {
+        return Path.of("custom-key-store", "schema.json");
     }
 
-    @Test
-    void schemaPassesTheProviderMetaSchema() throws IOException {
-        final JSONObject schema = schema();
-        assertThatCode(() -> new Validator().loadResourceDefinitionSchema(schema)).doesNotThrowAnyException();
+    @Override
+    public Path cliSchemaLink() {
+        return Path.of("custom-key-store", "keyhold-kms-customkeystore.json");
     }
 
-    @Test
-    void theMetaSchemaCheckWouldCatchAMistake() throws IOException {
-        final JSONObject broken = schema();
-        broken.getJSONObject("handlers").getJSONObject("update").put("timeoutInMinutes", 1);
-        assertThatThrownBy(() -> new Validator().loadResourceDefinitionSchema(broken))
-            .isInstanceOf(ValidationException.class);
+    @Override
+    public JSONObject schemaInTheJar() {
+        return Configuration.resourceSchema();
     }
 
     @Test
@@ -87,18 +83,6 @@ class ResourceModelSchemaTest {
             assertThat(strings(handlers.getJSONObject(action).getJSONArray("permissions")))
                 .allSatisfy(p -> assertThat(p).doesNotContain("*"));
         }
-    }
-
-    @Test
-    void theCliFileNameIsALinkToTheSchema() throws IOException {
-        final Path link = Path.of("custom-key-store", "keyhold-kms-customkeystore.json");
-        assertThat(Files.isSymbolicLink(link)).isTrue();
-        assertThat(Files.readString(link)).isEqualTo(Files.readString(SCHEMA));
-    }
-
-    @Test
-    void theJarCarriesTheSchemaTheWrapperValidatesWith() throws IOException {
-        assertThat(Configuration.resourceSchema().similar(schema())).isTrue();
     }
 
     @Test

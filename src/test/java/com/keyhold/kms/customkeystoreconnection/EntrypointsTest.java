@@ -12,6 +12,8 @@ import com.keyhold.kms.customkeystoreconnection.testsupport.FakeKms;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
+import com.keyhold.kms.customkeystoreconnection.protocol.ExecutableEntryPoint;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,13 +74,13 @@ class EntrypointsTest {
         final WrapperDriver driver = new WrapperDriver(clock, config);
         final String request = WrapperDriver.JSON.writeValueAsString(
             driver.request("READ", Map.of("CustomKeyStoreId", "cks-1"), null));
-        final String printed = HandlerWrapperExecutable.run(new HandlerWrapper(config, TempDirectoryGuard.never()),
+        final String printed = ExecutableEntryPoint.run(new HandlerWrapper(config, TempDirectoryGuard.never()),
             request);
-        assertThat(printed).startsWith(HandlerWrapperExecutable.START).endsWith(HandlerWrapperExecutable.END);
-        final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(HandlerWrapperExecutable.START.length(),
-            printed.length() - HandlerWrapperExecutable.END.length()));
+        assertThat(printed).startsWith(ExecutableEntryPoint.START).endsWith(ExecutableEntryPoint.END);
+        final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(ExecutableEntryPoint.START.length(),
+            printed.length() - ExecutableEntryPoint.END.length()));
         assertThat(response.path("errorCode").asText()).isEqualTo("NotFound");
-        assertThat(HandlerWrapperExecutable.START).isEqualTo("__CFN_RESOURCE_START_RESPONSE__");
-        assertThat(HandlerWrapperExecutable.END).isEqualTo("__CFN_RESOURCE_END_RESPONSE__");
+        assertThat(ExecutableEntryPoint.START).isEqualTo("__CFN_RESOURCE_START_RESPONSE__");
+        assertThat(ExecutableEntryPoint.END).isEqualTo("__CFN_RESOURCE_END_RESPONSE__");
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import com.keyhold.kms.customkeystoreconnection.testsupport.TemporarySystemProperties;
+import com.keyhold.kms.customkeystoreconnection.protocol.ExecutableEntryPoint;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +38,9 @@ class ExecutableMainTest {
             assertThat(emulator.requestLog().entries()).as("validation answers before any AWS call").isEmpty();
         }
         final String printed = captured.toString(StandardCharsets.UTF_8).trim();
-        assertThat(printed).startsWith(HandlerWrapperExecutable.START).endsWith(HandlerWrapperExecutable.END);
-        final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(HandlerWrapperExecutable.START.length(),
-            printed.length() - HandlerWrapperExecutable.END.length()));
+        assertThat(printed).startsWith(ExecutableEntryPoint.START).endsWith(ExecutableEntryPoint.END);
+        final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(ExecutableEntryPoint.START.length(),
+            printed.length() - ExecutableEntryPoint.END.length()));
         assertThat(response.path("status").asText()).isEqualTo("FAILED");
         assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
         assertThat(response.path("message").asText()).contains("Production store");

@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection;
 
 import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;

@@ -9,6 +9,7 @@ import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -271,7 +271,7 @@ class CustomResourceJarIT {
         final Path classes = Files.createDirectories(work.resolve("classes"));
         final int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-nowarn", "-d",
             classes.toString(), "-cp", JAR.toString(), "bench/src/bench/CustomResourceCold.java",
-            "src/main/java/com/keyhold/kms/customkeystoreconnection/LocalLambdaContext.java");
+            "src/main/java/com/keyhold/kms/customkeystoreconnection/protocol/LocalLambdaContext.java");
         assertThat(compiled).as("the benchmark's driver compiles against the jar").isZero();
         final Path stderr = work.resolve("stderr.txt");
         final List<String> command = new ArrayList<>(List.of(

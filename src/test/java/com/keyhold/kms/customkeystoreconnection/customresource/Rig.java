@@ -1,6 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

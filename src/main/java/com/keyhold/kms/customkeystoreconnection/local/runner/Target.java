@@ -2,7 +2,7 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.keyhold.kms.customkeystoreconnection.HandlerConfig;
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.aws.ClientFactory;
 import com.keyhold.kms.customkeystoreconnection.aws.SharedHttpClient;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;

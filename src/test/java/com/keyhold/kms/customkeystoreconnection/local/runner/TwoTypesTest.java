@@ -7,7 +7,10 @@ import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,16 @@ class TwoTypesTest {
             final String shown = printed(bump);
             assertThat(shown).contains("Store.KeyStorePasswordVersion: 1 -> 2 (requires recreation: Never; "
                 + "requires disconnect: yes)").contains("Store.KeyStorePassword: **** -> ****");
+            // The state files hold resolved NoEcho values (a rollback must send the previous password): owner-only,
+            // like a credentials file.
+            for (Path file : List.of(f.stateDir.resolve("stacks/pay/stack.json"),
+                f.stateDir.resolve("stacks/pay/changesets/bump.json"))) {
+                assertThat(Files.readString(file)).containsAnyOf(PASSWORD, NEW_PASSWORD);
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    assertThat(Files.getPosixFilePermissions(file)).as(file.toString())
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+                }
+            }
             assertThat(f.runner.executeChangeSet("pay", "bump").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
             assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
             assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);

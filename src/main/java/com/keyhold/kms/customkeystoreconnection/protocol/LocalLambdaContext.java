@@ -1,4 +1,4 @@
-package com.keyhold.kms.customkeystoreconnection;
+package com.keyhold.kms.customkeystoreconnection.protocol;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
