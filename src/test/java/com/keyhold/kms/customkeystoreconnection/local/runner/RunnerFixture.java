@@ -116,15 +116,24 @@ final class RunnerFixture implements AutoCloseable {
             Value: !GetAtt Hsm.CustomKeyStoreName
         """;
 
-    /** Fails the {@code crashAfter}-th in-progress callback, as if the process died right after saving it. */
+    /**
+     * Fails the {@code crashAfter}-th in-progress callback, as if the process died right after saving it (or, with
+     * {@code beforeSaving}, right before: the handler's work of that invocation is done, the runner never learns it).
+     */
     static final class CrashingProvider implements ResourceProvider {
         private final ResourceProvider delegate;
         private final int crashAfter;
+        private final boolean beforeSaving;
         private int seen;
 
         CrashingProvider(final ResourceProvider delegate, final int crashAfter) {
+            this(delegate, crashAfter, false);
+        }
+
+        CrashingProvider(final ResourceProvider delegate, final int crashAfter, final boolean beforeSaving) {
             this.delegate = delegate;
             this.crashAfter = crashAfter;
+            this.beforeSaving = beforeSaving;
         }
 
         @Override
@@ -136,8 +145,12 @@ final class RunnerFixture implements AutoCloseable {
         public ProviderResult run(final ProviderCall call, final ProgressListener listener)
             throws InterruptedException {
             return delegate.run(call, (c, message) -> {
+                final boolean crash = ++seen == crashAfter;
+                if (crash && beforeSaving) {
+                    throw new SimulatedCrash();
+                }
                 listener.inProgress(c, message);
-                if (++seen == crashAfter) {
+                if (crash) {
                     throw new SimulatedCrash();
                 }
             });

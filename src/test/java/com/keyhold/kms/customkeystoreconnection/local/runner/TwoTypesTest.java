@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,37 @@ class TwoTypesTest {
             assertThat(deletion.indexOf("Connection             DELETE_COMPLETE")).as(deletion).isPositive()
                 .isLessThan(deletion.indexOf("Store                  DELETE_IN_PROGRESS"));
             assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+        }
+    }
+
+    @Test
+    void aStoreCreateThatDiedAfterKmsMadeTheKeyStoreResumesWithThatKeyStore() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String storeType = "Keyhold::KMS::CustomKeyStore";
+            final String connectionType = "Keyhold::KMS::CustomKeyStoreConnection";
+            // The first invocation creates the key store and calls back (KMS does not show it yet); the process dies
+            // before the runner saves that answer, so all it knows is the call it started.
+            f.emulator().faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 1);
+            f.runner = f.runner(new ProviderRegistry()
+                .register(storeType, new RunnerFixture.CrashingProvider(f.target.providers().find(storeType), 1, true))
+                .register(connectionType, f.target.providers().find(connectionType)));
+            final List<String> seeded = f.emulator().storeIds();
+            assertThatThrownBy(() -> f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD)))
+                .isInstanceOf(RunnerFixture.SimulatedCrash.class);
+            final List<String> madeByTheCrashedCreate = new ArrayList<>(f.emulator().storeIds());
+            madeByTheCrashedCreate.removeAll(seeded);
+            assertThat(madeByTheCrashedCreate).hasSize(1);
+            final String made = madeByTheCrashedCreate.get(0);
+
+            f.runner = f.runner(f.target.providers());
+            final StackState resumed = f.runner.recover("pay", false);
+            assertThat(resumed.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            assertThat(resumed.resources.get("Store").physicalId).isEqualTo(made);
+            assertThat(f.emulator().storeIds()).as("no second key store, none left outside the stack")
+                .hasSize(seeded.size() + 1).contains(made);
+            assertThat(f.output()).contains("Resumed from the saved callback context");
+            assertThat(Files.readString(f.stateDir.resolve("handler.log")))
+                .contains(made + ": this create made it before its answer was lost");
         }
     }
 
