@@ -29,7 +29,7 @@ public class DeleteHandler extends StoreHandler {
             return ProgressEvent.defaultSuccessHandler(null);
         }
         final CallbackContext context = session.context;
-        Optional<CustomKeyStoresListEntry> entry = describe(session);
+        final Optional<CustomKeyStoresListEntry> entry = describe(session);
         if (entry.isEmpty()) {
             return gone(session);
         }
@@ -46,7 +46,7 @@ public class DeleteHandler extends StoreHandler {
             context.setDeleteChecked(true);
         }
         if (KmsConnectionState.fromKms(entry.get().connectionStateAsString()) != KmsConnectionState.DISCONNECTED) {
-            stepToward(session, TargetState.DISCONNECTED, failure -> new Failure(failure.kind(), failure.message()
+            stepToward(session, TargetState.DISCONNECTED, entry.get(), failure -> new Failure(failure.kind(), failure.message()
                 + " Nothing was deleted; the key store and its configuration are as they were."));
         }
         try {

@@ -202,15 +202,16 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
     }
 
     /**
-     * One step toward a connection state with the connection type's stabilization: describe, decide, at most one
-     * Connect or Disconnect. Returns when the key store is there; calls back while it is on its way.
+     * One step toward a connection state with the connection type's stabilization: decide on what this invocation
+     * just described ({@code entry}), at most one Connect or Disconnect. Returns when the key store is there; calls
+     * back while it is on its way.
      *
      * @param onFailure turns the transition's failure into this operation's message
      */
-    protected void stepToward(final Session session, final TargetState target,
+    protected void stepToward(final Session session, final TargetState target, final CustomKeyStoresListEntry entry,
                               final java.util.function.UnaryOperator<Failure> onFailure) {
-        final StepResult step = config.transition().step(session.keyStores, session.id(), session.region(),
-            progress(session, target));
+        final StepResult step = config.transition().step(session.keyStores, session.region(),
+            progress(session, target), KmsKeyStores.observation(entry));
         switch (step.kind()) {
             case DONE:
                 return;

@@ -88,10 +88,10 @@ public class UpdateHandler extends StoreHandler {
                         throw new CallBack(0, announcement);
                     case DISCONNECT:
                     case WAIT:
-                        waitOrMove(session, change, waitTarget(context.getPhase()));
+                        waitOrMove(session, change, waitTarget(context.getPhase()), entry);
                         break;
                     default: // RECONNECT
-                        waitOrMove(session, change, TargetState.CONNECTED);
+                        waitOrMove(session, change, TargetState.CONNECTED, entry);
                         break;
                 }
             } catch (CallBack wait) {
@@ -179,10 +179,11 @@ public class UpdateHandler extends StoreHandler {
     }
 
     /** A step of the connection type's Transition toward {@code target}; the phase moves once its call is made. */
-    private void waitOrMove(final Session session, final KeyStoreChange change, final TargetState target) {
+    private void waitOrMove(final Session session, final KeyStoreChange change, final TargetState target,
+                            final CustomKeyStoresListEntry entry) {
         final CallbackContext context = session.context;
         try {
-            stepToward(session, target, failure -> strandedIfDisconnected(session, change, failure));
+            stepToward(session, target, entry, failure -> strandedIfDisconnected(session, change, failure));
         } finally {
             if (context.getProgress() != null && context.getProgress().getCalls() > 0) {
                 if (target == TargetState.DISCONNECTED && context.getPhase() != Phase.DISCONNECT_SENT) {

@@ -107,19 +107,19 @@ class DanceCostTest {
 
     /**
      * The counts are pinned, not bounded: a change to the handlers that changes what a path costs must change this
-     * table and guides/PERFORMANCE.md's with it. The dance's waits describe twice per invocation (the update's own
-     * look, then the Transition's), so they cost about twice SPEC section 2's 6 + T/30 per transition; the guide says
-     * so, and {@link Cost#budgetText} is what the table prints beside each count.
+     * table and guides/PERFORMANCE.md's with it. Each invocation describes once: the Transition decides on the
+     * update's or delete's own look, so a wait costs SPEC section 2's 6 + T/30 per transition, which
+     * {@link Cost#budgetText} prints beside each count.
      */
     @ParameterizedTest(name = "{0}, disconnect {1} s, connect {2} s")
     @CsvSource(delimiter = '|', textBlock = """
         CREATE           | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter                                                    |  3
-        CLOUDHSM_DANCE   | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
-        CLOUDHSM_DANCE   | 60 | 1200 | 107 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  55
-        XKS_DANCE        | 60 |  300 |  47 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
-        DELETE_CONNECTED | 60 |  300 |  15 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:DeleteParameter, ssm:GetParameter ×2             |  8
+        CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
+        CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  55
+        XKS_DANCE        | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
+        DELETE_CONNECTED | 60 |  300 |   8 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:DeleteParameter, ssm:GetParameter ×2             |  8
         """)
     void eachPathCostsTheCallsThePerformanceGuideGives(final Path path, final long disconnectSeconds,
                                                       final long connectSeconds, final long describes,

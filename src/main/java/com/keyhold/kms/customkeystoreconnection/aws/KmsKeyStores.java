@@ -36,6 +36,11 @@ public final class KmsKeyStores implements KeyStorePort {
         final CustomKeyStoresListEntry entry = response.customKeyStores().stream().findFirst()
             .orElseThrow(() -> CustomKeyStoreNotFoundException.builder()
                 .message("DescribeCustomKeyStores returned no entry for " + customKeyStoreId).build());
+        return observation(entry);
+    }
+
+    /** What Keyhold decides on in one DescribeCustomKeyStores entry. */
+    public static Observation observation(final CustomKeyStoresListEntry entry) {
         return new Observation(entry.customKeyStoreId(), entry.customKeyStoreName(), entry.customKeyStoreTypeAsString(),
             KmsConnectionState.fromKms(entry.connectionStateAsString()), entry.connectionStateAsString(),
             entry.connectionErrorCodeAsString(), entry.cloudHsmClusterId());

@@ -42,7 +42,22 @@ public final class Transition {
         if (observation.kind() != StepResult.Kind.DONE) {
             return observation;
         }
-        final Observation observed = observation.observation();
+        return decideAndAct(keyStores, region, progress, observation.observation());
+    }
+
+    /**
+     * The same step on what the caller has just observed (its own DescribeCustomKeyStores of this invocation), so
+     * that a wait costs one describe per invocation, not two.
+     */
+    public StepResult step(final KeyStorePort keyStores, final String region, final Progress progress,
+                           final Observation observed) {
+        progress.observe(observed.state(), clock.instant());
+        return decideAndAct(keyStores, region, progress, observed);
+    }
+
+    private StepResult decideAndAct(final KeyStorePort keyStores, final String region, final Progress progress,
+                                    final Observation observed) {
+        final String keyStoreId = observed.customKeyStoreId();
         final Instant now = clock.instant();
         final Decision decision = planner.decide(progress, observed, now);
         switch (decision.action()) {
