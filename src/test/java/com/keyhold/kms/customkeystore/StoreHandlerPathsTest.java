@@ -100,8 +100,9 @@ class StoreHandlerPathsTest extends StoreTestBase {
         assertThat(moved.path("status").asText()).as(moved.toString()).isEqualTo("SUCCESS");
         assertThat(phases(driver.responses()))
             .containsExactly("NOT_STARTED", "DISCONNECT_SENT", "UPDATE_SENT", "RECONNECT_SENT");
-        assertThat(driver.responses()).allSatisfy(r -> assertThat(r.path("callbackContext").path("statusMessage")
-            .asText(null)).isNotEqualTo(""));
+        assertThat(driver.responses()).anySatisfy(r -> assertThat(r.path("callbackContext").path("statusMessage")
+            .asText()).isEqualTo(id + ": disconnecting to change XksProxyUriEndpoint (KMS changes it only while "
+                + "DISCONNECTED); will reconnect"));
     }
 
     @Test
@@ -140,8 +141,9 @@ class StoreHandlerPathsTest extends StoreTestBase {
         final Map<String, Object> v2 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
         v2.put("XksProxyUriPath", "/other/kms/xks/v1");
         assertThat(driver.run("UPDATE", with(v2, id), with(v1, id)).path("status").asText()).isEqualTo("SUCCESS");
-        assertThat(log()).contains(id + ": KMS refused to change XksProxyUriPath while connected; disconnecting to "
-            + "change it");
+        // The in-place attempt's announcement is in no answer (the invocation goes on to disconnect): only the log.
+        assertThat(log()).contains(id + ": updating XksProxyUriPath in place (the connection is not touched)")
+            .contains(id + ": KMS refused to change XksProxyUriPath while connected; disconnecting to change it");
         assertThat(phases(driver.responses())).doesNotContain("FELL_BACK");
     }
 
@@ -184,19 +186,43 @@ class StoreHandlerPathsTest extends StoreTestBase {
         emulator.faults().throttleNext("UpdateCustomKeyStore", RetryPolicy.DEFAULT.maxAttempts());
         final ObjectNode request = driver.request("UPDATE", with(xks("https://xks-b.example.com", ACCESS_KEY_ID,
             XKS_SECRET), id), with(v1, id));
-        JsonNode response;
-        do {
-            response = driver.resume(request, 1);
-            request.set("callbackContext", response.get("callbackContext"));
-            clock.advanceSeconds(response.path("callbackDelaySeconds").asLong());
-        } while ("IN_PROGRESS".equals(response.path("status").asText())
-            && !"UPDATE_SENT".equals(response.path("callbackContext").path("phase").asText()));
+        resumeUntilPhase(request, "UPDATE_SENT");
         emulator.faults().throttleNext("DescribeCustomKeyStores", 1);
         final JsonNode moved = driver.resume(request, 1000);
         assertThat(moved.path("status").asText()).as(moved.toString()).isEqualTo("SUCCESS");
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(driver.responses()).anySatisfy(r -> assertThat(r.path("message").asText())
             .contains(id + ": UpdateCustomKeyStore hit Throttling; retrying in 2s (attempt 1 of 9)"));
+    }
+
+    /** Invokes until the callback context reaches {@code phase}; at most 100 invocations. */
+    private void resumeUntilPhase(final ObjectNode request, final String phase) {
+        for (int i = 0; i < 100; i++) {
+            final JsonNode response = driver.resume(request, 1);
+            assertThat(response.path("status").asText()).as(response.toString()).isEqualTo("IN_PROGRESS");
+            clock.advanceSeconds(response.path("callbackDelaySeconds").asLong());
+            request.set("callbackContext", response.get("callbackContext"));
+            if (phase.equals(response.path("callbackContext").path("phase").asText())) {
+                return;
+            }
+        }
+        throw new AssertionError("the update never reached " + phase);
+    }
+
+    @Test
+    void aFailedReconnectThatCannotBeDisconnectedSaysSoInTheLog() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        connect(id);
+        // The version bumped without resetting kmsuser: the reconnect ends FAILED (INVALID_CREDENTIALS).
+        final ObjectNode request = driver.request("UPDATE", with(hsm("payments-hsm", "wrongPw99", "2"), id),
+            with(v1, id));
+        resumeUntilPhase(request, "UPDATE_SENT");
+        emulator.faults().errorNext("DisconnectCustomKeyStore", id, "AccessDeniedException", 1);
+        final JsonNode failed = driver.resume(request, 1000);
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS");
+        assertThat(log()).contains(id + ": could not disconnect the FAILED key store: ");
     }
 
     @Test
