@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
+import com.keyhold.kms.customkeystoreconnection.core.Durations;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.HSM;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.props;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,12 @@ class ContinuationTest {
         assertThat(continuation.path("progress").path("target").asText()).isEqualTo("CONNECTED");
         assertThat(continuation.path("nextStepAtMillis").asLong()).isGreaterThan(rig.clock.millis() - 60_000);
         assertThat(rig.emulator.requestCount("ConnectCustomKeyStore")).isEqualTo(1);
+        // The log says which request this is, each wait, and how far the continuation has come.
+        assertThat(rig.log).contains("Create Custom::KeyholdConnection for KeyStoreConnection (null), RequestId "
+            + "create-1, invocation 1", String.format("%s: continuing in invocation 2 (phase %s, %s since the request "
+                + "started)", HSM, Continuation.PHASE_DRIVE, Durations.human(Duration.between(start,
+                rig.clock.instant()))));
+        assertThat(rig.log).anyMatch(line -> line.startsWith(HSM + ": CONNECTING for "));
 
         // Each continuation in a fresh handler instance, as after a cold start.
         while (!rig.continuations.isEmpty()) {
