@@ -152,7 +152,9 @@ class ContinuationTest {
             assertThat(slow.server.received()).hasSize(1);
             final JsonNode body = slow.server.received().get(0).json();
             assertThat(body.path("Status").asText()).isEqualTo("FAILED");
-            assertThat(body.path("Reason").asText()).startsWith("NotStabilized: ").contains(HSM, "30m");
+            assertThat(body.path("Reason").asText()).startsWith("NotStabilized: ").contains(HSM, "30m")
+                .containsPattern("not finished 3[0-4]m\\d\\ds after the request started \\(budget 30m00s; last seen "
+                    + "CONNECTING, target CONNECTED\\)");
             assertThat(body.path("PhysicalResourceId").asText()).isEqualTo(HSM);
         }
     }
