@@ -1,5 +1,8 @@
 package com.keyhold.kms.customkeystoreconnection;
 
+import com.keyhold.kms.customkeystoreconnection.packaging.TelemetrySink;
+import com.keyhold.kms.customkeystoreconnection.testsupport.TemporarySystemProperties;
+import org.junit.jupiter.params.provider.Arguments;
 import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +127,32 @@ class HandlerWrapperEdgesTest {
         assertThat(response.getString("message")).contains("NoClassDefFoundError: some/Model", "Keyhold defect");
         assertThat(response.getJSONObject("resourceModel").getString("CustomKeyStoreId")).isEqualTo("cks-1");
         assertThat(invoke("READ").has("resourceModel")).as("READ is not mutating").isFalse();
+    }
+
+    static Stream<Arguments> escapes() {
+        return Stream.of(Arguments.of(new CfnServiceLimitExceededException("CustomKeyStore", "too many"),
+                "ServiceLimitExceeded"), Arguments.of(awsError("ThrottlingException", 400), "Throttling"),
+            Arguments.of(new IllegalStateException("state lost"), "InternalFailure"));
+    }
+
+    /** The owner's HandlerException metric (a registered type's dashboard) names what escaped the handler. */
+    @ParameterizedTest
+    @MethodSource("escapes")
+    void whatEscapesAHandlerIsCountedInTheOwnersMetrics(final RuntimeException escaped, final String errorCode)
+        throws IOException {
+        when(handler.handleRequest(any(), any(), any(), any())).thenThrow(escaped);
+        final JSONObject request = request("UPDATE").put("resourceType", ResourceModel.TYPE_NAME);
+        request.getJSONObject("requestData").put("providerCredentials", new JSONObject(Map.of("accessKeyId", "AK",
+            "secretAccessKey", "SK", "sessionToken", "ST"))).put("providerLogGroupName", "keyhold-provider-logs");
+        try (TelemetrySink telemetry = new TelemetrySink();
+             TemporarySystemProperties endpoints = TemporarySystemProperties.set(Map.of(
+                 "aws.endpointUrl", telemetry.endpoint().toString(), "aws.region", "us-east-1"))) {
+            final JSONObject response = invoke(wrapper, request);
+            assertThat(response.getString("errorCode")).as(response.toString()).isEqualTo(errorCode);
+            assertThat(telemetry.calls("PutMetricData")).as(telemetry.operations().toString())
+                .anySatisfy(call -> assertThat(call.body()).contains("HandlerException", escaped.getClass().getName(),
+                    errorCode));
+        }
     }
 
     static Stream<Throwable> errors() {

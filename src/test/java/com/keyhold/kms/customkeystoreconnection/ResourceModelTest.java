@@ -50,6 +50,9 @@ class ResourceModelTest {
             assertThat(model).as(property.name()).isNotEqualTo(changed);
         }
         assertThat(new ResourceModel()).isEqualTo(ResourceModel.builder().build());
+        // equals called directly: AssertJ's isEqualTo answers a model compared with itself without calling it.
+        assertThat(model.equals(model)).as("reflexive").isTrue();
+        assertThat(model.hashCode()).as("the hash follows the properties").isNotEqualTo(new ResourceModel().hashCode());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystoreconnection.customresource;
 
+import com.keyhold.kms.customkeystoreconnection.core.Durations;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.HSM;
 import static com.keyhold.kms.customkeystoreconnection.customresource.Rig.props;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,12 @@ class ContinuationTest {
         assertThat(continuation.path("progress").path("target").asText()).isEqualTo("CONNECTED");
         assertThat(continuation.path("nextStepAtMillis").asLong()).isGreaterThan(rig.clock.millis() - 60_000);
         assertThat(rig.emulator.requestCount("ConnectCustomKeyStore")).isEqualTo(1);
+        // The log says which request this is, each wait, and how far the continuation has come.
+        assertThat(rig.log).contains("Create Custom::KeyholdConnection for KeyStoreConnection (null), RequestId "
+            + "create-1, invocation 1", String.format("%s: continuing in invocation 2 (phase %s, %s since the request "
+                + "started)", HSM, Continuation.PHASE_DRIVE, Durations.human(Duration.between(start,
+                rig.clock.instant()))));
+        assertThat(rig.log).anyMatch(line -> line.startsWith(HSM + ": CONNECTING for "));
 
         // Each continuation in a fresh handler instance, as after a cold start.
         while (!rig.continuations.isEmpty()) {
@@ -145,7 +152,9 @@ class ContinuationTest {
             assertThat(slow.server.received()).hasSize(1);
             final JsonNode body = slow.server.received().get(0).json();
             assertThat(body.path("Status").asText()).isEqualTo("FAILED");
-            assertThat(body.path("Reason").asText()).startsWith("NotStabilized: ").contains(HSM, "30m");
+            assertThat(body.path("Reason").asText()).startsWith("NotStabilized: ").contains(HSM, "30m")
+                .containsPattern("not finished 3[0-4]m\\d\\ds after the request started \\(budget 30m00s; last seen "
+                    + "CONNECTING, target CONNECTED\\)");
             assertThat(body.path("PhysicalResourceId").asText()).isEqualTo(HSM);
         }
     }

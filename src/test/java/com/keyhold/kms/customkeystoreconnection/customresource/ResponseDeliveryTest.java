@@ -292,6 +292,14 @@ class ResponseDeliveryTest {
         assertThat(CustomResourceResponse.truncate(null, 10)).isEmpty();
         assertThat(CustomResourceResponse.truncate("short", 10)).isEqualTo("short");
         assertThat(CustomResourceResponse.truncate("x".repeat(50), 5)).isEqualTo(CustomResourceResponse.TRUNCATION_MARKER);
+        // The limits are inclusive: a text of exactly maxBytes stays whole, and a character that exactly fills the
+        // room before the marker is kept.
+        assertThat(CustomResourceResponse.truncate("short", 5)).isEqualTo("short");
+        final int marker = CustomResourceResponse.TRUNCATION_MARKER.getBytes(StandardCharsets.UTF_8).length;
+        assertThat(CustomResourceResponse.truncate("abc" + "d".repeat(marker + 1), marker + 3)).isEqualTo("abc"
+            + CustomResourceResponse.TRUNCATION_MARKER);
+        assertThat(CustomResourceResponse.truncate("aé" + "é".repeat(marker), marker + 3)).isEqualTo("aé"
+            + CustomResourceResponse.TRUNCATION_MARKER);
         assertThat(Rig.JSON.readTree(new CustomResourceResponse(CustomResourceResponse.Status.SUCCESS, "ok", "cks-1",
             "s", "r", "l", Map.of("A", "b")).toJson(100)).path("Data").path("A").asText()).isEqualTo("b");
     }

@@ -16,15 +16,15 @@ import java.util.List;
  * publishers make, answers it as the service would (empty success), and keeps what was sent, so a test can check what
  * was published rather than that something was attempted.
  */
-final class TelemetrySink implements AutoCloseable {
+public final class TelemetrySink implements AutoCloseable {
     /** One call: the operation (from X-Amz-Target, the rpc-v2 path or the query Action) and the raw body. */
-    record Call(String operation, String body) {
+    public record Call(String operation, String body) {
     }
 
     private final HttpServer server;
     private final List<Call> calls = new ArrayList<>();
 
-    TelemetrySink() {
+    public TelemetrySink() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -68,15 +68,15 @@ final class TelemetrySink implements AutoCloseable {
         calls.add(new Call(operation, body));
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    synchronized List<Call> calls(final String operation) {
+    public synchronized List<Call> calls(final String operation) {
         return calls.stream().filter(c -> c.operation().equals(operation)).toList();
     }
 
-    synchronized List<String> operations() {
+    public synchronized List<String> operations() {
         return calls.stream().map(Call::operation).toList();
     }
 
