@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.keyhold.kms.customkeystoreconnection.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.WrapperDriver;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import com.keyhold.kms.customkeystoreconnection.protocol.LocalLambdaContext;
 import com.keyhold.kms.customkeystoreconnection.protocol.TempDirectoryGuard;
 import com.keyhold.kms.customkeystoreconnection.testsupport.EmulatorClients;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FixedClients;

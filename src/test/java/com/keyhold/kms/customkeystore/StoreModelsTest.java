@@ -3,6 +3,7 @@ package com.keyhold.kms.customkeystore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import java.time.Clock;
@@ -33,11 +34,9 @@ class StoreModelsTest {
     }
 
     @Test
-    void readReportsEverythingKmsReportsAndTheVersionsOfTheGivenModel() {
-        final ResourceModel given = new ResourceModel();
-        given.setKeyStorePasswordVersion("3");
-        given.setXksProxyAuthenticationCredentialVersion("7");
-        final ResourceModel read = KeyStoreModels.read(xksEntry(), given);
+    void readReportsEverythingKmsReportsAndTheVersionsOfTheStoreRecord() {
+        final StoreRecord record = new StoreRecord("cks-1", "3", "7", "stack", "Store", null, null);
+        final ResourceModel read = KeyStoreModels.read(xksEntry(), record);
         assertThat(read.getCustomKeyStoreId()).isEqualTo("cks-1");
         assertThat(read.getCustomKeyStoreType()).isEqualTo("EXTERNAL_KEY_STORE");
         assertThat(read.getConnectionState()).isEqualTo("FAILED");
@@ -59,20 +58,25 @@ class StoreModelsTest {
     }
 
     @Test
-    void theBeforeSideTakesTheVersionsFromThePreviousModelOnly() {
+    void theBeforeSideTakesTheVersionsFromTheStoreRecordAndWithoutOneFromThePreviousModel() {
         final ResourceModel previous = new ResourceModel();
         previous.setXksProxyAuthenticationCredentialVersion("7");
-        assertThat(KeyStoreModels.reported(xksEntry(), previous)).isEqualTo(KeyStoreSettings.external("payments-xks",
-            "VPC_ENDPOINT_SERVICE", "https://xks.example.com", "/kms/xks/v1", "com.amazonaws.vpce.us-east-1.vpce-svc-1",
-            "111122223333", "ABCDEFGHIJKLMNOPQRST", "7"));
-        assertThat(KeyStoreModels.reported(xksEntry(), null).xksProxyAuthenticationCredentialVersion()).isNull();
+        assertThat(KeyStoreModels.reported(xksEntry(), null, previous)).isEqualTo(KeyStoreSettings.external(
+            "payments-xks", "VPC_ENDPOINT_SERVICE", "https://xks.example.com", "/kms/xks/v1",
+            "com.amazonaws.vpce.us-east-1.vpce-svc-1", "111122223333", "ABCDEFGHIJKLMNOPQRST", "7"));
+        assertThat(KeyStoreModels.reported(xksEntry(), null, null).xksProxyAuthenticationCredentialVersion()).isNull();
+        final StoreRecord record = new StoreRecord("cks-1", "4", "8", "stack", "Store", null, null);
+        assertThat(KeyStoreModels.reported(xksEntry(), record, previous).xksProxyAuthenticationCredentialVersion())
+            .as("the record, not the previous model").isEqualTo("8");
         final CustomKeyStoresListEntry hsm = CustomKeyStoresListEntry.builder().customKeyStoreId("cks-2")
             .customKeyStoreName("payments-hsm").customKeyStoreType("AWS_CLOUDHSM").cloudHsmClusterId("cluster-1").build();
         previous.setKeyStorePasswordVersion("2");
-        assertThat(KeyStoreModels.reported(hsm, previous))
+        assertThat(KeyStoreModels.reported(hsm, null, previous))
             .isEqualTo(KeyStoreSettings.cloudHsm("payments-hsm", "cluster-1", "2"));
-        assertThat(KeyStoreModels.reported(hsm, null)).isEqualTo(KeyStoreSettings.cloudHsm("payments-hsm", "cluster-1",
-            null));
+        assertThat(KeyStoreModels.reported(hsm, record, previous))
+            .isEqualTo(KeyStoreSettings.cloudHsm("payments-hsm", "cluster-1", "4"));
+        assertThat(KeyStoreModels.reported(hsm, null, null)).isEqualTo(KeyStoreSettings.cloudHsm("payments-hsm",
+            "cluster-1", null));
     }
 
     private static JSONObject request(final String action, final Object callbackContext) {
