@@ -209,4 +209,18 @@ class StoreRecordTest extends StoreTestBase {
         assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm")))
             .as("a create that made nothing leaves no intent").isEmpty();
     }
+
+    @Test
+    void anIntentThatCannotBeRemovedDoesNotHideTheRealFailure() {
+        final String first = create(hsm("payments-hsm", PASSWORD, "1"));
+        emulator.faults().errorNext("DeleteParameter", "*", "AccessDeniedException", 1);
+        final Map<String, Object> sameName = xks("https://proxy.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        sameName.put("CustomKeyStoreName", "payments-hsm");
+        final JsonNode second = driver.run("CREATE", sameName, null);
+        assertThat(second.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(second.path("message").asText()).contains("payments-hsm");
+        assertThat(emulator.storeIds()).containsExactly(first);
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm")))
+            .as("left behind, harmless: the next create of the name replaces it").isPresent();
+    }
 }

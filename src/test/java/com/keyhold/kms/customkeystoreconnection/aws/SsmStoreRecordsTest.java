@@ -1,0 +1,82 @@
+package com.keyhold.kms.customkeystoreconnection.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The key store type's store records and create intents in Parameter Store: the stored format, and bad values. */
+class SsmStoreRecordsTest {
+    private static final String STACK =
+        "arn:aws:cloudformation:eu-west-1:111122223333:stack/app/6e0c1a50-5e1b-11ef-8f0a-0a1b2c3d4e5f";
+    private static final StoreRecord RECORD = new StoreRecord("cks-1", "2", null, STACK, "Store",
+        "4b90a7e4-b790-456b-a937-0cfdfa211dfe", "2026-11-30T10:00:00Z");
+
+    @Test
+    void aRecordRoundTripsInTheDocumentedFormat() {
+        final FakeSsm ssm = new FakeSsm();
+        final SsmStoreRecords records = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT);
+        records.save(RECORD);
+        assertThat(ssm.parameters().get("/keyhold/kms/custom-key-store/cks-1")).isEqualTo("{\"customKeyStoreId\":"
+            + "\"cks-1\",\"keyStorePasswordVersion\":\"2\",\"xksProxyAuthenticationCredentialVersion\":null,"
+            + "\"stackId\":\"" + STACK + "\",\"logicalResourceId\":\"Store\",\"createToken\":"
+            + "\"4b90a7e4-b790-456b-a937-0cfdfa211dfe\",\"updatedAt\":\"2026-11-30T10:00:00Z\"}");
+        assertThat(records.find("cks-1")).contains(RECORD);
+        records.remove("cks-1");
+        records.remove("cks-1");
+        assertThat(records.find("cks-1")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "", "null", "[]", "{\"stackId\":[\"s\"]}", "{\"stackId\":"})
+    void anUnreadableRecordNamesNoResourceSoNoStackActsOnIt(final String value) {
+        final FakeSsm ssm = new FakeSsm();
+        ssm.parameters().put(StoreRecord.parameterName("cks-2"), value);
+        final StoreRecord record = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT).find("cks-2").orElseThrow();
+        assertThat(record).isEqualTo(new StoreRecord("cks-2", null, null, "(unreadable record)",
+            "(unreadable record)", null, null));
+        assertThat(record.names(STACK, "Store")).isFalse();
+        assertThat(record.names(null, "anything")).as("a request from no stack acts on any record").isTrue();
+        assertThat(record.createdBy(null)).isFalse();
+        assertThat(record.notThisResourceMessage(STACK, "Store")).contains("(unreadable record)",
+            "aws ssm delete-parameter --name /keyhold/kms/custom-key-store/cks-2");
+    }
+
+    @Test
+    void anIntentRoundTripsAndOnlyItsOwnTokenMatches() {
+        final FakeSsm ssm = new FakeSsm();
+        final SsmStoreRecords records = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT);
+        records.saveIntent(new CreateIntent("payments hsm/ünïcode", "token-1", "2026-11-30T10:00:00Z"));
+        final CreateIntent found = records.findIntent("payments hsm/ünïcode").orElseThrow();
+        assertThat(found.writtenBy("token-1")).isTrue();
+        assertThat(found.writtenBy("token-2")).isFalse();
+        assertThat(found.writtenBy(null)).isFalse();
+        assertThat(records.findIntent("payments hsm")).isEmpty();
+        records.removeIntent("payments hsm/ünïcode");
+        records.removeIntent("payments hsm/ünïcode");
+        assertThat(records.findIntent("payments hsm/ünïcode")).isEmpty();
+    }
+
+    @Test
+    void anUnreadableIntentMatchesNoToken() {
+        final FakeSsm ssm = new FakeSsm();
+        ssm.parameters().put(CreateIntent.parameterName("payments"), "{broken");
+        final CreateIntent found = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT).findIntent("payments")
+            .orElseThrow();
+        assertThat(found.writtenBy(null)).isFalse();
+        assertThat(found.customKeyStoreName()).isEqualTo("payments");
+    }
+
+    @Test
+    void intentNamesAreParameterNamesWhateverTheKeyStoreName() {
+        // A key store name may hold any character; a parameter name only letters, digits, _ . - and /.
+        assertThat(CreateIntent.parameterName("payments hsm/ünïcode"))
+            .matches("/keyhold/kms/custom-key-store/creating/[0-9a-f]{64}")
+            .isEqualTo(CreateIntent.parameterName("payments hsm/ünïcode"))
+            .isNotEqualTo(CreateIntent.parameterName("payments hsm"));
+    }
+}
