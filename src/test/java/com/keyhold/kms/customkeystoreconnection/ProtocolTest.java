@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import java.util.zip.GZIPOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.cloudformation.Action;
 import software.amazon.cloudformation.proxy.HandlerErrorCode;
 import software.amazon.cloudformation.proxy.ProgressEvent;
@@ -161,6 +164,12 @@ class ProtocolTest {
         assertThat(Map.of("us-east-1", "aws", "cn-northwest-1", "aws-cn", "us-gov-west-1", "aws-us-gov",
             "us-iso-east-1", "aws-iso", "us-isob-east-1", "aws-iso-b", "eu-isoe-west-1", "aws-iso-e"))
             .allSatisfy((region, partition) -> assertThat(Protocol.partition(region)).as(region).isEqualTo(partition));
+        // The same answer as the SDK's partition metadata for every Region it knows, and for Regions it does not yet.
+        final List<String> regions = new ArrayList<>(Region.regions().stream().map(Region::id).toList());
+        regions.addAll(List.of("us-gov-north-9", "cn-south-7", "eusc-de-east-2", "us-isof-east-9", "ap-mars-1",
+            "mars-1", "aws-global", "us-gov-west-1-fips", "fips-us-gov-west-1", "xx-unknown-1"));
+        assertThat(regions).hasSizeGreaterThan(60).allSatisfy(region -> assertThat(Protocol.partition(region))
+            .as(region).isEqualTo(PartitionMetadata.of(Region.of(region)).id()));
         final ResourceHandlerRequest<ResourceModel> request = Protocol.invocation(new JSONObject(
             "{\"action\": \"LIST\", \"region\": \"cn-north-1\", \"requestData\": {}}"), TYPE).request();
         assertThat(request.getAwsPartition()).isEqualTo("aws-cn");

@@ -13,13 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.json.JSONStringer;
 import org.json.JSONWriter;
-import software.amazon.awssdk.regions.PartitionMetadata;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.cloudformation.Action;
 import software.amazon.cloudformation.proxy.Credentials;
 import software.amazon.cloudformation.proxy.ProgressEvent;
@@ -134,9 +133,34 @@ public final class Protocol {
             request);
     }
 
-    /** The Region's partition (aws, aws-cn, aws-us-gov, aws-iso...), from the SDK's metadata as the plugin takes it. */
+    /**
+     * The Region's partition (aws, aws-cn, aws-us-gov, aws-iso...): the SDK's partition metadata regions patterns,
+     * first match, else aws. Not the SDK's PartitionMetadata itself: its loader builds the metadata of every region
+     * and every service (some 390 classes, about 90 ms of every cold start). ProtocolTest holds this to the SDK's
+     * answer for every Region the SDK knows.
+     */
     public static String partition(final String region) {
-        return PartitionMetadata.of(Region.of(region)).id();
+        for (Map.Entry<String, Pattern> partition : PARTITIONS.entrySet()) {
+            if (partition.getValue().matcher(region).matches()) {
+                return partition.getKey();
+            }
+        }
+        return "aws";
+    }
+
+    private static final Map<String, Pattern> PARTITIONS = partitions();
+
+    private static Map<String, Pattern> partitions() {
+        final Map<String, Pattern> partitions = new LinkedHashMap<>();
+        partitions.put("aws", Pattern.compile("^(us|eu|ap|sa|ca|me|af|il|mx)-\\w+-\\d+$"));
+        partitions.put("aws-cn", Pattern.compile("^cn-\\w+-\\d+$"));
+        partitions.put("aws-us-gov", Pattern.compile("^us-gov-\\w+-\\d+$"));
+        partitions.put("aws-iso", Pattern.compile("^us-iso-\\w+-\\d+$"));
+        partitions.put("aws-iso-b", Pattern.compile("^us-isob-\\w+-\\d+$"));
+        partitions.put("aws-iso-e", Pattern.compile("^eu-isoe-\\w+-\\d+$"));
+        partitions.put("aws-iso-f", Pattern.compile("^us-isof-\\w+-\\d+$"));
+        partitions.put("aws-eusc", Pattern.compile("^eusc-(de)-east-\\d+$"));
+        return partitions;
     }
 
     /** The contract tests' payload: {@code credentials}, {@code action}, {@code request}, {@code callbackContext}. */
