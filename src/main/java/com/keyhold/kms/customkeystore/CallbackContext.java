@@ -23,6 +23,17 @@ public class CallbackContext {
     private boolean deleteChecked;
     /** UPDATE: the store record holds the versions KMS now has the secrets under, and names the owner. */
     private boolean recorded;
+    /** UPDATE: the store record held a state to come back to (CONNECTED) from an earlier update: put it back. */
+    private boolean restoring;
+    /** UPDATE: the state to come back to is in the store record (written before this update's disconnect). */
+    private boolean pendingRecorded;
+    /** UPDATE: KeyStorePassword was not sent (its version is spent): the record keeps the version KMS holds. */
+    private boolean passwordKept;
+    /** UPDATE: password versions KMS has connected with (the store record's, and the one it held if CONNECTED). */
+    private List<String> spentPasswordVersions;
+    /** UPDATE: KMS refused the dance's update; its failure, reported once the key store is back (UPDATE_REFUSED). */
+    private String refusalKind;
+    private String refusal;
     /** The wait of the current step (the connection type's Progress: poll schedule, describe lag, retries). */
     private Progress progress;
     private int nextPollSeconds;
@@ -74,6 +85,54 @@ public class CallbackContext {
 
     public void setRecorded(final boolean recorded) {
         this.recorded = recorded;
+    }
+
+    public boolean isRestoring() {
+        return restoring;
+    }
+
+    public void setRestoring(final boolean restoring) {
+        this.restoring = restoring;
+    }
+
+    public boolean isPendingRecorded() {
+        return pendingRecorded;
+    }
+
+    public void setPendingRecorded(final boolean pendingRecorded) {
+        this.pendingRecorded = pendingRecorded;
+    }
+
+    public boolean isPasswordKept() {
+        return passwordKept;
+    }
+
+    public void setPasswordKept(final boolean passwordKept) {
+        this.passwordKept = passwordKept;
+    }
+
+    public List<String> getSpentPasswordVersions() {
+        return spentPasswordVersions;
+    }
+
+    public void setSpentPasswordVersions(final List<String> spentPasswordVersions) {
+        this.spentPasswordVersions = spentPasswordVersions;
+    }
+
+    public String getRefusalKind() {
+        return refusalKind;
+    }
+
+    public void setRefusalKind(final String refusalKind) {
+        this.refusalKind = refusalKind;
+    }
+
+    public String getRefusal() {
+        return refusal;
+    }
+
+    public void setRefusal(final String refusal) {
+        this.refusal = refusal;
     }
 
     public Progress getProgress() {

@@ -35,6 +35,19 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         context.setComeBackTo(json.has("comeBackTo") ? TargetState.valueOf(json.getString("comeBackTo")) : null);
         context.setDeleteChecked(json.optBoolean("deleteChecked"));
         context.setRecorded(json.optBoolean("recorded"));
+        context.setRestoring(json.optBoolean("restoring"));
+        context.setPendingRecorded(json.optBoolean("pendingRecorded"));
+        context.setPasswordKept(json.optBoolean("passwordKept"));
+        final JSONArray spent = json.optJSONArray("spentPasswordVersions");
+        if (spent != null) {
+            final List<String> versions = new ArrayList<>();
+            for (int i = 0; i < spent.length(); i++) {
+                versions.add(spent.getString(i));
+            }
+            context.setSpentPasswordVersions(versions);
+        }
+        context.setRefusalKind(json.has("refusalKind") ? json.getString("refusalKind") : null);
+        context.setRefusal(json.has("refusal") ? json.getString("refusal") : null);
         final JSONObject progress = json.optJSONObject("progress");
         context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
         context.setNextPollSeconds(json.optInt("nextPollSeconds"));
@@ -59,6 +72,16 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         }
         json.put("deleteChecked", context.isDeleteChecked());
         json.put("recorded", context.isRecorded());
+        json.put("restoring", context.isRestoring());
+        json.put("pendingRecorded", context.isPendingRecorded());
+        json.put("passwordKept", context.isPasswordKept());
+        if (context.getSpentPasswordVersions() != null) {
+            json.put("spentPasswordVersions", context.getSpentPasswordVersions());
+        }
+        if (context.getRefusal() != null) {
+            json.put("refusalKind", context.getRefusalKind());
+            json.put("refusal", context.getRefusal());
+        }
         if (context.getProgress() != null) {
             json.put("progress", context.getProgress().toMap());
         }

@@ -116,9 +116,9 @@ class DanceCostTest {
         CREATE           | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter                                                    |  3
-        CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
-        CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  55
-        XKS_DANCE        | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter |  25
+        CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  25
+        CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  55
+        XKS_DANCE        | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  25
         DELETE_CONNECTED | 60 |  300 |   8 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:DeleteParameter, ssm:GetParameter ×2             |  8
         """)
     void eachPathCostsTheCallsThePerformanceGuideGives(final Path path, final long disconnectSeconds,

@@ -221,7 +221,11 @@ class StoreHandlerPathsTest extends StoreTestBase {
         emulator.faults().errorNext("DisconnectCustomKeyStore", id, "AccessDeniedException", 1);
         final JsonNode failed = driver.resume(request, 1000);
         assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
-        assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS");
+        // The message says what is true of the key store: the disconnect was refused, so it is still FAILED.
+        assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS")
+            .contains("Keyhold tried to disconnect the FAILED key store and KMS refused, so it is still FAILED")
+            .doesNotContain("DISCONNECTED now");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.FAILED);
         assertThat(log()).contains(id + ": could not disconnect the FAILED key store: ");
     }
 

@@ -2,8 +2,12 @@ package com.keyhold.kms.customkeystoreconnection.aws;
 
 import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.json.JSONStringer;
@@ -68,7 +72,28 @@ public final class SsmStoreRecords {
             .key("logicalResourceId").value(record.logicalResourceId())
             .key("createToken").value(record.createToken())
             .key("updatedAt").value(record.updatedAt())
+            .key("comeBackTo").value(record.comeBackTo() == null ? null : record.comeBackTo().name())
+            .key("reconnectFailure").value(record.reconnectFailure())
+            .key("spentPasswordVersions").value(new JSONArray(record.spentPasswordVersions()))
             .endObject().toString();
+    }
+
+    /** A state this version does not know reads as CONNECTED: putting a key store back errs toward working keys. */
+    private static TargetState comeBackTo(final String stored) {
+        if (stored == null) {
+            return null;
+        }
+        return "DISCONNECTED".equals(stored) ? TargetState.DISCONNECTED : TargetState.CONNECTED;
+    }
+
+    private static List<String> spent(final JSONArray stored) {
+        final List<String> versions = new ArrayList<>();
+        for (int i = 0; stored != null && i < stored.length(); i++) {
+            if (stored.opt(i) instanceof String version) {
+                versions.add(version);
+            }
+        }
+        return versions;
     }
 
     private static StoreRecord parse(final Parameter parameter) {
@@ -79,7 +104,9 @@ public final class SsmStoreRecords {
             return new StoreRecord(id, SsmParameters.text(stored, "keyStorePasswordVersion"),
                 SsmParameters.text(stored, "xksProxyAuthenticationCredentialVersion"),
                 SsmParameters.text(stored, "stackId"), SsmParameters.text(stored, "logicalResourceId"),
-                SsmParameters.text(stored, "createToken"), SsmParameters.text(stored, "updatedAt"));
+                SsmParameters.text(stored, "createToken"), SsmParameters.text(stored, "updatedAt"),
+                comeBackTo(SsmParameters.text(stored, "comeBackTo")), SsmParameters.text(stored, "reconnectFailure"),
+                spent(stored.optJSONArray("spentPasswordVersions")));
         } catch (JSONException e) {
             // A hand-edited value still says the key store is managed; no versions can be read from it.
             return new StoreRecord(id, null, null, "(unreadable record)", "(unreadable record)", null, null);

@@ -12,16 +12,30 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange.Mode;
  * <pre>
  * mode          phase             CONNECTED  CONNECTING DISCONNECTED DISCONNECTING FAILED
  * NOTHING       any               DONE       DONE       DONE         DONE          DONE
- * IN_PLACE,     NOT_STARTED       UPD_CONN   WAIT       UPD_CONN     WAIT          DISCONNECT
+ * NOTHING, restoring NOT_STARTED  DONE       WAIT(C)    RECONNECT    WAIT(D)       FAIL reconnect
+ *  ... restoring RECONNECT_SENT   DONE       WAIT(C)    WAIT(C)      WAIT(C)       FAIL reconnect
+ * IN_PLACE,     NOT_STARTED       UPD_CONN   WAIT(C)    UPD_CONN     WAIT(D)       DISCONNECT
  *  TRY_IN_PLACE UPDATED_IN_PLACE  DONE       DONE       DONE         DONE          DONE
- * DANCE         NOT_STARTED       DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
- * TRY_IN_PLACE  FELL_BACK         DISCONNECT DISCONNECT UPDATE       WAIT          DISCONNECT
- * all three     DISCONNECT_SENT   WAIT       WAIT       UPDATE       WAIT          WAIT
+ *               ... restoring     DONE       WAIT(C)    RECONNECT    WAIT(D)       FAIL reconnect
+ * DANCE         NOT_STARTED       DISCONNECT DISCONNECT UPDATE       WAIT(D)       DISCONNECT
+ * TRY_IN_PLACE  FELL_BACK         DISCONNECT DISCONNECT UPDATE       WAIT(D)       DISCONNECT
+ * all three     DISCONNECT_SENT   WAIT(D)    WAIT(D)    UPDATE       WAIT(D)       WAIT(D)
  *               UPDATE_SENT       come back to DISCONNECTED: DONE in every state; to CONNECTED:
- *                                 DONE       WAIT       RECONNECT    WAIT          FAIL reconnect
- *               RECONNECT_SENT    DONE       WAIT       WAIT         WAIT          FAIL reconnect
+ *                                 DONE       WAIT(C)    RECONNECT    WAIT(C)       FAIL reconnect
+ *               UPDATE_REFUSED    FAIL refused WAIT(C)  RECONNECT    WAIT(C)       FAIL reconnect
+ *               RECONNECT_SENT    DONE       WAIT(C)    WAIT(C)      WAIT(C)       FAIL reconnect
  * any other mode × phase (a phase the mode never reaches)          FAIL inconsistent progress
  * </pre>
+ *
+ * <p>WAIT(C) waits toward CONNECTED, WAIT(D) toward DISCONNECTED ({@link #waitTarget}): a key store found CONNECTING
+ * by an in-place change is waited for until CONNECTED, never disconnected to get there.
+ *
+ * <p>"restoring": the store record holds a state to come back to (CONNECTED) that an earlier update wrote before it
+ * disconnected the key store and never cleared: a crash in the dance, or a failed reconnect. Every later update,
+ * CloudFormation's rollback included, comes back to it: a change that disconnects anyway reconnects at its end; one
+ * that does not (NOTHING, in place) reconnects after its own call. UPDATE_REFUSED: KMS refused the dance's
+ * UpdateCustomKeyStore after Keyhold disconnected the key store; it is reconnected before the failure is reported
+ * (FAIL refused says it is CONNECTED again and nothing changed).</p>
  *
  * <p>UPD_CONN is UPDATE_CONNECTED: one UpdateCustomKeyStore without touching the connection. KMS's API reference
  * allows in-place updates in CONNECTED and DISCONNECTED only: a CONNECTING or DISCONNECTING key store is waited for,
@@ -56,6 +70,8 @@ public final class KeyStoreUpdatePlanner {
         DISCONNECT_SENT,
         /** The UpdateCustomKeyStore of the dance succeeded. */
         UPDATE_SENT,
+        /** KMS refused the dance's UpdateCustomKeyStore after Keyhold's disconnect: reconnect, then report it. */
+        UPDATE_REFUSED,
         RECONNECT_SENT
     }
 
@@ -81,8 +97,10 @@ public final class KeyStoreUpdatePlanner {
     }
 
     public enum FailReason {
-        /** The dance's reconnect ended FAILED. */
+        /** The dance's reconnect (or the reconnect putting the key store back) ended FAILED. */
         RECONNECT_FAILED,
+        /** KMS refused the update and the key store is CONNECTED again, as it was. */
+        UPDATE_REFUSED,
         /** The saved phase cannot follow from this change: the template or the context changed under the update. */
         INCONSISTENT_PROGRESS
     }
@@ -105,25 +123,51 @@ public final class KeyStoreUpdatePlanner {
     private KeyStoreUpdatePlanner() {
     }
 
-    /** The table of the class comment. */
+    /** The table of the class comment, with nothing to restore. */
     public static Next decide(final KeyStoreChange change,
                               final Phase phase,
                               final KmsConnectionState observed,
                               final TargetState comeBackTo) {
+        return decide(change, phase, observed, comeBackTo, false);
+    }
+
+    /**
+     * The table of the class comment.
+     *
+     * @param restoring the store record holds a state to come back to (CONNECTED) left by an earlier update
+     */
+    public static Next decide(final KeyStoreChange change,
+                              final Phase phase,
+                              final KmsConnectionState observed,
+                              final TargetState comeBackTo,
+                              final boolean restoring) {
         final Mode mode = change.mode();
+        final boolean reconnect = restoring && comeBackTo == TargetState.CONNECTED;
         if (mode == Mode.NOTHING) {
-            return Next.of(Step.DONE);
+            if (!reconnect) {
+                return Next.of(Step.DONE);
+            }
+            return phase == Phase.NOT_STARTED ? restore(observed)
+                : phase == Phase.RECONNECT_SENT ? reconnecting(observed) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
         }
         switch (phase) {
             case NOT_STARTED:
                 return mode == Mode.DANCE ? toDisconnected(observed) : inPlace(observed);
             case UPDATED_IN_PLACE:
-                return mode != Mode.DANCE ? Next.of(Step.DONE) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
+                if (mode == Mode.DANCE) {
+                    return Next.fail(FailReason.INCONSISTENT_PROGRESS);
+                }
+                return reconnect ? restore(observed) : Next.of(Step.DONE);
             case FELL_BACK:
                 return mode == Mode.TRY_IN_PLACE ? toDisconnected(observed) : Next.fail(FailReason.INCONSISTENT_PROGRESS);
             default:
                 return danceUnderWay(phase, observed, comeBackTo);
         }
+    }
+
+    /** Putting a key store back CONNECTED with nothing else to change. */
+    private static Next restore(final KmsConnectionState observed) {
+        return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.RECONNECT) : reconnecting(observed);
     }
 
     private static Next inPlace(final KmsConnectionState observed) {
@@ -157,7 +201,10 @@ public final class KeyStoreUpdatePlanner {
                 if (comeBackTo == TargetState.DISCONNECTED) {
                     return Next.of(Step.DONE);
                 }
-                return observed == KmsConnectionState.DISCONNECTED ? Next.of(Step.RECONNECT) : reconnecting(observed);
+                return restore(observed);
+            case UPDATE_REFUSED:
+                return observed == KmsConnectionState.CONNECTED ? Next.fail(FailReason.UPDATE_REFUSED)
+                    : restore(observed);
             default: // RECONNECT_SENT
                 return reconnecting(observed);
         }
@@ -172,6 +219,24 @@ public final class KeyStoreUpdatePlanner {
             default:
                 return Next.of(Step.WAIT);
         }
+    }
+
+    /**
+     * Where a WAIT (or a DISCONNECT or RECONNECT) of {@code phase} heads: CONNECTED once the update is sent or
+     * refused, or for a key store found CONNECTING before any call (it is waited for, not disconnected);
+     * DISCONNECTED otherwise.
+     */
+    public static TargetState waitTarget(final Step step, final Phase phase, final KmsConnectionState observed) {
+        if (step == Step.RECONNECT || phase == Phase.UPDATE_SENT || phase == Phase.UPDATE_REFUSED
+            || phase == Phase.RECONNECT_SENT) {
+            return TargetState.CONNECTED;
+        }
+        if (step == Step.DISCONNECT) {
+            return TargetState.DISCONNECTED;
+        }
+        return observed == KmsConnectionState.CONNECTING
+            && (phase == Phase.NOT_STARTED || phase == Phase.FELL_BACK || phase == Phase.UPDATED_IN_PLACE)
+            ? TargetState.CONNECTED : TargetState.DISCONNECTED;
     }
 
     /** Whether a CustomKeyStoreInvalidStateException on the in-place update means "do the dance" (phase FELL_BACK). */
@@ -190,8 +255,21 @@ public final class KeyStoreUpdatePlanner {
      * @param before               what KMS reported before the update's first call
      */
     public static TargetState comeBackTo(final TargetState ownedConnectionState, final KmsConnectionState before) {
+        return comeBackTo(ownedConnectionState, null, before);
+    }
+
+    /**
+     * As {@link #comeBackTo(TargetState, KmsConnectionState)}, but a state to come back to that the store record
+     * still holds from an earlier update ({@code pending}) comes before what KMS reports now: that update found the
+     * key store there and left it elsewhere (a crash, a refused update, a failed reconnect).
+     */
+    public static TargetState comeBackTo(final TargetState ownedConnectionState, final TargetState pending,
+                                         final KmsConnectionState before) {
         if (ownedConnectionState != null) {
             return ownedConnectionState;
+        }
+        if (pending != null) {
+            return pending;
         }
         return before == KmsConnectionState.DISCONNECTED || before == KmsConnectionState.DISCONNECTING
             ? TargetState.DISCONNECTED : TargetState.CONNECTED;
@@ -256,12 +334,30 @@ public final class KeyStoreUpdatePlanner {
         }
     }
 
-    /** The failure of a FAIL decision. */
+    /** The failure of a FAIL decision, after a FAILED key store was disconnected and nothing was refused before. */
     public static Failure failure(final FailReason reason,
                                   final String keyStoreId,
                                   final KeyStoreChange change,
                                   final Phase phase,
                                   final String connectionErrorCode) {
+        return failure(reason, keyStoreId, change, phase, connectionErrorCode, true, null);
+    }
+
+    /**
+     * The failure of a FAIL decision.
+     *
+     * @param disconnected for RECONNECT_FAILED: whether KMS accepted the disconnect of the FAILED key store (only
+     *                     then is it DISCONNECTED now)
+     * @param refusal      the operator's message of KMS's refusal of the update, when the reconnect that failed was
+     *                     putting the key store back after it (null otherwise)
+     */
+    public static Failure failure(final FailReason reason,
+                                  final String keyStoreId,
+                                  final KeyStoreChange change,
+                                  final Phase phase,
+                                  final String connectionErrorCode,
+                                  final boolean disconnected,
+                                  final String refusal) {
         if (reason == FailReason.INCONSISTENT_PROGRESS) {
             return new Failure(FailureKind.InternalFailure, String.format("%s: the saved progress of this update (%s) "
                 + "cannot follow from the change it is making (%s). The key store was not touched by this step; check "
@@ -269,14 +365,86 @@ public final class KeyStoreUpdatePlanner {
                 + "operation again. If it repeats, this is a Keyhold defect; report it with the stack events.",
                 keyStoreId, phase, change.names().isEmpty() ? "nothing" : change.names(), keyStoreId));
         }
+        if (reason == FailReason.UPDATE_REFUSED) {
+            return new Failure(FailureKind.InvalidRequest, refusedAndReconnected(keyStoreId, change, refusal));
+        }
         final boolean external = change.type() == StoreType.EXTERNAL_KEY_STORE;
-        return new Failure(FailureKind.NotStabilized, String.format("%s: KMS accepted the change of %s, but reconnecting "
-                + "failed with ConnectionErrorCode %s. %s%s Keyhold disconnected the FAILED key store, so it is "
-                + "DISCONNECTED now; KMS keys in it are unusable until it connects. To put it back: fix the cause, then "
-                + "update the stack again, or run 'aws kms connect-custom-key-store --custom-key-store-id %s'.",
-            keyStoreId, change.names(), connectionErrorCode == null ? "(none reported)" : connectionErrorCode,
+        final String what = refusal != null
+            ? String.format("%s Keyhold then reconnected the key store to put it back as it was, and the connect failed",
+                refusal)
+            : change.properties().isEmpty()
+            ? String.format("%s: an earlier update disconnected this key store and did not put it back; reconnecting "
+                + "it failed", keyStoreId)
+            : String.format("%s: KMS accepted the change of %s, but reconnecting failed", keyStoreId, change.names());
+        final String where = disconnected
+            ? "Keyhold disconnected the FAILED key store, so it is DISCONNECTED now; KMS keys in it are unusable until "
+                + "it connects."
+            : String.format("Keyhold tried to disconnect the FAILED key store and KMS refused, so it is still FAILED; "
+                + "KMS keys in it are unusable. Run 'aws kms disconnect-custom-key-store --custom-key-store-id %s' "
+                + "before connecting it again.", keyStoreId);
+        return new Failure(FailureKind.NotStabilized, String.format("%s with ConnectionErrorCode %s. %s%s %s To put it "
+                + "back: fix the cause, then update the stack again (its store record keeps that it must be CONNECTED, "
+                + "so the next update reconnects it), or run 'aws kms connect-custom-key-store --custom-key-store-id "
+                + "%s'.",
+            what, connectionErrorCode == null ? "(none reported)" : connectionErrorCode,
             ConnectionErrorGuide.explain(connectionErrorCode, external), credentialHint(connectionErrorCode, external),
-            keyStoreId));
+            where, keyStoreId));
+    }
+
+    /** KMS refused the update after Keyhold's disconnect, and Keyhold has reconnected the key store. */
+    public static String refusedAndReconnected(final String keyStoreId, final KeyStoreChange change,
+                                               final String refusal) {
+        return String.format("%s Keyhold had disconnected the key store to change %s; after KMS refused, Keyhold "
+            + "reconnected it: %s is CONNECTED again, as it was before the update, and KMS did not change %s. Fix the "
+            + "cause and update the stack again.", refusal, change.names(), keyStoreId, change.names());
+    }
+
+    /** The stack event of the reconnect after KMS refused the update (the failure is reported once it is back). */
+    public static String reconnectingAfterRefusal(final String keyStoreId, final KeyStoreChange change) {
+        return String.format("%s: KMS refused to change %s; reconnecting the key store to put it back CONNECTED, as it "
+            + "was, before reporting the failure", keyStoreId, change.names());
+    }
+
+    /** The stack event of the reconnect that puts back what an earlier update left disconnected. */
+    public static String reconnectingLeftOver(final String keyStoreId) {
+        return String.format("%s: reconnecting: an earlier update disconnected this key store and did not put it back "
+            + "(its store record %s says it was CONNECTED)", keyStoreId, StoreRecord.parameterName(keyStoreId));
+    }
+
+    /**
+     * What an update that changes nothing says when the store record still holds a state to come back to and the
+     * last attempt to get there failed: the same connect cannot succeed, so none is made.
+     */
+    public static String leftDisconnected(final String keyStoreId, final KmsConnectionState observed,
+                                          final String reconnectFailure, final boolean external) {
+        return String.format("%s: the key store stays %s: an earlier update disconnected it and reconnecting it failed "
+            + "with ConnectionErrorCode %s, and this update changes nothing that could fix that, so Keyhold did not "
+            + "try the same connect again (repeated failed logins can lock kmsuser out). %s To put it back: fix the "
+            + "cause and update the stack with it%s, or run 'aws kms connect-custom-key-store --custom-key-store-id "
+            + "%s'.", keyStoreId, observed, reconnectFailure, ConnectionErrorGuide.explain(reconnectFailure, external),
+            "INVALID_CREDENTIALS".equals(reconnectFailure) ? (external
+                ? " (XksProxyAuthenticationCredential with a new XksProxyAuthenticationCredentialVersion)"
+                : " (reset kmsuser's password in the cluster, put it into the secret KeyStorePassword resolves, and "
+                    + "raise KeyStorePasswordVersion)") : "", keyStoreId);
+    }
+
+    /**
+     * Why KeyStorePassword was not sent: KMS has connected with the password of {@code version}, and every connect
+     * rotates kmsuser's password, so it no longer opens the cluster.
+     */
+    public static String spentPassword(final String keyStoreId, final String version, final KmsConnectionState observed) {
+        return String.format("%s: KeyStorePassword of KeyStorePasswordVersion %s is not sent to KMS: KMS has already "
+            + "connected with that password, and KMS rotates kmsuser's password on every connect, so it no longer "
+            + "matches the cluster. KMS keeps the password it holds; the key store stays %s. If it must connect with a "
+            + "password you know: reset kmsuser's password in the cluster, put it into the secret KeyStorePassword "
+            + "resolves, raise KeyStorePasswordVersion to a new value, and update the stack.", keyStoreId, version,
+            observed);
+    }
+
+    /** Why a changed secret whose version did not change is not sent (the value is never named). */
+    public static String secretWithoutVersion(final String keyStoreId, final String secret, final String version) {
+        return String.format("%s: %s changed but %s did not, so Keyhold does not send it to KMS (KMS keeps the one it "
+            + "holds). To send it, change %s too.", keyStoreId, secret, version, version);
     }
 
     private static String credentialHint(final String connectionErrorCode, final boolean external) {

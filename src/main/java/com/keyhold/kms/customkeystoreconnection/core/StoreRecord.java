@@ -1,5 +1,8 @@
 package com.keyhold.kms.customkeystoreconnection.core;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The key store type's record of a key store, an SSM parameter per key store: which stack's resource manages it, and
  * the version properties Keyhold last sent KMS the secrets under. KMS keeps neither, yet READ must return the
@@ -10,6 +13,14 @@ package com.keyhold.kms.customkeystoreconnection.core;
  * @param xksProxyAuthenticationCredentialVersion the XksProxyAuthenticationCredentialVersion of the credential KMS has
  * @param createToken                             the client request token of the create that made the key store, so
  *                                                that a create retried after its answer was lost recognises it
+ * @param comeBackTo                              the connection state an update found and must put back: written
+ *                                                before Keyhold disconnects the key store, removed once it is back;
+ *                                                null when nothing is pending (any later update restores it first)
+ * @param reconnectFailure                        the ConnectionErrorCode of the last failed attempt to put it back:
+ *                                                an update that changes nothing does not try the same connect again
+ * @param spentPasswordVersions                   KeyStorePasswordVersions whose password KMS has used to connect, so
+ *                                                rotated (KMS rotates kmsuser's password on every connect): never sent
+ *                                                again
  */
 public record StoreRecord(String customKeyStoreId,
                           String keyStorePasswordVersion,
@@ -17,9 +28,40 @@ public record StoreRecord(String customKeyStoreId,
                           String stackId,
                           String logicalResourceId,
                           String createToken,
-                          String updatedAt) {
+                          String updatedAt,
+                          TargetState comeBackTo,
+                          String reconnectFailure,
+                          List<String> spentPasswordVersions) {
 
     public static final String PATH = "/keyhold/kms/custom-key-store";
+    /** Spent versions kept: enough for any rollback, bounded so the parameter stays small. */
+    static final int SPENT_KEPT = 10;
+
+    public StoreRecord {
+        spentPasswordVersions = spentPasswordVersions == null ? List.of() : List.copyOf(spentPasswordVersions);
+    }
+
+    /** A record with nothing pending and no spent password. */
+    public StoreRecord(final String customKeyStoreId, final String keyStorePasswordVersion,
+                       final String xksProxyAuthenticationCredentialVersion, final String stackId,
+                       final String logicalResourceId, final String createToken, final String updatedAt) {
+        this(customKeyStoreId, keyStorePasswordVersion, xksProxyAuthenticationCredentialVersion, stackId,
+            logicalResourceId, createToken, updatedAt, null, null, List.of());
+    }
+
+    /** Whether the password of {@code version} has been used by a connect, so KMS has rotated it. */
+    public boolean passwordSpent(final String version) {
+        return version != null && spentPasswordVersions.contains(version);
+    }
+
+    /** {@code spent} with {@code version} added last (null adds nothing), the oldest dropped past the bound. */
+    public static List<String> spending(final List<String> spent, final String version) {
+        final List<String> all = new ArrayList<>(spent == null ? List.of() : spent);
+        if (version != null && !all.contains(version)) {
+            all.add(version);
+        }
+        return all.size() <= SPENT_KEPT ? all : all.subList(all.size() - SPENT_KEPT, all.size());
+    }
 
     public static String parameterName(final String customKeyStoreId) {
         return PATH + "/" + customKeyStoreId;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import com.keyhold.kms.customkeystoreconnection.testsupport.FakeSsm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,11 +25,44 @@ class SsmStoreRecordsTest {
         assertThat(ssm.parameters().get("/keyhold/kms/custom-key-store/cks-1")).isEqualTo("{\"customKeyStoreId\":"
             + "\"cks-1\",\"keyStorePasswordVersion\":\"2\",\"xksProxyAuthenticationCredentialVersion\":null,"
             + "\"stackId\":\"" + STACK + "\",\"logicalResourceId\":\"Store\",\"createToken\":"
-            + "\"4b90a7e4-b790-456b-a937-0cfdfa211dfe\",\"updatedAt\":\"2026-11-30T10:00:00Z\"}");
+            + "\"4b90a7e4-b790-456b-a937-0cfdfa211dfe\",\"updatedAt\":\"2026-11-30T10:00:00Z\",\"comeBackTo\":null,"
+            + "\"reconnectFailure\":null,\"spentPasswordVersions\":[]}");
         assertThat(records.find("cks-1")).contains(RECORD);
         records.remove("cks-1");
         records.remove("cks-1");
         assertThat(records.find("cks-1")).isEmpty();
+    }
+
+    @Test
+    void theStateToComeBackToAndTheSpentVersionsRoundTripAndAnOlderRecordHasNone() {
+        final FakeSsm ssm = new FakeSsm();
+        final SsmStoreRecords records = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT);
+        final StoreRecord pending = new StoreRecord("cks-1", "2", null, STACK, "Store", null, "2026-11-30T10:00:00Z",
+            TargetState.CONNECTED, "INVALID_CREDENTIALS", java.util.List.of("1"));
+        records.save(pending);
+        assertThat(records.find("cks-1")).contains(pending);
+        assertThat(pending.passwordSpent("1")).isTrue();
+        assertThat(pending.passwordSpent("2")).isFalse();
+        assertThat(pending.passwordSpent(null)).isFalse();
+        ssm.parameters().put(StoreRecord.parameterName("cks-3"), "{\"keyStorePasswordVersion\":\"1\","
+            + "\"comeBackTo\":\"DISCONNECTED\",\"spentPasswordVersions\":[\"0\",7]}");
+        final StoreRecord older = records.find("cks-3").orElseThrow();
+        assertThat(older.comeBackTo()).isEqualTo(TargetState.DISCONNECTED);
+        assertThat(older.spentPasswordVersions()).containsExactly("0");
+        ssm.parameters().put(StoreRecord.parameterName("cks-4"), "{\"keyStorePasswordVersion\":\"1\"}");
+        assertThat(records.find("cks-4").orElseThrow().comeBackTo()).isNull();
+        assertThat(records.find("cks-4").orElseThrow().spentPasswordVersions()).isEmpty();
+    }
+
+    @Test
+    void theSpentVersionsKeepTheNewestTen() {
+        java.util.List<String> spent = java.util.List.of();
+        for (int i = 1; i <= 12; i++) {
+            spent = StoreRecord.spending(spent, String.valueOf(i));
+        }
+        assertThat(StoreRecord.spending(spent, "12")).isEqualTo(spent);
+        assertThat(StoreRecord.spending(spent, null)).isEqualTo(spent);
+        assertThat(spent).containsExactly("3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     }
 
     @ParameterizedTest

@@ -111,13 +111,110 @@ class KeyStoreUpdatePlannerTest {
             assertThat(next.reason()).isNull();
             return next.step().name();
         }
-        return next.reason() == FailReason.RECONNECT_FAILED ? "FAIL:R" : "FAIL:I";
+        return next.reason() == FailReason.RECONNECT_FAILED ? "FAIL:R"
+            : next.reason() == FailReason.UPDATE_REFUSED ? "FAIL:U" : "FAIL:I";
+    }
+
+    /**
+     * The rows that differ when the store record holds a state to come back to (CONNECTED) from an earlier update,
+     * and the UPDATE_REFUSED row (whatever the record says). FAIL:U is UPDATE_REFUSED.
+     */
+    @ParameterizedTest(name = "{0} {1} restoring {2}")
+    @CsvSource({
+        // mode,      phase,           restoring, CONNECTED,        CONNECTING,       DISCONNECTED,     DISCONNECTING, FAILED
+        "NOTHING,      NOT_STARTED,      true,  DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "NOTHING,      RECONNECT_SENT,   true,  DONE,             WAIT,             WAIT,             WAIT,          FAIL:R",
+        "NOTHING,      UPDATE_SENT,      true,  FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
+        "IN_PLACE,     NOT_STARTED,      true,  UPDATE_CONNECTED, WAIT,             UPDATE_CONNECTED, WAIT,          DISCONNECT",
+        "IN_PLACE,     UPDATED_IN_PLACE, true,  DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "TRY_IN_PLACE, UPDATED_IN_PLACE, true,  DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "DANCE,        UPDATED_IN_PLACE, true,  FAIL:I,           FAIL:I,           FAIL:I,           FAIL:I,        FAIL:I",
+        "DANCE,        NOT_STARTED,      true,  DISCONNECT,       DISCONNECT,       UPDATE,           WAIT,          DISCONNECT",
+        "DANCE,        UPDATE_SENT,      true,  DONE,             WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "DANCE,        UPDATE_REFUSED,   false, FAIL:U,           WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "DANCE,        UPDATE_REFUSED,   true,  FAIL:U,           WAIT,             RECONNECT,        WAIT,          FAIL:R",
+        "TRY_IN_PLACE, UPDATE_REFUSED,   false, FAIL:U,           WAIT,             RECONNECT,        WAIT,          FAIL:R",
+    })
+    void everyCellThatRestoringOrARefusalChanges(final Mode mode, final Phase phase, final boolean restoring,
+                                                final String connected, final String connecting,
+                                                final String disconnected, final String disconnecting,
+                                                final String failed) {
+        final KeyStoreChange change = changeOf(mode);
+        final String[] expected = {connected, connecting, disconnected, disconnecting, failed};
+        for (int i = 0; i < COLUMNS.length; i++) {
+            final Next next = KeyStoreUpdatePlanner.decide(change, phase, COLUMNS[i], TargetState.CONNECTED, restoring);
+            assertThat(cell(next)).as("%s %s restoring %s, observed %s", mode, phase, restoring, COLUMNS[i])
+                .isEqualTo(expected[i]);
+            assertThat(next.disconnectBeforeFailing()).isEqualTo(next.reason() == FailReason.RECONNECT_FAILED);
+        }
+        // Restoring means coming back to CONNECTED: with DISCONNECTED to come back to, nothing is restored.
+        assertThat(KeyStoreUpdatePlanner.decide(KeyStoreChange.of(StoreType.AWS_CLOUDHSM), Phase.NOT_STARTED,
+            KmsConnectionState.DISCONNECTED, TargetState.DISCONNECTED, true).step()).isEqualTo(Step.DONE);
+    }
+
+    @ParameterizedTest(name = "{0} {1} observed {2}")
+    @CsvSource({
+        "WAIT,       NOT_STARTED,      CONNECTING,    CONNECTED",
+        "WAIT,       FELL_BACK,        CONNECTING,    CONNECTED",
+        "WAIT,       UPDATED_IN_PLACE, CONNECTING,    CONNECTED",
+        "WAIT,       NOT_STARTED,      DISCONNECTING, DISCONNECTED",
+        "WAIT,       DISCONNECT_SENT,  CONNECTING,    DISCONNECTED",
+        "WAIT,       DISCONNECT_SENT,  CONNECTED,     DISCONNECTED",
+        "DISCONNECT, NOT_STARTED,      CONNECTING,    DISCONNECTED",
+        "RECONNECT,  NOT_STARTED,      DISCONNECTED,  CONNECTED",
+        "WAIT,       UPDATE_SENT,      DISCONNECTING, CONNECTED",
+        "WAIT,       UPDATE_REFUSED,   DISCONNECTING, CONNECTED",
+        "WAIT,       RECONNECT_SENT,   CONNECTING,    CONNECTED",
+    })
+    void aWaitHeadsWhereTheTableSays(final Step step, final Phase phase, final KmsConnectionState observed,
+                                     final TargetState target) {
+        assertThat(KeyStoreUpdatePlanner.waitTarget(step, phase, observed)).isEqualTo(target);
+    }
+
+    @Test
+    void theStateToComeBackToFromTheRecordComesAfterTheOwnershipRecordAndBeforeWhatKmsReports() {
+        assertThat(KeyStoreUpdatePlanner.comeBackTo(null, TargetState.CONNECTED, KmsConnectionState.DISCONNECTED))
+            .isEqualTo(TargetState.CONNECTED);
+        assertThat(KeyStoreUpdatePlanner.comeBackTo(TargetState.DISCONNECTED, TargetState.CONNECTED,
+            KmsConnectionState.DISCONNECTED)).isEqualTo(TargetState.DISCONNECTED);
+        assertThat(KeyStoreUpdatePlanner.comeBackTo(null, null, KmsConnectionState.DISCONNECTING))
+            .isEqualTo(TargetState.DISCONNECTED);
+    }
+
+    @Test
+    void aFailureMessageSaysOnlyWhatIsTrueOfTheKeyStore() {
+        final KeyStoreChange endpoint = KeyStoreChange.of(StoreType.EXTERNAL_KEY_STORE,
+            StoreProperty.XKS_PROXY_URI_ENDPOINT);
+        final String refused = KeyStoreUpdatePlanner.failure(FailReason.RECONNECT_FAILED, ID, endpoint,
+            Phase.RECONNECT_SENT, "XKS_PROXY_NOT_REACHABLE", false, null).message();
+        assertThat(refused).contains("so it is still FAILED", "aws kms disconnect-custom-key-store "
+            + "--custom-key-store-id " + ID).doesNotContain("DISCONNECTED now");
+        final String afterRefusal = KeyStoreUpdatePlanner.failure(FailReason.RECONNECT_FAILED, ID, endpoint,
+            Phase.UPDATE_REFUSED, "XKS_PROXY_NOT_REACHABLE", true, "Refused.").message();
+        assertThat(afterRefusal).startsWith("Refused. Keyhold then reconnected the key store to put it back as it "
+            + "was, and the connect failed with ConnectionErrorCode XKS_PROXY_NOT_REACHABLE.")
+            .contains("so it is DISCONNECTED now");
+        final String leftOver = KeyStoreUpdatePlanner.failure(FailReason.RECONNECT_FAILED, ID,
+            KeyStoreChange.of(StoreType.AWS_CLOUDHSM), Phase.RECONNECT_SENT, null, true, null).message();
+        assertThat(leftOver).startsWith(ID + ": an earlier update disconnected this key store and did not put it "
+            + "back; reconnecting it failed with ConnectionErrorCode (none reported).");
+        final Failure back = KeyStoreUpdatePlanner.failure(FailReason.UPDATE_REFUSED, ID, endpoint,
+            Phase.UPDATE_REFUSED, null, true, "Refused.");
+        assertThat(back.kind()).isEqualTo(FailureKind.InvalidRequest);
+        assertThat(back.message()).startsWith("Refused. Keyhold had disconnected the key store to change "
+            + "XksProxyUriEndpoint; after KMS refused, Keyhold reconnected it: " + ID + " is CONNECTED again");
+        assertThat(KeyStoreUpdatePlanner.leftDisconnected(ID, KmsConnectionState.DISCONNECTED, "INVALID_CREDENTIALS",
+            false)).contains("stays DISCONNECTED", "raise KeyStorePasswordVersion");
+        assertThat(KeyStoreUpdatePlanner.leftDisconnected(ID, KmsConnectionState.FAILED, "INVALID_CREDENTIALS",
+            true)).contains("stays FAILED", "XksProxyAuthenticationCredentialVersion");
+        assertThat(KeyStoreUpdatePlanner.leftDisconnected(ID, KmsConnectionState.DISCONNECTED, "NETWORK_ERRORS",
+            false)).doesNotContain("raise KeyStorePasswordVersion");
     }
 
     @Test
     void theTableCoversEveryModeAndPhase() {
         assertThat(Mode.values()).hasSize(4);
-        assertThat(Phase.values()).hasSize(6);
+        assertThat(Phase.values()).hasSize(7);
         assertThat(KmsConnectionState.values()).containsExactly(COLUMNS);
     }
 

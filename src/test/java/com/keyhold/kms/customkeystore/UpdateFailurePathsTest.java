@@ -1,0 +1,285 @@
+package com.keyhold.kms.customkeystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import java.util.Map;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The update's failure paths as an operator meets them, each followed by CloudFormation's rollback (an UPDATE back to
+ * the previous properties): a refused update puts the key store back before it is reported, the state to come back
+ * to lives in the store record until it is restored, and a spent password is never sent. Each test asserts the key
+ * store's final connection state, its store record and the KMS calls made. Through the HandlerWrapper against the
+ * emulator (StoreTestBase).
+ */
+class UpdateFailurePathsTest extends StoreTestBase {
+    private static final String UNRELATED_CLUSTER = "cluster-765432abcdefg";
+
+    private JSONObject record(final String id) {
+        return new JSONObject(emulator.parameterValue(StoreRecord.parameterName(id)).orElseThrow());
+    }
+
+    private long connectionCalls() {
+        return calls("ConnectCustomKeyStore") + calls("DisconnectCustomKeyStore");
+    }
+
+    private String messages() {
+        final StringBuilder all = new StringBuilder();
+        driver.responses().forEach(r -> all.append(r.path("message").asText()).append('\n'));
+        return all.toString();
+    }
+
+    /** Invokes until the callback context reaches {@code phase}; at most 100 invocations. */
+    private void resumeUntilPhase(final ObjectNode request, final String phase) {
+        for (int i = 0; i < 100; i++) {
+            final JsonNode response = driver.resume(request, 1);
+            assertThat(response.path("status").asText()).as(response.toString()).isEqualTo("IN_PROGRESS");
+            clock.advanceSeconds(response.path("callbackDelaySeconds").asLong());
+            request.set("callbackContext", response.get("callbackContext"));
+            if (phase.equals(response.path("callbackContext").path("phase").asText())) {
+                return;
+            }
+        }
+        throw new AssertionError("the update never reached " + phase);
+    }
+
+    @Test
+    void aClusterChangeKmsRefusesIsReconnectedBeforeItIsReportedAndTheRollbackIsGreen() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        connect(id);
+        final Map<String, Object> moved = hsm("payments-hsm", PASSWORD, "1");
+        moved.put("CloudHsmClusterId", UNRELATED_CLUSTER);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(failed.path("message").asText()).contains("not related")
+            .contains("after KMS refused, Keyhold reconnected it: " + id + " is CONNECTED again, as it was before the "
+                + "update, and KMS did not change CloudHsmClusterId").doesNotContain("DISCONNECTED now");
+        assertThat(messages()).contains(id + ": KMS refused to change CloudHsmClusterId; reconnecting the key store "
+            + "to put it back CONNECTED, as it was, before reporting the failure");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(calls("DisconnectCustomKeyStore")).isEqualTo(1);
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(calls("ConnectCustomKeyStore")).isEqualTo(1);
+        assertThat(record(id).isNull("comeBackTo")).as(record(id).toString()).isTrue();
+        assertThat(record(id).getString("keyStorePasswordVersion")).isEqualTo("1");
+
+        // CloudFormation's rollback: back to the previous properties; nothing to change, nothing called.
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(connectionCalls()).isEqualTo(2);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rollback.path("resourceModel").path("CloudHsmClusterId").asText()).isEqualTo(CLUSTER);
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void anXksMoveToAProxyKmsCannotReachIsReconnectedAndTheRollbackIsGreen() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        emulator.backends().proxyReachable("https://xks-e.example.com", false);
+        final Map<String, Object> moved = xks("https://xks-e.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("could not reach the XKS proxy")
+            .contains(id + " is CONNECTED again, as it was before the update");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(connectionCalls()).isEqualTo(2);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aReconnectAfterARefusalThatEndsFailedSaysSoAndTheRecordKeepsWhereToComeBackTo() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        // The new proxy is unreachable (KMS refuses the update), and so is the old one by now (the reconnect fails).
+        emulator.backends().proxyReachable("https://xks-e.example.com", false)
+            .proxyReachable("https://xks-a.example.com", false);
+        final Map<String, Object> moved = xks("https://xks-e.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("could not reach the XKS proxy")
+            .contains("Keyhold then reconnected the key store to put it back as it was, and the connect failed with "
+                + "ConnectionErrorCode XKS_PROXY_NOT_REACHABLE")
+            .contains("Keyhold disconnected the FAILED key store, so it is DISCONNECTED now")
+            .doesNotContain("CONNECTED again");
+        clock.advanceSeconds(60);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+        assertThat(record(id).getString("reconnectFailure")).isEqualTo("XKS_PROXY_NOT_REACHABLE");
+
+        // The rollback changes nothing that could fix it: no second connect, a plain message, SUCCESS.
+        final long before = connectionCalls();
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(connectionCalls()).isEqualTo(before);
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(messages()).contains(id + ": the key store stays DISCONNECTED: an earlier update disconnected it "
+            + "and reconnecting it failed with ConnectionErrorCode XKS_PROXY_NOT_REACHABLE")
+            .contains("aws kms connect-custom-key-store --custom-key-store-id " + id);
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+
+        // The proxy is back and the next update changes something: it reconnects at its end, clearing the record.
+        emulator.backends().proxyReachable("https://xks-a.example.com", true);
+        final Map<String, Object> renamed = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        renamed.put("CustomKeyStoreName", "payments-xks-2");
+        final JsonNode fixed = driver.run("UPDATE", with(renamed, id), with(v1, id));
+        assertThat(fixed.path("status").asText()).as(fixed.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertThat(record(id).isNull("reconnectFailure")).isTrue();
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aCrashWhileDisconnectingIsPutBackByTheRollbackThatFollows() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        final Map<String, Object> moved = xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final ObjectNode request = driver.request("UPDATE", with(moved, id), with(v1, id));
+        resumeUntilPhase(request, "DISCONNECT_SENT");
+        // The process dies here, its callback context lost: the record alone says where to come back to.
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+        assertThat(emulator.state(id)).isIn(ConnectionState.DISCONNECTING, ConnectionState.DISCONNECTED);
+
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(calls("UpdateCustomKeyStore")).isZero();
+        assertThat(calls("DisconnectCustomKeyStore")).isEqualTo(1);
+        assertThat(calls("ConnectCustomKeyStore")).isEqualTo(1);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertThat(messages()).contains(id + ": reconnecting: an earlier update disconnected this key store and did "
+            + "not put it back");
+        assertThat(rollback.path("resourceModel").path("XksProxyUriEndpoint").asText())
+            .isEqualTo("https://xks-a.example.com");
+    }
+
+    @Test
+    void aRollbackWhoseOnlyChangeIsASpentPasswordCallsNothingAndSaysWhatToDo() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        connect(id);
+        // The version bumped without resetting kmsuser in the cluster: the reconnect ends FAILED.
+        final Map<String, Object> bumped = hsm("payments-hsm", "wrongPw99", "2");
+        final JsonNode failed = driver.run("UPDATE", with(bumped, id), with(v1, id));
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS")
+            .contains("Keyhold disconnected the FAILED key store, so it is DISCONNECTED now");
+        clock.advanceSeconds(60);
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1");
+        final long updates = calls("UpdateCustomKeyStore");
+        final long connections = connectionCalls();
+
+        // The rollback would send version 1's password, which KMS rotated when it connected with it: not sent.
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(bumped, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(updates);
+        assertThat(connectionCalls()).isEqualTo(connections);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(messages()).contains(id + ": KeyStorePassword of KeyStorePasswordVersion 1 is not sent to KMS: "
+            + "KMS has already connected with that password").contains("the key store stays DISCONNECTED")
+            .contains("reset kmsuser's password in the cluster, put it into the secret KeyStorePassword resolves, "
+                + "raise KeyStorePasswordVersion");
+        assertThat(rollback.path("resourceModel").path("KeyStorePasswordVersion").asText())
+            .as("KMS holds version 2's password").isEqualTo("2");
+        assertThat(record(id).getString("keyStorePasswordVersion")).isEqualTo("2");
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+
+        // The runbook's recovery: reset kmsuser, a new version; the update puts the key store back CONNECTED.
+        emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        final JsonNode recovered = driver.run("UPDATE", with(hsm("payments-hsm", NEW_PASSWORD, "3"), id),
+            with(v1, id));
+        assertThat(recovered.path("status").asText()).as(recovered.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1", "3");
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aFailedXksCredentialRotationIsRolledBackByResendingThePreviousCredential() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        v1.put("XksProxyAuthenticationCredentialVersion", "1");
+        final String id = create(v1);
+        connect(id);
+        // A move to a new proxy with a new credential (the move needs the disconnect; the credential goes with it).
+        final Map<String, Object> rotated = xks("https://xks-b.example.com", NEW_ACCESS_KEY_ID, NEW_XKS_SECRET);
+        rotated.put("XksProxyAuthenticationCredentialVersion", "2");
+        final ObjectNode request = driver.request("UPDATE", with(rotated, id), with(v1, id));
+        resumeUntilPhase(request, "UPDATE_SENT");
+        // The new proxy's rotation was not done after all: it accepts only the old credential.
+        emulator.backends().proxyCredential("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.resume(request, 1000);
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS");
+        clock.advanceSeconds(60);
+
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(rotated, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).as("the rotation, then the previous credential").isEqualTo(2);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(rollback.path("resourceModel").path("XksProxyAuthenticationCredential").path("AccessKeyId")
+            .asText()).isEqualTo(ACCESS_KEY_ID);
+        assertThat(record(id).getString("xksProxyAuthenticationCredentialVersion")).isEqualTo("1");
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aChangedSecretWithoutANewVersionIsNotSentAndSaidSo() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        connect(id);
+        final JsonNode same = driver.run("UPDATE", with(hsm("payments-hsm", NEW_PASSWORD, "1"), id), with(v1, id));
+        assertThat(same.path("status").asText()).as(same.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isZero();
+        assertThat(connectionCalls()).isZero();
+        assertThat(messages()).contains(id + ": KeyStorePassword changed but KeyStorePasswordVersion did not, so "
+            + "Keyhold does not send it to KMS");
+
+        final Map<String, Object> x1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String xksId = create(x1);
+        final JsonNode xksSame = driver.run("UPDATE", with(xks("https://xks-a.example.com", ACCESS_KEY_ID,
+            NEW_XKS_SECRET), xksId), with(x1, xksId));
+        assertThat(xksSame.path("status").asText()).as(xksSame.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isZero();
+        assertThat(messages()).contains(xksId + ": XksProxyAuthenticationCredential's RawSecretAccessKey changed but "
+            + "XksProxyAuthenticationCredentialVersion did not");
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aRenameThatMeetsTheKeyStoreConnectingWaitsForConnectedWithoutDisconnecting() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        emulator.outOfBandConnect(id);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTING);
+        final JsonNode renamed = driver.run("UPDATE", with(hsm("payments-hsm-2", PASSWORD, "1"), id), with(v1, id));
+        assertThat(renamed.path("status").asText()).as(renamed.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("DisconnectCustomKeyStore")).isZero();
+        assertThat(calls("ConnectCustomKeyStore")).isZero();
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(renamed.path("resourceModel").path("CustomKeyStoreName").asText()).isEqualTo("payments-hsm-2");
+    }
+}
