@@ -421,7 +421,7 @@ public final class KeyStoreUpdatePlanner {
             + "with ConnectionErrorCode %s, and this update changes nothing that could fix that, so Keyhold did not "
             + "try the same connect again (repeated failed logins can lock kmsuser out). %s To put it back: fix the "
             + "cause and update the stack with it%s, or run 'aws kms connect-custom-key-store --custom-key-store-id "
-            + "%s'.", keyStoreId, observed, reconnectFailure, ConnectionErrorGuide.explain(reconnectFailure, external),
+            + "%s'.", keyStoreId, stays(observed), reconnectFailure, ConnectionErrorGuide.explain(reconnectFailure, external),
             "INVALID_CREDENTIALS".equals(reconnectFailure) ? (external
                 ? " (XksProxyAuthenticationCredential with a new XksProxyAuthenticationCredentialVersion)"
                 : " (reset kmsuser's password in the cluster, put it into the secret KeyStorePassword resolves, and "
@@ -438,7 +438,13 @@ public final class KeyStoreUpdatePlanner {
             + "matches the cluster. KMS keeps the password it holds; the key store stays %s. If it must connect with a "
             + "password you know: reset kmsuser's password in the cluster, put it into the secret KeyStorePassword "
             + "resolves, raise KeyStorePasswordVersion to a new value, and update the stack.", keyStoreId, version,
-            observed);
+            stays(observed));
+    }
+
+    /** Where a key store stays: DISCONNECTING is Keyhold's own disconnect of a FAILED key store, under way. */
+    private static String stays(final KmsConnectionState observed) {
+        return observed == KmsConnectionState.DISCONNECTING ? "DISCONNECTED (its disconnect is under way)"
+            : observed.name();
     }
 
     /** Why a changed secret whose version did not change is not sent (the value is never named). */

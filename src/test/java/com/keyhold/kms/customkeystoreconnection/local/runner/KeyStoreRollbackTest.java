@@ -1,0 +1,156 @@
+package com.keyhold.kms.customkeystoreconnection.local.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import java.nio.file.Path;
+import java.util.Map;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyhold::KMS::CustomKeyStore's failed updates through the local runner, to the end of CloudFormation's rollback:
+ * the stack status the runner ends in, the key store's connection state, its store record and the KMS calls made.
+ * A key store KMS refused to change, or whose dance a crash interrupted, ends CONNECTED behind a green rollback;
+ * a rollback that would re-send a spent password calls nothing and says so.
+ */
+class KeyStoreRollbackTest {
+    static final String STORE_TYPE = "Keyhold::KMS::CustomKeyStore";
+    static final String PASSWORD = "kmsPswd1";
+    static final String NEW_PASSWORD = "resetPw22";
+    static final String CLUSTER = "cluster-765432hgfedcb";
+    static final String UNRELATED_CLUSTER = "cluster-234567abcdefg";
+    static final String TEMPLATE = """
+        Parameters:
+          KmsUserPassword: {Type: String, NoEcho: true, MinLength: 7}
+          PasswordVersion: {Type: String, Default: '1'}
+          ClusterId: {Type: String, Default: cluster-765432hgfedcb}
+        Resources:
+          Store:
+            Type: Keyhold::KMS::CustomKeyStore
+            Properties:
+              CustomKeyStoreName: payments-hsm
+              CloudHsmClusterId: !Ref ClusterId
+              TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\\nMIIBtest\\n-----END CERTIFICATE-----"
+              KeyStorePassword: !Ref KmsUserPassword
+              KeyStorePasswordVersion: !Ref PasswordVersion
+          Connection:
+            Type: Keyhold::KMS::CustomKeyStoreConnection
+            Properties:
+              CustomKeyStoreId: !Ref Store
+              ConnectionState: CONNECTED
+        """;
+
+    @TempDir
+    Path dir;
+
+    private static JSONObject record(final RunnerFixture f, final String id) {
+        return new JSONObject(f.emulator().parameterValue(StoreRecord.parameterName(id)).orElseThrow());
+    }
+
+    private static String created(final RunnerFixture f) throws InterruptedException {
+        final StackState created = f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD));
+        assertThat(created.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+        final String id = created.resources.get("Store").physicalId;
+        assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+        f.emulator().requestLog().clear();
+        return id;
+    }
+
+    @Test
+    void aClusterChangeKmsRefusesEndsUpdateRollbackCompleteWithTheKeyStoreConnected() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String id = created(f);
+            final StackState failed = f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD, "ClusterId",
+                UNRELATED_CLUSTER));
+            assertThat(failed.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.output()).contains("UPDATE_FAILED").contains(id + " is CONNECTED again, as it was before the "
+                + "update").contains("Rollback: back to the previous properties");
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("ConnectCustomKeyStore")).isEqualTo(1);
+            assertThat(record(f, id).isNull("comeBackTo")).isTrue();
+            assertThat(f.runner.detectDrift("pay")).extracting(StackRunner.Drift::status).containsOnly("IN_SYNC");
+        }
+    }
+
+    @Test
+    void aCrashWhileDisconnectingThenRecoverStackRollbackEndsConnected() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String id = created(f);
+            // The store's second in-progress answer is the one after DisconnectCustomKeyStore: the process dies there.
+            f.runner = f.runner(new ProviderRegistry()
+                .register(STORE_TYPE, new RunnerFixture.CrashingProvider(f.target.providers().find(STORE_TYPE), 2))
+                .register(RunnerFixture.TYPE, f.target.providers().find(RunnerFixture.TYPE)));
+            assertThatThrownBy(() -> f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", NEW_PASSWORD,
+                "PasswordVersion", "2"))).isInstanceOf(RunnerFixture.SimulatedCrash.class);
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().state(id)).isIn(ConnectionState.DISCONNECTING, ConnectionState.DISCONNECTED);
+            assertThat(record(f, id).getString("comeBackTo")).isEqualTo("CONNECTED");
+
+            f.runner = f.runner(f.target.providers());
+            final StackState rolledBack = f.runner.recover("pay", true);
+            assertThat(rolledBack.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isZero();
+            assertThat(f.emulator().requestCount("ConnectCustomKeyStore")).isEqualTo(1);
+            assertThat(record(f, id).isNull("comeBackTo")).isTrue();
+            assertThat(record(f, id).getString("keyStorePasswordVersion")).isEqualTo("1");
+            assertThat(f.output()).contains(id + ": reconnecting: an earlier update disconnected this key store");
+        }
+    }
+
+    @Test
+    void aCrashWhileDisconnectingThenRecoverStackResumeFinishesTheUpdate() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String id = created(f);
+            f.runner = f.runner(new ProviderRegistry()
+                .register(STORE_TYPE, new RunnerFixture.CrashingProvider(f.target.providers().find(STORE_TYPE), 2))
+                .register(RunnerFixture.TYPE, f.target.providers().find(RunnerFixture.TYPE)));
+            f.emulator().backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+            assertThatThrownBy(() -> f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", NEW_PASSWORD,
+                "PasswordVersion", "2"))).isInstanceOf(RunnerFixture.SimulatedCrash.class);
+
+            f.runner = f.runner(f.target.providers());
+            final StackState resumed = f.runner.recover("pay", false);
+            assertThat(resumed.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("ConnectCustomKeyStore")).isEqualTo(1);
+            assertThat(record(f, id).isNull("comeBackTo")).isTrue();
+            assertThat(record(f, id).getString("keyStorePasswordVersion")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void aRollbackToASpentPasswordCallsNothingAndEndsUpdateRollbackComplete() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String id = created(f);
+            // Version 2 without resetting kmsuser in the cluster: the reconnect ends FAILED (INVALID_CREDENTIALS).
+            final StackState failed = f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", NEW_PASSWORD,
+                "PasswordVersion", "2"));
+            assertThat(failed.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).as("the bump only").isEqualTo(1);
+            assertThat(f.emulator().requestCount("ConnectCustomKeyStore")).as("the dance's reconnect only")
+                .isEqualTo(1);
+            assertThat(f.output()).contains("INVALID_CREDENTIALS")
+                .contains(id + ": KeyStorePassword of KeyStorePasswordVersion 1 is not sent to KMS")
+                .doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+            // The whole event (the console shortens long lines): where the key store stays, why, and the recovery.
+            assertThat(new StateStore(f.stateDir).events("pay")).anySatisfy(e -> assertThat(e.reason).contains(
+                "the key store stays DISCONNECTED", "reset kmsuser's password in the cluster, put it into the secret "
+                    + "KeyStorePassword resolves, raise KeyStorePasswordVersion", "an earlier update disconnected it "
+                    + "and reconnecting it failed with ConnectionErrorCode INVALID_CREDENTIALS"));
+            // Keyhold disconnected the FAILED key store; the runner's clock stops when the stack does.
+            assertThat(f.emulator().state(id)).isIn(ConnectionState.DISCONNECTING, ConnectionState.DISCONNECTED);
+            assertThat(record(f, id).getString("keyStorePasswordVersion")).isEqualTo("2");
+            assertThat(record(f, id).getString("comeBackTo")).isEqualTo("CONNECTED");
+            assertThat(record(f, id).getString("reconnectFailure")).isEqualTo("INVALID_CREDENTIALS");
+        }
+    }
+}
