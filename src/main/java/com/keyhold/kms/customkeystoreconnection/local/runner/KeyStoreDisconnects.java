@@ -19,6 +19,12 @@ final class KeyStoreDisconnects {
     /** KMS's texts disagree for these: the update tries in place and disconnects only if KMS refuses. */
     static final String TRY_IN_PLACE = "no (tried in place first; disconnects only if KMS refuses)";
 
+    /** A secret whose version did not change: the update does not send it (and says so in an event). */
+    static final String NOT_SENT_PASSWORD = "no (not sent to KMS: KeyStorePasswordVersion did not change; change it "
+        + "too to send the new value)";
+    static final String NOT_SENT_CREDENTIAL = "no (not sent to KMS: XksProxyAuthenticationCredentialVersion and "
+        + "AccessKeyId did not change; change the version too to send the new secret)";
+
     /** The version properties that decide whether their secret is sent again. */
     private static final Map<String, StoreProperty> VERSIONS = Map.of(
         "KeyStorePasswordVersion", StoreProperty.KEY_STORE_PASSWORD,
@@ -45,6 +51,13 @@ final class KeyStoreDisconnects {
         }
         if (changed == null || !change.properties().contains(changed)) {
             // Not sent to KMS (a secret without its version bumped, a property of the other type): no call at all.
+            if (property.equals(StoreProperty.KEY_STORE_PASSWORD.propertyName()) && type == StoreType.AWS_CLOUDHSM) {
+                return NOT_SENT_PASSWORD;
+            }
+            if (property.equals(StoreProperty.XKS_PROXY_AUTHENTICATION_CREDENTIAL.propertyName())
+                && type == StoreType.EXTERNAL_KEY_STORE) {
+                return NOT_SENT_CREDENTIAL;
+            }
             return NO;
         }
         return switch (changed.rule(type)) {

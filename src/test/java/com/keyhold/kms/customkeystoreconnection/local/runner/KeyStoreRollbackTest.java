@@ -153,4 +153,26 @@ class KeyStoreRollbackTest {
             assertThat(record(f, id).getString("reconnectFailure")).isEqualTo("INVALID_CREDENTIALS");
         }
     }
+
+    @Test
+    void aChangedPasswordWithoutANewVersionIsSaidInTheChangeSetAndAnEventAndNotSent() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String id = created(f);
+            final ChangeSet cs = f.runner.createChangeSet("pay", "same-version", TEMPLATE, "t.yaml",
+                Map.of("KmsUserPassword", NEW_PASSWORD));
+            final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            ChangeSets.print(cs, new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Store.KeyStorePassword: "
+                + "**** -> **** (requires recreation: Never; requires disconnect: no (not sent to KMS: "
+                + "KeyStorePasswordVersion did not change; change it too to send the new value))")
+                .doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+            final StackState updated = f.runner.executeChangeSet("pay", "same-version");
+            assertThat(updated.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isZero();
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.output()).contains(id + ": KeyStorePassword changed but KeyStorePasswordVersion did not, so "
+                + "Keyhold does not send it to KMS").doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+        }
+    }
 }
