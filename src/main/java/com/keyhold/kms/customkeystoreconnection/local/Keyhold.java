@@ -21,7 +21,8 @@ public final class Keyhold {
         real AWS with --aws (this connects and disconnects REAL key stores).
 
         Commands:
-        %s  emulator               run the KMS + SSM emulator in the foreground (keyhold emulator --help)
+        %s  emulator               run the KMS + SSM emulator in the foreground (keyhold emulator --help);
+                                 keyhold emulator reset-kmsuser-password: the runbook's kmsuser reset
           demo                   the whole loop in under a minute against an in-process emulator
 
         Exit codes: 0 done, 1 the operation failed (e.g. rolled back), 2 bad usage or bad input.
@@ -63,6 +64,13 @@ public final class Keyhold {
     public static int run(final String[] args, final PrintStream out, final PrintStream err,
                           final Map<String, String> env, final Sleeper sleeper, final Clock clock,
                           final Path workingDir) {
+        return run(args, out, err, env, sleeper, clock, workingDir, System.in);
+    }
+
+    /** ... and standard input (keyhold emulator reset-kmsuser-password reads the new password from it). */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err,
+                          final Map<String, String> env, final Sleeper sleeper, final Clock clock,
+                          final Path workingDir, final java.io.InputStream in) {
         if (args.length == 0) {
             err.print(help());
             return RunnerCli.USAGE;
@@ -74,7 +82,7 @@ public final class Keyhold {
             return RunnerCli.OK;
         }
         if ("emulator".equals(command)) {
-            return EmulatorCommand.run(rest, out, err);
+            return EmulatorCommand.run(rest, in, out, err);
         }
         if ("demo".equals(command)) {
             return Demo.run(rest, out, err, workingDir, sleeper, clock);

@@ -45,6 +45,8 @@ public final class EmulatorCommand {
               --secret-key <S>           without them any well-formed signature is accepted
               --help                     print this text
 
+            keyhold emulator reset-kmsuser-password --help: reset kmsuser's password in an emulated CloudHSM cluster.
+
             Point clients at it (both services share the one port):
               export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:<port> AWS_ENDPOINT_URL_SSM=http://127.0.0.1:<port>
               export AWS_ACCESS_KEY_ID=<K or anything> AWS_SECRET_ACCESS_KEY=<S or anything> AWS_REGION=us-east-1
@@ -73,12 +75,23 @@ public final class EmulatorCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** With standard input given ({@code reset-kmsuser-password} reads the password from it). */
+    public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
+        if (args.length > 0 && ResetKmsuserPassword.COMMAND.equals(args[0])) {
+            return ResetKmsuserPassword.run(java.util.Arrays.copyOfRange(args, 1, args.length), in, out, err);
+        }
         return run(args, out, err, emulator -> {
         });
     }
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, handing the started emulator to {@code started}. */
     static int run(String[] args, PrintStream out, PrintStream err, Consumer<KmsEmulator> started) {
+        if (args.length > 0 && ResetKmsuserPassword.COMMAND.equals(args[0])) {
+            return ResetKmsuserPassword.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
+        }
         KmsEmulator.Builder builder = KmsEmulator.builder().quotaThrottling(true);
         boolean portGiven = false;
         String accessKey = null;

@@ -204,6 +204,18 @@ public final class KmsEmulator implements AutoCloseable {
         return kms.backends();
     }
 
+    /**
+     * The operator resets kmsuser's password in a CloudHSM cluster (CloudHSM's own tools, outside KMS): KMS's copy
+     * no longer matches until UpdateCustomKeyStore sends the new one. Saved to the state file at once, so that a
+     * running emulator on the same file (or the runner's next command) sees it.
+     */
+    public void resetKmsuserPassword(String clusterId, String password) {
+        try (StateLock.Held ignored = hold()) {
+            kms.backends().resetKmsuserPassword(clusterId, password);
+            persist();
+        }
+    }
+
     public RequestLog requestLog() {
         return log;
     }

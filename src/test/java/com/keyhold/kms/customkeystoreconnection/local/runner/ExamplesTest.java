@@ -191,15 +191,30 @@ class ExamplesTest {
                 "KmsUserPassword", PASSWORD);
             final StackState s = f.deploy("rotate", example("password-rotation.yaml"), first);
             assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
-            // The runbook: reset kmsuser in the cluster, then flip the password and its version.
-            f.emulator().backends().resetKmsuserPassword(CLUSTER, "resetPw22");
+            // The runbook as the example's comments give it: the version flipped without resetting kmsuser first
+            // fails, and the rollback sends nothing (version 1's password is spent) and says what to do.
+            final StackState forgot = f.deploy("rotate", example("password-rotation.yaml"),
+                Map.of("KmsUserPassword", "notReset77", "PasswordVersion", "2"));
+            assertThat(forgot.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isEqualTo(1);
+            assertThat(f.output()).contains("KeyStorePassword of KeyStorePasswordVersion 1 is not sent to KMS");
+            // (1) reset kmsuser in the cluster, with the command the example names (the password on stdin);
+            final java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            assertThat(com.keyhold.kms.customkeystoreconnection.local.Keyhold.run(new String[]{"emulator",
+                "reset-kmsuser-password", "--cluster-id", CLUSTER, "--state-dir", dir.toString()},
+                new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8), System.err, Map.of(),
+                Sleeper.NONE, RunnerFixture.FIXED, dir, new java.io.ByteArrayInputStream(
+                    "resetPw22\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isZero();
+            assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("kmsuser's password in "
+                + CLUSTER + " is reset").doesNotContain("resetPw22");
+            // (2) the new password under a version never used.
             final StackState rotated = f.deploy("rotate", example("password-rotation.yaml"),
-                Map.of("KmsUserPassword", "resetPw22", "PasswordVersion", "2"));
+                Map.of("KmsUserPassword", "resetPw22", "PasswordVersion", "3"));
             assertThat(rotated.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
-            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isEqualTo(2);
             assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
-            assertThat(rotated.outputs).containsEntry("PasswordVersion", "2");
-            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain("resetPw22");
+            assertThat(rotated.outputs).containsEntry("PasswordVersion", "3");
+            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain("resetPw22").doesNotContain("notReset77");
         }
     }
 
