@@ -282,4 +282,22 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(renamed.path("resourceModel").path("CustomKeyStoreName").asText()).isEqualTo("payments-hsm-2");
     }
+
+    @Test
+    void aBadPropertyCombinationIsRefusedBeforeAnyDisconnect() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        emulator.requestLog().clear();
+        // A move to another endpoint (a disconnect) with a VPC endpoint service on PUBLIC_ENDPOINT connectivity.
+        final Map<String, Object> bad = xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        bad.put("XksProxyVpcEndpointServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+        final JsonNode refused = driver.run("UPDATE", with(bad, id), with(v1, id));
+        assertThat(refused.path("errorCode").asText()).as(refused.toString()).isEqualTo("InvalidRequest");
+        assertThat(refused.path("message").asText()).contains("XksProxyVpcEndpointServiceName applies only with "
+            + "XksProxyConnectivity VPC_ENDPOINT_SERVICE");
+        assertThat(connectionCalls() + calls("UpdateCustomKeyStore") + calls("PutParameter")).isZero();
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+    }
 }
