@@ -175,4 +175,62 @@ class KeyStoreRollbackTest {
                 + "Keyhold does not send it to KMS").doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
         }
     }
+
+    static final String XKS_TEMPLATE = """
+        Parameters:
+          XksSecret: {Type: String, NoEcho: true}
+          Endpoint: {Type: String, Default: 'https://xks-a.example.com'}
+        Resources:
+          Store:
+            Type: Keyhold::KMS::CustomKeyStore
+            Properties:
+              CustomKeyStoreName: payments-xks
+              CustomKeyStoreType: EXTERNAL_KEY_STORE
+              XksProxyConnectivity: PUBLIC_ENDPOINT
+              XksProxyUriEndpoint: !Ref Endpoint
+              XksProxyUriPath: /kms/xks/v1
+              XksProxyAuthenticationCredential:
+                AccessKeyId: ABCDEFGHIJKLMNOPQRST
+                RawSecretAccessKey: !Ref XksSecret
+          Connection:
+            Type: Keyhold::KMS::CustomKeyStoreConnection
+            Properties:
+              CustomKeyStoreId: !Ref Store
+              ConnectionState: CONNECTED
+        """;
+    static final String XKS_SECRET = "s3cretXksProxyKeyThatIsLongEnough0123456789+/=";
+
+    /**
+     * A crash after each in-progress answer of an XKS endpoint move's dance, then recover-stack --rollback: the key
+     * store ends CONNECTED on its old endpoint whatever the point (never made, or made and moved back by the
+     * rollback's own dance).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "crash after in-progress answer {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4})
+    void aCrashAtAnyPointOfTheDanceThenRecoverStackRollbackEndsConnected(final int crashAfter) throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir, "{\"stores\": []}", b -> {
+        })) {
+            final StackState created = f.deploy("pay", XKS_TEMPLATE, Map.of("XksSecret", XKS_SECRET));
+            assertThat(created.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            final String id = created.resources.get("Store").physicalId;
+            f.emulator().requestLog().clear();
+            f.runner = f.runner(new ProviderRegistry()
+                .register(STORE_TYPE, new RunnerFixture.CrashingProvider(f.target.providers().find(STORE_TYPE),
+                    crashAfter))
+                .register(RunnerFixture.TYPE, f.target.providers().find(RunnerFixture.TYPE)));
+            assertThatThrownBy(() -> f.deploy("pay", XKS_TEMPLATE, Map.of("XksSecret", XKS_SECRET, "Endpoint",
+                "https://xks-b.example.com"))).isInstanceOf(RunnerFixture.SimulatedCrash.class);
+
+            f.runner = f.runner(f.target.providers());
+            final StackState rolledBack = f.runner.recover("pay", true);
+            assertThat(rolledBack.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.emulator().state(id)).as(f.output()).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(record(f, id).isNull("comeBackTo")).isTrue();
+            final long updates = f.emulator().requestCount("UpdateCustomKeyStore");
+            assertThat(updates).isIn(0L, 2L);
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isLessThanOrEqualTo(updates == 0 ? 1 : 2);
+            assertThat(f.runner.detectDrift("pay")).extracting(StackRunner.Drift::status).containsOnly("IN_SYNC");
+            assertThat(f.output()).doesNotContain(XKS_SECRET);
+        }
+    }
 }
