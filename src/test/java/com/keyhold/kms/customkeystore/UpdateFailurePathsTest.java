@@ -300,4 +300,32 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(record(id).isNull("comeBackTo")).isTrue();
     }
+
+    @Test
+    void aReconnectKmsRefusesAfterARefusedUpdateSaysBothAndTheNextUpdateReconnects() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        emulator.backends().proxyReachable("https://xks-e.example.com", false);
+        emulator.faults().errorNext("ConnectCustomKeyStore", id, "AccessDeniedException", 1);
+        final Map<String, Object> moved = xks("https://xks-e.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+        assertThat(failed.path("errorCode").asText()).as(failed.toString()).isEqualTo("AccessDenied");
+        assertThat(failed.path("message").asText()).contains("could not reach the XKS proxy")
+            .contains("Keyhold then tried to reconnect the key store and that failed too")
+            .contains("It is not CONNECTED now").doesNotContain("CONNECTED again");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+
+        // The rollback reconnects it; a refused connect there says what the earlier update left.
+        emulator.faults().errorNext("ConnectCustomKeyStore", id, "AccessDeniedException", 1);
+        final JsonNode refusedAgain = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(refusedAgain.path("message").asText()).as(refusedAgain.toString())
+            .contains(id + ": an earlier update disconnected this key store, but the key store did not reconnect");
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+    }
 }
