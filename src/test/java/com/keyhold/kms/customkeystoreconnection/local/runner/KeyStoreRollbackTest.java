@@ -75,6 +75,7 @@ class KeyStoreRollbackTest {
             assertThat(f.emulator().requestCount("ConnectCustomKeyStore")).isEqualTo(1);
             assertThat(record(f, id).isNull("comeBackTo")).isTrue();
             assertThat(f.runner.detectDrift("pay")).extracting(StackRunner.Drift::status).containsOnly("IN_SYNC");
+            assertThat(failed.leftChanged).as("the runner's 'back to their previous state' is true").isEmpty();
         }
     }
 
@@ -151,6 +152,9 @@ class KeyStoreRollbackTest {
             assertThat(record(f, id).getString("keyStorePasswordVersion")).isEqualTo("2");
             assertThat(record(f, id).getString("comeBackTo")).isEqualTo("CONNECTED");
             assertThat(record(f, id).getString("reconnectFailure")).isEqualTo("INVALID_CREDENTIALS");
+            // The runner's summary says so too: the key store is not back as it was.
+            assertThat(failed.leftChanged).singleElement().asString().startsWith(id + ": CONNECTED before the "
+                + "operation, DISCONNECT");
         }
     }
 
