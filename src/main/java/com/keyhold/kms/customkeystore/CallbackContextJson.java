@@ -35,6 +35,8 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         context.setComeBackTo(json.has("comeBackTo") ? TargetState.valueOf(json.getString("comeBackTo")) : null);
         context.setDeleteChecked(json.optBoolean("deleteChecked"));
         context.setRecorded(json.optBoolean("recorded"));
+        final JSONObject keyCount = json.optJSONObject("keyCount");
+        context.setKeyCount(keyCount == null ? null : KeyCount.fromMap(keyCount.toMap()));
         final JSONObject progress = json.optJSONObject("progress");
         context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
         context.setNextPollSeconds(json.optInt("nextPollSeconds"));
@@ -59,6 +61,9 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         }
         json.put("deleteChecked", context.isDeleteChecked());
         json.put("recorded", context.isRecorded());
+        if (context.getKeyCount() != null) {
+            json.put("keyCount", context.getKeyCount().toMap());
+        }
         if (context.getProgress() != null) {
             json.put("progress", context.getProgress().toMap());
         }
