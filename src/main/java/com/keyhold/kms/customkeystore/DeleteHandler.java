@@ -19,7 +19,9 @@ import software.amazon.cloudformation.proxy.ProgressEvent;
 /**
  * Deletes the key store without an outage it cannot finish: first (before anything is disconnected) no KMS keys in
  * it, pending deletion included, and no other stack's connection resource on it; then disconnect if needed and
- * DeleteCustomKeyStore, and the store record with it. A delete by a resource the store record does not name
+ * DeleteCustomKeyStore, and the store record with it. The key count describes every key of the account, paged
+ * across invocations ({@link KeyScanBudget}, {@link KeyCount}); a key store already DISCONNECTED is not counted,
+ * since DeleteCustomKeyStore then refuses by itself while it holds keys and nothing needs disconnecting. A delete by a resource the store record does not name
  * changes nothing; a key store already gone is NotFound (deleted, for CloudFormation).
  */
 public class DeleteHandler extends StoreHandler {

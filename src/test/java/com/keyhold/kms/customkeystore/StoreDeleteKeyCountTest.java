@@ -129,6 +129,56 @@ class StoreDeleteKeyCountTest extends StoreTestBase {
     }
 
     @Test
+    void noNewPageStartsOnceTheInvocationsTimeIsUsedUp() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = connectedKeyStore(v1);
+        emulator.addAccountKeys(1500);
+        // Every look at the handler's clock costs 20 s: the first page starts at 20 s, the second would at 40 s.
+        final java.time.Clock slow = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(final java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return clock.advance(Duration.ofSeconds(20));
+            }
+        };
+        final HandlerConfig config = new HandlerConfig(slow, EmulatorClients.at(emulator.endpoint()),
+            PollSchedule.DEFAULT, RetryPolicy.DEFAULT).withKeyScan(new KeyScanBudget(10_000, Duration.ofSeconds(30)));
+        final WrapperDriver d = new WrapperDriver(clock, new HandlerWrapper(config, WrapperDriver.tmp()),
+            ResourceModel.TYPE_NAME).as(WrapperDriver.STACK_ID, "Store");
+        final ObjectNode request = d.request("DELETE", with(v1, id), null);
+
+        final JsonNode first = d.resume(request, 1);
+
+        assertThat(first.path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(first.path("message").asText()).contains("1000 keys of the account described so far");
+        assertThat(calls("ListKeys")).isEqualTo(1);
+        d.resume(request, 1);
+        assertThat(calls("ListKeys")).as("the rest in the next invocation").isEqualTo(2);
+        assertThat(calls("DescribeKey")).isEqualTo(1500);
+        assertThat(calls("DisconnectCustomKeyStore")).isEqualTo(1);
+    }
+
+    @Test
+    void theBudgetRefusesNonsense() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KeyScanBudget(0, Duration.ofSeconds(1)))
+            .hasMessageContaining("keysPerInvocation must be at least 1, got 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KeyScanBudget(1, Duration.ZERO))
+            .hasMessageContaining("timePerInvocation must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KeyScanBudget(1, Duration.ofSeconds(-1)))
+            .hasMessageContaining("timePerInvocation must be positive");
+        assertThat(new KeyScanBudget(1, Duration.ofMillis(1)).keysPerInvocation()).isEqualTo(1);
+    }
+
+    @Test
     void aThrottledPageIsListedAgainFromItsOwnMarkerAndCountedOnce() {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
         final String id = connectedKeyStore(v1);
