@@ -273,6 +273,12 @@ final class ResourceStep {
                         op.steps.add(cleanup(step.logicalId, previous));
                     }
                 }
+                if ("ROLLBACK_RECREATE".equals(step.kind)) {
+                    // The previous resource is back under a new physical id: the rollback restores it with that one.
+                    final ResourceState before = op.before.get(step.logicalId);
+                    before.physicalId = r.physicalId;
+                    before.attributes = r.attributes;
+                }
                 if ("ROLLBACK_UPDATE".equals(step.kind)) {
                     final ResourceState before = op.before.get(step.logicalId).copy();
                     before.attributes = result.model() != null ? result.model() : before.attributes;

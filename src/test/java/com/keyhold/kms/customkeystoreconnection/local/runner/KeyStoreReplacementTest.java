@@ -174,4 +174,32 @@ class KeyStoreReplacementTest {
             assertThat(f.emulator().requestCount("CreateCustomKeyStore")).isEqualTo(1);
         }
     }
+
+    @Test
+    void aReplacementWhoseCreateFailsIsRolledBackByCreatingTheOldKeyStoreAgain() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String old = f.deploy("pay", STORE, Map.of("KmsUserPassword", PASSWORD)).resources.get("Store")
+                .physicalId;
+            final ChangeSet change = f.runner.createChangeSet("pay", "anchor", STORE, "t.yaml", Map.of(
+                "KmsUserPassword", PASSWORD,
+                "TrustAnchor", "-----BEGIN CERTIFICATE-----\\nMIIBnew\\n-----END CERTIFICATE-----"));
+            f.emulator().faults().errorNext("CreateCustomKeyStore", "*", "CloudHsmClusterInvalidConfigurationException",
+                1);
+
+            final StackState rolledBack = f.runner.executeChangeSet("pay", change.changeSetName);
+
+            assertThat(rolledBack.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.output()).contains("Rollback: creating again the resource that the replacement deleted");
+            final String again = rolledBack.resources.get("Store").physicalId;
+            // A new key store (the emulator's seeded ids may repeat the deleted one's; KMS's would not).
+            assertThat(again).startsWith("cks-");
+            assertThat(f.emulator().storeIds()).contains(again);
+            assertThat(storeEvents(f, "pay")).containsSubsequence("DELETE_COMPLETE " + old, "CREATE_FAILED",
+                "CREATE_COMPLETE " + again);
+            assertThat(rolledBack.resources.get("Store").properties.get("TrustAnchorCertificate").asText())
+                .contains("MIIBtest");
+            assertThat(f.emulator().requestCount("DeleteCustomKeyStore")).isEqualTo(1);
+            assertThat(f.emulator().requestCount("CreateCustomKeyStore")).isEqualTo(3);
+        }
+    }
 }
