@@ -21,6 +21,8 @@ public class CallbackContext {
     private TargetState comeBackTo;
     /** DELETE: the key check passed and the ownership record names no other stack. */
     private boolean deleteChecked;
+    /** DELETE: the key count's progress across invocations (null until it starts). */
+    private KeyCount keyCount;
     /** UPDATE: the store record holds the versions KMS now has the secrets under, and names the owner. */
     private boolean recorded;
     /** UPDATE: the store record held a state to come back to (CONNECTED) from an earlier update: put it back. */
@@ -77,6 +79,14 @@ public class CallbackContext {
 
     public void setDeleteChecked(final boolean deleteChecked) {
         this.deleteChecked = deleteChecked;
+    }
+
+    public KeyCount getKeyCount() {
+        return keyCount;
+    }
+
+    public void setKeyCount(final KeyCount keyCount) {
+        this.keyCount = keyCount;
     }
 
     public boolean isRecorded() {

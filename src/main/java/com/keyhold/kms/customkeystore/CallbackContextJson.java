@@ -48,6 +48,8 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         }
         context.setRefusalKind(json.has("refusalKind") ? json.getString("refusalKind") : null);
         context.setRefusal(json.has("refusal") ? json.getString("refusal") : null);
+        final JSONObject keyCount = json.optJSONObject("keyCount");
+        context.setKeyCount(keyCount == null ? null : KeyCount.fromMap(keyCount.toMap()));
         final JSONObject progress = json.optJSONObject("progress");
         context.setProgress(progress == null ? null : Progress.fromMap(progress.toMap()));
         context.setNextPollSeconds(json.optInt("nextPollSeconds"));
@@ -81,6 +83,9 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         if (context.getRefusal() != null) {
             json.put("refusalKind", context.getRefusalKind());
             json.put("refusal", context.getRefusal());
+        }
+        if (context.getKeyCount() != null) {
+            json.put("keyCount", context.getKeyCount().toMap());
         }
         if (context.getProgress() != null) {
             json.put("progress", context.getProgress().toMap());

@@ -14,13 +14,23 @@ import java.time.Clock;
  * pointed at the emulator.
  */
 public record HandlerConfig(Clock clock, ClientFactory clients, PollSchedule schedule, RetryPolicy retries,
-                            Transition transition) {
+                            Transition transition, KeyScanBudget keyScan) {
+
+    public HandlerConfig(final Clock clock, final ClientFactory clients, final PollSchedule schedule,
+                         final RetryPolicy retries, final Transition transition) {
+        this(clock, clients, schedule, retries, transition, KeyScanBudget.DEFAULT);
+    }
 
     public HandlerConfig(final Clock clock, final ClientFactory clients, final PollSchedule schedule,
                          final RetryPolicy retries) {
         this(clock, clients, schedule, retries, new Transition(new TransitionPlanner(schedule,
             TransitionPlanner.DESCRIBE_LAG_GRACE, TransitionPlanner.STABILIZATION_BUDGET), new ErrorTranslator(),
             retries, clock));
+    }
+
+    /** The same configuration with another share of the delete's key count per invocation (tests, benchmarks). */
+    public HandlerConfig withKeyScan(final KeyScanBudget budget) {
+        return new HandlerConfig(clock, clients, schedule, retries, transition, budget);
     }
 
     public static HandlerConfig defaults() {

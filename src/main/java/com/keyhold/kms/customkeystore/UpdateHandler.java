@@ -58,6 +58,14 @@ public class UpdateHandler extends StoreHandler {
             session.model.setCustomKeyStoreId(previous.getCustomKeyStoreId());
         }
         final CallbackContext context = session.context;
+        if (context.getPhase() == null && previous != null
+            && KeyStoreModels.type(previous) != KeyStoreModels.type(session.model)) {
+            // Not create-only in the schema, so that writing the default (or dropping it) is no replacement.
+            throw new KeyholdFailureException(FailureKind.NotUpdatable, String.format("%s: CustomKeyStoreType cannot "
+                    + "change (from %s to %s): KMS fixes a key store's type at creation. Nothing was changed. To get "
+                    + "a key store of the other type, add a new resource with its own logical id and name.",
+                session.id(), KeyStoreModels.type(previous), KeyStoreModels.type(session.model)));
+        }
         for (int i = 0; i < STEPS_PER_INVOCATION; i++) {
             final CustomKeyStoresListEntry entry = describe(session).orElseThrow(() -> new KeyholdFailureException(
                 FailureKind.NotFound, String.format("%s: KMS has no custom key store with this id in %s; it was "

@@ -67,8 +67,12 @@ class ResourceModelSchemaTest implements SchemaProjectChecks {
         assertThat(strings(schema.getJSONArray("readOnlyProperties"))).containsExactlyInAnyOrder(
             "/properties/CustomKeyStoreId", "/properties/ConnectionState", "/properties/ConnectionErrorCode",
             "/properties/CreationDate");
-        assertThat(strings(schema.getJSONArray("createOnlyProperties"))).containsExactlyInAnyOrder(
-            "/properties/CustomKeyStoreType", "/properties/TrustAnchorCertificate");
+        // CustomKeyStoreType is not create-only: CloudFormation would replace the key store when a template writes
+        // its default out; the update handler refuses a real change instead (StoreTypeChangeTest).
+        assertThat(strings(schema.getJSONArray("createOnlyProperties"))).containsExactly(
+            "/properties/TrustAnchorCertificate");
+        // Create-then-delete would always collide on the name and the cluster (guides/KEY_STORE.md, "Replacement").
+        assertThat(schema.getString("replacementStrategy")).isEqualTo("delete_then_create");
         assertThat(strings(schema.getJSONArray("writeOnlyProperties"))).containsExactlyInAnyOrder(
             "/properties/KeyStorePassword", "/properties/XksProxyAuthenticationCredential/RawSecretAccessKey")
             .allSatisfy(pointer -> assertThat(Protocol.propertyPath(pointer).get(0))

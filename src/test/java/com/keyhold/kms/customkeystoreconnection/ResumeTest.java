@@ -28,7 +28,7 @@ class ResumeTest {
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
     void resumingFromAnyStepNeverRepeatsAMutatingCall(final int duplicatedStep) throws Exception {
         final VirtualClock clock = new VirtualClock();
-        final FakeKms kms = new FakeKms(clock).failed(HSM, "AWS_CLOUDHSM", "USER_LOGGED_IN");
+        final FakeKms kms = new FakeKms(clock).failed(HSM, "AWS_CLOUDHSM", "INTERNAL_ERROR");
         final FakeSsm ssm = new FakeSsm();
         final WrapperDriver original = new WrapperDriver(clock, new FixedClients(kms, ssm));
         final ObjectNode request = original.request("CREATE", props(HSM, "CONNECTED"), null);

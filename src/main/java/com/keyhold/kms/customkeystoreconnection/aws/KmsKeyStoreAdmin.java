@@ -1,7 +1,11 @@
 package com.keyhold.kms.customkeystoreconnection.aws;
 
+import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateCustomKeyStoreRequest;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
@@ -73,23 +77,43 @@ public final class KmsKeyStoreAdmin {
     }
 
     /**
-     * The KMS keys in the key store, keys pending deletion included (they count until their waiting period ends):
-     * every key of the account and Region described once. KMS has no filter by key store.
+     * One page of the account's keys in this Region (ListKeys), each described once: those in the key store and those
+     * whose DescribeKey was denied (a key policy can deny it even when the role allows it). KMS has no filter by key
+     * store, so a delete's count pages through every key of the account, one page at a time, across invocations.
+     *
+     * @param marker where the previous page ended (its NextMarker), or null for the first page
+     * @param limit  at most this many keys (1 to 1000, ListKeys' range)
      */
-    public int keyCount(final String customKeyStoreId) {
-        int count = 0;
-        String marker = null;
-        do {
-            final ListKeysResponse page = invoker.invoke(ListKeysRequest.builder().limit(KEYS_PAGE).marker(marker)
-                .build(), call -> kms.get().listKeys(call));
-            for (KeyListEntry key : page.keys()) {
+    public KeyPage keyPage(final String customKeyStoreId, final String marker, final int limit) {
+        final ListKeysResponse page = invoker.invoke(ListKeysRequest.builder()
+            .limit(Math.max(1, Math.min(KEYS_PAGE, limit))).marker(marker).build(), call -> kms.get().listKeys(call));
+        final List<String> inStore = new ArrayList<>();
+        final List<String> denied = new ArrayList<>();
+        for (KeyListEntry key : page.keys()) {
+            try {
                 if (customKeyStoreId.equals(customKeyStoreOf(key.keyId()))) {
-                    count++;
+                    inStore.add(key.keyId());
                 }
+            } catch (AwsServiceException e) {
+                if (!ErrorTranslator.isAccessDenied(e)) {
+                    throw e;
+                }
+                denied.add(key.keyId());
             }
-            marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
-        } while (marker != null);
-        return count;
+        }
+        return new KeyPage(page.keys().size(), inStore, denied,
+            Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null);
+    }
+
+    /**
+     * What one ListKeys page held.
+     *
+     * @param listed     keys on the page
+     * @param inStore    ids of the page's keys that are in the key store
+     * @param denied     ids of the page's keys whose DescribeKey was denied: they may be in the key store
+     * @param nextMarker where the next page starts, or null after the last page
+     */
+    public record KeyPage(int listed, List<String> inStore, List<String> denied, String nextMarker) {
     }
 
     private String customKeyStoreOf(final String keyId) {

@@ -121,7 +121,8 @@ public final class ErrorTranslator {
             attempt.keyStoreId(), attempt.operation(), error));
     }
 
-    private static boolean isAccessDenied(final Throwable e) {
+    /** Whether AWS refused the call for lack of permission (IAM or a resource policy such as a key policy). */
+    public static boolean isAccessDenied(final Throwable e) {
         if (!(e instanceof AwsServiceException)) {
             return false;
         }

@@ -15,6 +15,9 @@ import java.time.Instant;
  * DISCONNECTED   Connect, wait                      done
  * DISCONNECTING  wait for DISCONNECTED, Connect     wait
  * FAILED         recover once: Disconnect, Connect  Disconnect, wait
+ *                (only if SecondConnect says the
+ *                ConnectionErrorCode is worth it;
+ *                else fail, no call)
  * </pre>
  */
 public final class TransitionPlanner {
@@ -70,9 +73,15 @@ public final class TransitionPlanner {
                 if (progress.lastCallWas(Action.CONNECT)) {
                     return Decision.fail(FailureKind.NotStabilized, failedAfterConnect(observed));
                 }
-                return progress.lastCallWas(Action.DISCONNECT)
-                    ? callUnlessLagging(Action.DISCONNECT, progress, observed, now)
-                    : Decision.call(Action.DISCONNECT, schedule.firstDelaySeconds(), false, true);
+                if (progress.lastCallWas(Action.DISCONNECT)) {
+                    return callUnlessLagging(Action.DISCONNECT, progress, observed, now);
+                }
+                if (!SecondConnect.worthIt(observed.connectionErrorCode())) {
+                    // Found FAILED: another connect would fail the same way (and a kmsuser lockout would get worse).
+                    return Decision.fail(FailureKind.NotStabilized, SecondConnect.noSecondAttempt(
+                        observed.customKeyStoreId(), observed.connectionErrorCode(), observed.isExternal()));
+                }
+                return Decision.call(Action.DISCONNECT, schedule.firstDelaySeconds(), false, true);
             default:
                 throw new IllegalStateException("unreachable: " + observed.state());
         }
@@ -116,10 +125,16 @@ public final class TransitionPlanner {
 
     private static String failedAfterConnect(final Observation observed) {
         final String code = observed.connectionErrorCode() == null ? "none reported" : observed.connectionErrorCode();
+        final String again = SecondConnect.worthIt(observed.connectionErrorCode())
+            ? " Then run the stack operation again; the key store is left FAILED."
+            : String.format(" The key store is left FAILED, and a stack operation will not connect it again by itself "
+                + "(%s): once the cause is fixed, disconnect it ('aws kms disconnect-custom-key-store "
+                + "--custom-key-store-id %s'), then run the stack operation again.",
+                SecondConnect.of(observed.connectionErrorCode()).reason(), observed.customKeyStoreId());
         return String.format("%s: KMS reports FAILED after ConnectCustomKeyStore, ConnectionErrorCode %s (%s key store). %s"
-                + " Then run the stack operation again; the key store is left FAILED.",
+                + "%s",
             observed.customKeyStoreId(), code, observed.isExternal() ? "external" : "CloudHSM",
-            ConnectionErrorGuide.explain(observed.connectionErrorCode(), observed.isExternal()));
+            ConnectionErrorGuide.explain(observed.connectionErrorCode(), observed.isExternal()), again);
     }
 
     /** The line CloudFormation shows in stack events while Keyhold waits. */

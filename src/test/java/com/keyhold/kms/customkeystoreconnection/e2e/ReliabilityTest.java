@@ -10,6 +10,7 @@ import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -129,12 +130,40 @@ class ReliabilityTest extends EmulatorTestBase {
         assertThat(calls("DisconnectCustomKeyStore")).as("FAILED is disconnected").isEqualTo(1);
     }
 
-    @Test
-    void failedKeyStoreIsRecoveredOnce() {
-        emulator.forceState(HSM, ConnectionState.FAILED, "USER_LOGGED_IN");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"INTERNAL_ERROR", "NETWORK_ERRORS", "INSUFFICIENT_CLOUDHSM_HSMS"})
+    void failedKeyStoreIsRecoveredOnceWhenItsCodeIsWorthAnotherConnect(final String code) {
+        emulator.forceState(HSM, ConnectionState.FAILED, code);
         assertThat(connectHsm().path("status").asText()).isEqualTo("SUCCESS");
         assertThat(emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(calls("DisconnectCustomKeyStore")).isEqualTo(1);
+        assertThat(calls(CONNECT)).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"USER_LOCKED_OUT", "INVALID_CREDENTIALS", "USER_NOT_FOUND", "CLUSTER_NOT_FOUND",
+        "SUBNET_NOT_FOUND", "USER_LOGGED_IN"})
+    void failedKeyStoreIsLeftAloneWhenAnotherConnectCannotSucceed(final String code) {
+        emulator.forceState(HSM, ConnectionState.FAILED, code);
+        final JsonNode refused = connectHsm();
+        assertThat(refused.path("errorCode").asText()).as(refused.toString()).isEqualTo("NotStabilized");
+        assertThat(refused.path("message").asText()).contains("FAILED with ConnectionErrorCode " + code
+            + ", and Keyhold made no attempt to connect it").contains("disconnect-custom-key-store");
+        assertThat(emulator.state(HSM)).isEqualTo(ConnectionState.FAILED);
+        assertThat(emulator.connectionErrorCode(HSM)).contains(code);
+        assertThat(calls("DisconnectCustomKeyStore")).isZero();
+        assertThat(calls(CONNECT)).isZero();
+        final JsonNode rolledBack = driver.run("DELETE", props(HSM, "CONNECTED"), null);
+        assertThat(rolledBack.path("status").asText()).as("CloudFormation's rollback of the create")
+            .isEqualTo("SUCCESS");
+        assertThat(emulator.state(HSM)).isEqualTo(ConnectionState.FAILED);
+
+        // The operator fixes the cause and hands the key store back by disconnecting it: Keyhold connects it.
+        emulator.outOfBandDisconnect(HSM);
+        clock.advanceSeconds(60);
+        final JsonNode again = connectHsm();
+        assertThat(again.path("status").asText()).as(again.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(HSM)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(calls(CONNECT)).isEqualTo(1);
     }
 }

@@ -353,6 +353,17 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds {@code count} KMS keys outside any custom key store (Origin AWS_KMS) in us-east-1: the rest of an account,
+     * which a delete's key count lists and describes too.
+     */
+    public void addAccountKeys(int count) {
+        try (StateLock.Held ignored = hold()) {
+            kms.keys().addAccountKeys(count, "us-east-1");
+            persist();
+        }
+    }
+
     /** KMS keys in a store now, keys pending deletion included. */
     public int keyCount(String customKeyStoreId) {
         try (StateLock.Held ignored = hold()) {

@@ -39,8 +39,10 @@ final class KmsKeys {
             "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519");
     private static final List<String> ORIGINS = List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE");
     private static final Set<String> KEY_FIELDS = Set.of("keyId", "creationDate", "description", "origin",
-            "customKeyStoreId", "xksKeyId", "keySpec", "keyUsage", "deletionDate", "pendingWindowInDays", "region");
+            "customKeyStoreId", "xksKeyId", "keySpec", "keyUsage", "deletionDate", "pendingWindowInDays", "region", "policy");
     private static final int DEFAULT_LIMIT = 100;
+    private static final com.fasterxml.jackson.databind.ObjectMapper POLICY_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     static final class Key {
         String id;
@@ -55,6 +57,8 @@ final class KmsKeys {
         String keyUsage = "ENCRYPT_DECRYPT";
         Instant deletionDate;
         Integer pendingWindowInDays;
+        /** The key policy as given to CreateKey; only an explicit Deny of DescribeKey is enforced (see below). */
+        String policy;
     }
 
     private final Map<String, Key> keys = new LinkedHashMap<>();
@@ -88,7 +92,7 @@ final class KmsKeys {
 
     private ObjectNode createKey(JsonNode body, String region) {
         Validator v = new Validator(body);
-        v.string("Policy", POLICY, false);
+        String policy = v.string("Policy", POLICY, false);
         String description = v.string("Description", DESCRIPTION, false);
         String keyUsage = v.enumValue("KeyUsage", KEY_USAGES, false);
         String cmkSpec = v.enumValue("CustomerMasterKeySpec", KEY_SPECS.subList(0, 13), false);
@@ -152,6 +156,7 @@ final class KmsKeys {
             key.xksKeyId = xksKeyId;
         }
         key.description = description == null ? "" : description;
+        key.policy = policy;
         key.region = region;
         key.creationDate = clock.instant();
         add(key);
@@ -212,9 +217,47 @@ final class KmsKeys {
         Validator v = new Validator(body);
         String keyId = v.string("KeyId", KEY_ID, true);
         v.check();
+        Key key = find(keyId);
+        if (deniesDescribeKey(key.policy)) {
+            throw ApiException.client("AccessDeniedException", "User: arn:aws:sts::" + accountId + ":assumed-role/"
+                    + "caller is not authorized to perform: kms:DescribeKey on resource: " + arn(key)
+                    + " with an explicit deny in a resource-based policy");
+        }
         ObjectNode out = KmsService.object();
-        out.set("KeyMetadata", metadata(find(keyId)));
+        out.set("KeyMetadata", metadata(key));
         return out;
+    }
+
+    /**
+     * Whether a key policy has a statement with Effect Deny whose Action covers kms:DescribeKey ("kms:DescribeKey",
+     * "kms:Describe*", "kms:*" or "*", case-insensitive as IAM compares actions). Principals and conditions are not
+     * evaluated: such a statement denies every caller, which is what makes a delete's key count meet AccessDenied.
+     * Any other policy allows DescribeKey (the emulator has no IAM).
+     */
+    static boolean deniesDescribeKey(String policy) {
+        if (policy == null) {
+            return false;
+        }
+        JsonNode doc;
+        try {
+            doc = POLICY_READER.readTree(policy);
+        } catch (Exception e) {
+            return false;
+        }
+        JsonNode statements = doc.path("Statement");
+        for (JsonNode statement : statements.isArray() ? statements : List.of(statements)) {
+            if (!"Deny".equals(statement.path("Effect").asText())) {
+                continue;
+            }
+            JsonNode actions = statement.path("Action");
+            for (JsonNode action : actions.isArray() ? actions : List.of(actions)) {
+                String a = action.asText().toLowerCase(java.util.Locale.ROOT);
+                if (a.equals("*") || a.equals("kms:*") || a.equals("kms:describe*") || a.equals("kms:describekey")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---- the table, for the key store operations and the emulator's API ----------------------------------
@@ -237,6 +280,20 @@ final class KmsKeys {
             key.origin = store.type == KeyStoreType.AWS_CLOUDHSM ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
             key.xksKeyId = store.type == KeyStoreType.EXTERNAL_KEY_STORE ? "seeded-" + store.id + "-" + i : null;
             key.region = "us-east-1";
+            key.creationDate = clock.instant();
+            add(key);
+        }
+    }
+
+    /** Adds {@code count} keys outside any custom key store (Origin AWS_KMS), as a real account holds (seeds, tests). */
+    void addAccountKeys(int count, String region) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            Key key = new Key();
+            key.origin = "AWS_KMS";
+            key.region = region;
             key.creationDate = clock.instant();
             add(key);
         }
@@ -347,6 +404,7 @@ final class KmsKeys {
             o.put("origin", k.origin);
             putIfSet(o, "customKeyStoreId", k.customKeyStoreId);
             putIfSet(o, "xksKeyId", k.xksKeyId);
+            putIfSet(o, "policy", k.policy);
             o.put("keySpec", k.keySpec);
             o.put("keyUsage", k.keyUsage);
             if (k.deletionDate != null) {
@@ -382,6 +440,7 @@ final class KmsKeys {
                 }
             }
             k.xksKeyId = n.path("xksKeyId").asText(null);
+            k.policy = n.path("policy").asText(null);
             k.keySpec = n.path("keySpec").asText("SYMMETRIC_DEFAULT");
             k.keyUsage = n.path("keyUsage").asText("ENCRYPT_DECRYPT");
             if (n.has("deletionDate")) {

@@ -119,7 +119,9 @@ final class OperationEngine {
                         op.rollbackSteps.add(undo(s.logicalId, "ROLLBACK_DELETE", s.properties, s.physicalId));
                     }
                     if ("REPLACE".equals(s.kind)) {
-                        op.rollbackSteps.add(new Step(s.logicalId, "ROLLBACK_RESTORE"));
+                        // Under delete_then_create the old resource is gone once deleted: create it again.
+                        op.rollbackSteps.add(new Step(s.logicalId, s.oldDeleted ? "ROLLBACK_RECREATE"
+                            : "ROLLBACK_RESTORE"));
                     }
                 }
                 case "UPDATE" -> {

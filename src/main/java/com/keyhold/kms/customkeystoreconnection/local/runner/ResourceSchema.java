@@ -28,6 +28,7 @@ public final class ResourceSchema {
     private final Set<String> required = new LinkedHashSet<>();
     private final Set<String> readOnly = new LinkedHashSet<>();
     private final Set<String> createOnly = new LinkedHashSet<>();
+    private boolean deleteThenCreate;
     /** Top-level properties that are (or contain) write-only values: never read back, never printed. */
     private final Set<String> writeOnly = new LinkedHashSet<>();
     /** The write-only values themselves, as paths of property names (XksProxyAuthenticationCredential/RawSecretAccessKey). */
@@ -65,6 +66,7 @@ public final class ResourceSchema {
         schema.path("required").forEach(n -> required.add(n.asText()));
         schema.path("readOnlyProperties").forEach(n -> readOnly.add(pointerName(n)));
         schema.path("createOnlyProperties").forEach(n -> createOnly.add(pointerName(n)));
+        deleteThenCreate = "delete_then_create".equals(schema.path("replacementStrategy").asText());
         schema.path("writeOnlyProperties").forEach(n -> {
             writeOnlyPaths.add(pointerName(n).split("/"));
             writeOnly.add(pointerName(n).split("/")[0]);
@@ -123,6 +125,14 @@ public final class ResourceSchema {
 
     public Set<String> createOnly() {
         return createOnly;
+    }
+
+    /**
+     * The schema's replacementStrategy is delete_then_create: a replacement deletes the old resource before it creates
+     * the new one (CloudFormation's default, create_then_delete, creates first and deletes the old one in the cleanup).
+     */
+    public boolean deletesBeforeReplacing() {
+        return deleteThenCreate;
     }
 
     /** Properties holding a write-only value (a secret): drift cannot read them, change sets print ****. */

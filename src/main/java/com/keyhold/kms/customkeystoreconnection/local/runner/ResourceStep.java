@@ -68,7 +68,7 @@ final class ResourceStep {
                 ctx.providers.unsupportedReason(type)), physical);
         }
         ctx.event(stack, op, step.logicalId, physical, type, prefix + "IN_PROGRESS", resumed
-            ? "Resumed from the saved callback context" : startReason(step), true);
+            ? "Resumed from the saved callback context" : startReason(step, call), true);
         final ProgressThrottle throttle = new ProgressThrottle();
         final ProviderResult result = provider.run(call, (c, message) -> {
             step.call = c;
@@ -78,6 +78,16 @@ final class ResourceStep {
             }
         });
         step.call = null;
+        if ("REPLACE".equals(step.kind) && "DELETE".equals(call.action)
+            && (result.success() || "NotFound".equals(result.errorCode()))) {
+            // The old resource of a delete-then-create replacement is gone: now the new one.
+            step.oldDeleted = true;
+            stack.resources.remove(step.logicalId);
+            ctx.store.save(stack);
+            ctx.event(stack, op, step.logicalId, physical, type, "DELETE_COMPLETE", result.success() ? null
+                : "already gone: " + result.message(), true);
+            return run(stack, step);
+        }
         if ("DELETE".equals(call.action) && !result.success() && "NotFound".equals(result.errorCode())) {
             // CloudFormation treats a resource that is already gone as deleted.
             return recordSuccess(stack, step, call, ProviderResult.success(null), provider,
@@ -89,14 +99,19 @@ final class ResourceStep {
 
     private static String verbOf(final Step step) {
         return switch (step.kind) {
-            case "CREATE", "REPLACE" -> "CREATE";
+            case "CREATE", "REPLACE", "ROLLBACK_RECREATE" -> "CREATE";
             case "UPDATE", "ROLLBACK_UPDATE" -> "UPDATE";
             default -> "DELETE";
         };
     }
 
-    private static String startReason(final Step step) {
+    private static String startReason(final Step step, final ProviderCall call) {
+        if ("REPLACE".equals(step.kind) && "DELETE".equals(call.action)) {
+            return "Requested update requires replacement; the type's replacementStrategy is delete_then_create, so "
+                + "the old resource is deleted first";
+        }
         return switch (step.kind) {
+            case "ROLLBACK_RECREATE" -> "Rollback: creating again the resource that the replacement deleted";
             case "REPLACE" -> "Requested update requires the creation of a new physical resource; hence creating one.";
             case "DELETE_REPLACED" -> "Deleting the resource that was replaced";
             case "ROLLBACK_DELETE" -> "Rollback: deleting the resource this operation created";
@@ -148,7 +163,18 @@ final class ResourceStep {
                 }
                 if ("REPLACE".equals(step.kind)) {
                     final ResourceState old = stack.resources.get(step.logicalId);
-                    op.steps.add(cleanup(step.logicalId, old));
+                    final ResourceProvider provider = ctx.providers.find(resource.type());
+                    if (provider != null && provider.schema() != null && provider.schema().deletesBeforeReplacing()) {
+                        if (!step.oldDeleted) {
+                            // replacementStrategy delete_then_create: the old one goes first, as a stack delete.
+                            step.properties = null;
+                            final ProviderCall call = call("DELETE", stack, step, old.type, old.properties, null, token);
+                            call.physicalId = old.physicalId;
+                            return call;
+                        }
+                    } else {
+                        op.steps.add(cleanup(step.logicalId, old));
+                    }
                 }
                 return call("CREATE", stack, step, resource.type(), properties, null, token);
             }
@@ -177,6 +203,11 @@ final class ResourceStep {
                 final ProviderCall call = call("DELETE", stack, step, type, step.properties, null, token);
                 call.physicalId = step.physicalId;
                 return call;
+            }
+            case "ROLLBACK_RECREATE" -> {
+                final ResourceState before = op.before.get(step.logicalId);
+                step.properties = before.properties;
+                return call("CREATE", stack, step, before.type, before.properties, null, token);
             }
             case "ROLLBACK_UPDATE" -> {
                 final ResourceState before = op.before.get(step.logicalId);
@@ -241,6 +272,12 @@ final class ResourceStep {
                         // after which it deletes the old one during cleanup.
                         op.steps.add(cleanup(step.logicalId, previous));
                     }
+                }
+                if ("ROLLBACK_RECREATE".equals(step.kind)) {
+                    // The previous resource is back under a new physical id: the rollback restores it with that one.
+                    final ResourceState before = op.before.get(step.logicalId);
+                    before.physicalId = r.physicalId;
+                    before.attributes = r.attributes;
                 }
                 if ("ROLLBACK_UPDATE".equals(step.kind)) {
                     final ResourceState before = op.before.get(step.logicalId).copy();

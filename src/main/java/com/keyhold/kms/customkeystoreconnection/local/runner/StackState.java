@@ -107,7 +107,8 @@ public final class StackState {
         public String logicalId;
         /**
          * CREATE, UPDATE, REPLACE (create the new one), DELETE, DELETE_REPLACED (remove the old one); in a rollback
-         * ROLLBACK_DELETE (remove what the update created) and ROLLBACK_UPDATE (back to the previous properties).
+         * ROLLBACK_DELETE (remove what the update created), ROLLBACK_UPDATE (back to the previous properties) and
+         * ROLLBACK_RECREATE (create again, from the previous properties, what a delete-then-create replacement deleted).
          */
         public String kind;
         /** PENDING, DONE, FAILED or SKIPPED. */
@@ -121,6 +122,8 @@ public final class StackState {
         public ObjectNode properties;
         /** The resource call in flight, with its callback context: saved before each invocation; null otherwise. */
         public ProviderCall call;
+        /** REPLACE under replacementStrategy delete_then_create: the old resource is deleted; the create comes next. */
+        public boolean oldDeleted;
         /** Why the step failed (the handler's error code and message). */
         public String reason;
 
