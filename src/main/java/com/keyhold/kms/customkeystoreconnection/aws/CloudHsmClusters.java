@@ -31,7 +31,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresRequest;
 
 /**
  * CloudHSM v2's DescribeClusters, the one CloudHSM call Keyhold makes, without the CloudHSM SDK (one call does not
@@ -39,8 +38,8 @@ import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresRequest;
  * SigV4 for the service {@code cloudhsm}, over the process's one HTTP client.
  *
  * <p>The caller's credentials come the way every other call of the handler gets them: through the invoker, i.e. the
- * CloudFormation proxy's injectCredentialsAndInvokeV2, which puts them on the request it passes on. A KMS request
- * carries them here (it is never sent); a direct invoker (no proxy) leaves the SDK's default chain.
+ * CloudFormation proxy's injectCredentialsAndInvokeV2, which puts them on the request it passes on
+ * ({@link DescribeClustersRequest}, never sent itself); a direct invoker (no proxy) leaves the SDK's default chain.
  *
  * <p>Errors are the SDK's types, so that ErrorTranslator treats them like any other call's: an AwsServiceException
  * with the service's error code and HTTP status, or an SdkClientException around the I/O error.
@@ -73,7 +72,7 @@ public final class CloudHsmClusters implements CloudHsmClusterPort {
         final String body = new JSONStringer().object().key("Filters").object().key("clusterIds").array()
             .value(clusterId).endArray().endObject().endObject().toString();
         final AtomicReference<JSONObject> answer = new AtomicReference<>();
-        invoker.invoke(DescribeCustomKeyStoresRequest.builder().build(), carrier -> {
+        invoker.invoke(DescribeClustersRequest.create(), carrier -> {
             answer.set(send(body, credentials(carrier.overrideConfiguration())));
             return null;
         });
