@@ -51,8 +51,9 @@ final class KeyStoreModels {
                 case XKS_PROXY_CONNECTIVITY -> request.xksProxyConnectivity(model.getXksProxyConnectivity());
                 case XKS_PROXY_URI_ENDPOINT -> request.xksProxyUriEndpoint(model.getXksProxyUriEndpoint());
                 case XKS_PROXY_URI_PATH -> request.xksProxyUriPath(model.getXksProxyUriPath());
-                case XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME ->
-                    request.xksProxyVpcEndpointServiceName(model.getXksProxyVpcEndpointServiceName());
+                // In the change without a value only when a move to PUBLIC_ENDPOINT clears it: KMS takes "" for that.
+                case XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME -> request.xksProxyVpcEndpointServiceName(
+                    model.getXksProxyVpcEndpointServiceName() == null ? "" : model.getXksProxyVpcEndpointServiceName());
                 case XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER ->
                     request.xksProxyVpcEndpointServiceOwner(model.getXksProxyVpcEndpointServiceOwner());
                 default -> request.xksProxyAuthenticationCredential(credential(model));

@@ -253,12 +253,17 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
     }
 
     /**
-     * Before a CloudHSM key store is disconnected to move to another cluster: whether KMS would take that cluster
-     * (ClusterMoveCheck, from DescribeClusters). One it would refuse fails the update here, before any call that
-     * changes the key store.
+     * What an update can check before any call that changes the key store, so that a change KMS would refuse never
+     * costs an outage: a property the template dropped that the API cannot clear (KeyStoreChange.cannotClear), and
+     * for a move to another CloudHSM cluster, whether KMS would take that cluster (ClusterMoveCheck, from
+     * DescribeClusters). A change KMS would refuse fails the update here.
      */
-    protected void checkClusterMove(final Session session, final CustomKeyStoresListEntry entry,
-                                    final KeyStoreChange change) {
+    protected void checkBeforeChanging(final Session session, final CustomKeyStoresListEntry entry,
+                                       final KeyStoreChange change) {
+        KeyStoreChange.cannotClear(session.id(), KeyStoreModels.reported(entry, null, null),
+            KeyStoreModels.desired(session.model)).ifPresent(problem -> {
+                throw new KeyholdFailureException(FailureKind.InvalidRequest, problem);
+            });
         if (!change.properties().contains(StoreProperty.CLOUD_HSM_CLUSTER_ID)) {
             return;
         }

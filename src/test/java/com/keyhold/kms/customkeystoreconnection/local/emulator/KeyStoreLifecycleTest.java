@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 import software.amazon.awssdk.services.kms.model.XksKeyAlreadyInUseException;
 import software.amazon.awssdk.services.kms.model.XksProxyConnectivityType;
+import software.amazon.awssdk.services.kms.model.XksProxyConfigurationType;
 import software.amazon.awssdk.services.kms.model.XksProxyIncorrectAuthenticationCredentialException;
 import software.amazon.awssdk.services.kms.model.XksProxyUriEndpointInUseException;
 import software.amazon.awssdk.services.kms.model.XksProxyUriInUseException;
@@ -166,6 +167,47 @@ class KeyStoreLifecycleTest {
         String vpc = createXks("down", r -> r.xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
                 .xksProxyVpcEndpointServiceName(VPC_SERVICE).xksProxyUriEndpoint("https://down.example.com"));
         assertThat(connect(vpc).connectionErrorCode()).isEqualTo(ConnectionErrorCodeType.XKS_PROXY_NOT_REACHABLE);
+    }
+
+    @Test
+    void xksConnectivitySwitchesBothWaysAsTheApiReferenceSays() {
+        String id = createXks("switch", r -> r.xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE).xksProxyVpcEndpointServiceOwner("111122223333"));
+        // "you must also change the XksProxyUriEndpoint"
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT).xksProxyVpcEndpointServiceName("")))
+                .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .isEqualTo("ValidationException"));
+        // "" clears the name only with PUBLIC_ENDPOINT: a VPC key store needs one.
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyVpcEndpointServiceName("")))
+                .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.getMessage())
+                        .contains("XksProxyVpcEndpointServiceName is required"));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isEqualTo(VPC_SERVICE);
+
+        // "specify a null or empty string for the XksProxyVpcEndpointServiceName value"
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-public.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT).xksProxyVpcEndpointServiceName(""));
+        XksProxyConfigurationType publicNow = describe(id).xksProxyConfiguration();
+        assertThat(publicNow.connectivity()).isEqualTo(XksProxyConnectivityType.PUBLIC_ENDPOINT);
+        assertThat(publicNow.vpcEndpointServiceName()).isNull();
+        assertThat(publicNow.vpcEndpointServiceOwner()).isNull();
+
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-vpc.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isEqualTo(VPC_SERVICE);
+        // The null form of the rule: the name left out of a move to PUBLIC_ENDPOINT is cleared as well.
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-public.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isNull();
+        // A public key store takes no service name, empty or not.
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE))).isInstanceOfSatisfying(KmsException.class,
+                        e -> assertThat(e.getMessage()).contains("allowed only when XksProxyConnectivity is "
+                                + "VPC_ENDPOINT_SERVICE"));
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyVpcEndpointServiceName(""));
+        assertThat(describe(id).xksProxyConfiguration().uriEndpoint()).isEqualTo("https://switch-public.example.com");
     }
 
     @Test
