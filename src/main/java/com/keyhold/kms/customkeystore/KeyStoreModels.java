@@ -68,6 +68,27 @@ final class KeyStoreModels {
             .accessKeyId(credential.getAccessKeyId()).rawSecretAccessKey(credential.getRawSecretAccessKey()).build();
     }
 
+    /**
+     * Why a key store found by name is not what a create asks for: another type, cluster or XKS proxy address; null
+     * when it is.
+     */
+    static String createMismatch(final CustomKeyStoresListEntry found, final ResourceModel model) {
+        final StoreType type = StoreType.fromKms(found.customKeyStoreTypeAsString());
+        if (type != type(model)) {
+            return "it is " + type + ", this create asks for " + type(model);
+        }
+        if (type == StoreType.AWS_CLOUDHSM) {
+            return java.util.Objects.equals(found.cloudHsmClusterId(), model.getCloudHsmClusterId()) ? null
+                : "it is on CloudHSM cluster " + found.cloudHsmClusterId() + ", this create asks for "
+                    + model.getCloudHsmClusterId();
+        }
+        final XksProxyConfigurationType xks = found.xksProxyConfiguration();
+        final String foundProxy = xks == null ? null : xks.uriEndpoint() + xks.uriPath();
+        final String askedProxy = model.getXksProxyUriEndpoint() + model.getXksProxyUriPath();
+        return askedProxy.equals(foundProxy) ? null
+            : "its XKS proxy is " + foundProxy + ", this create asks for " + askedProxy;
+    }
+
     /** The desired side of an update's comparison: the model, its secrets stood for by their versions. */
     static KeyStoreSettings desired(final ResourceModel model) {
         final XksProxyAuthenticationCredential credential = model.getXksProxyAuthenticationCredential();

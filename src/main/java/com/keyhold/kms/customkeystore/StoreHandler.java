@@ -248,7 +248,28 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             owner == null ? session.logicalId() : owner.logicalResourceId(),
             creating ? session.request.getClientRequestToken() : owner == null ? null : owner.createToken(),
             config.clock().instant().toString());
-        run(session, "PutParameter", () -> session.records.save(record));
+        if (!creating) {
+            run(session, "PutParameter", () -> session.records.save(record));
+            return record;
+        }
+        // A create's record never overwrites: KMS answers a CloudHSM create that repeats a DISCONNECTED key store's
+        // properties with that key store's id, which may be another resource's.
+        if (!call(session, "PutParameter", () -> session.records.saveNew(record))) {
+            final java.util.Optional<StoreRecord> existing = record(session);
+            if (existing.isEmpty()) {
+                throw new CallBack(0, session.id() + ": its store record changed while this create wrote it; "
+                    + "writing it again");
+            }
+            if (!existing.get().createdBy(session.request.getClientRequestToken())) {
+                throw new KeyholdFailureException(FailureKind.AlreadyExists, String.format("%s: KMS answered this "
+                    + "create with key store %s, which is not this resource's: its record %s names %s. KMS returns an "
+                    + "existing CloudHSM key store's id when a create repeats all its properties while it is "
+                    + "DISCONNECTED. This create left that key store and its record untouched; use another "
+                    + "CustomKeyStoreName.", session.model.getCustomKeyStoreName(), session.id(),
+                    StoreRecord.parameterName(session.id()), existing.get().owner()));
+            }
+            return existing.get();
+        }
         return record;
     }
 

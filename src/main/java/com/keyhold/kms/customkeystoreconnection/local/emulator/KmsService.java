@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -111,6 +112,20 @@ final class KmsService {
                     "XksProxyConnectivity");
             forbidFor(body, type, "CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword");
             checkVpcService(connectivity, vpcService);
+        }
+        if (type == KeyStoreType.AWS_CLOUDHSM) {
+            // Developer guide, "Create an AWS CloudHSM key store": a create with all the property values of an
+            // existing DISCONNECTED CloudHSM key store is taken for a retry and answered with that key store's id.
+            String fingerprint = Secrets.fingerprint(password);
+            for (CustomKeyStore s : stores.values()) {
+                if (s.type == KeyStoreType.AWS_CLOUDHSM && s.name.equals(name)
+                        && Objects.equals(s.cloudHsmClusterId, clusterId)
+                        && Objects.equals(s.trustAnchorCertificate, trustAnchor)
+                        && Objects.equals(s.kmsPasswordFingerprint, fingerprint)
+                        && s.state(clock.instant()) == ConnectionState.DISCONNECTED) {
+                    return object().put("CustomKeyStoreId", s.id);
+                }
+            }
         }
         checkNameFree(name, null);
         if (stores.size() >= MAX_STORES) {
