@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.kms.model.ConnectionStateType;
 import software.amazon.awssdk.services.kms.model.CreateCustomKeyStoreRequest;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreHasCmKsException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreInvalidStateException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreNameInUseException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreType;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
@@ -167,6 +168,25 @@ class KeyStoreLifecycleTest {
         String vpc = createXks("down", r -> r.xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
                 .xksProxyVpcEndpointServiceName(VPC_SERVICE).xksProxyUriEndpoint("https://down.example.com"));
         assertThat(connect(vpc).connectionErrorCode()).isEqualTo(ConnectionErrorCodeType.XKS_PROXY_NOT_REACHABLE);
+    }
+
+    @Test
+    void anIdenticalCloudHsmCreateOfADisconnectedKeyStoreAnswersItsId() {
+        String id = createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1");
+        // Developer guide: the same property values as an existing DISCONNECTED key store return its id, no error.
+        assertThat(createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1")).isEqualTo(id);
+        assertThat(kms.describeCustomKeyStores().customKeyStores()).hasSize(1);
+        // Any value that differs is a new key store, whose name is in use.
+        assertThatThrownBy(() -> createCloudHsm("twin", "cluster-234567abcdefg", "otherPw1"))
+                .isInstanceOf(CustomKeyStoreNameInUseException.class);
+        assertThatThrownBy(() -> kms.createCustomKeyStore(r -> r.customKeyStoreName("twin")
+                .cloudHsmClusterId("cluster-234567abcdefg").trustAnchorCertificate(TRUST_ANCHOR + "x")
+                .keyStorePassword("kmsPswd1"))).isInstanceOf(CustomKeyStoreNameInUseException.class);
+        // Not DISCONNECTED: not a retry.
+        connect(id);
+        assertThatThrownBy(() -> createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1"))
+                .isInstanceOf(CustomKeyStoreNameInUseException.class);
+        assertThat(kms.describeCustomKeyStores().customKeyStores()).hasSize(1);
     }
 
     @Test
