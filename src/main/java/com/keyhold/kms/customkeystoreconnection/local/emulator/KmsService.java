@@ -246,6 +246,11 @@ final class KmsService {
                         + "XksProxyAuthenticationCredential can change while connected).");
             }
         }
+        if (store.type == KeyStoreType.AWS_CLOUDHSM && newName != null && state != ConnectionState.DISCONNECTED
+                && faults.cloudHsmRenameNeedsDisconnected()) {
+            throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store " + store.id + " is "
+                    + state + "; changing the name of an AWS CloudHSM key store needs it DISCONNECTED.");
+        }
         // The API reference allows even those in CONNECTED or DISCONNECTED only, not while a connection changes
         // or in FAILED.
         if (state != ConnectionState.CONNECTED && state != ConnectionState.DISCONNECTED) {
