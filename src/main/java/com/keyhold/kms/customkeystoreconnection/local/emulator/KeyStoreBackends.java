@@ -370,7 +370,7 @@ public final class KeyStoreBackends {
         filters.fieldNames().forEachRemaining(name -> {
             if (!FILTERS.contains(name)) {
                 throw ApiException.client("CloudHsmInvalidRequestException", "The Keyhold emulator filters "
-                        + "DescribeClusters by " + FILTERS + " only, not '" + AwsJsonEndpoint.abbreviate(name) + "'.");
+                        + "DescribeClusters by clusterIds and states only (no VPCs are modelled), not '" + AwsJsonEndpoint.abbreviate(name) + "'.");
             }
         });
         if (ids != null) {
