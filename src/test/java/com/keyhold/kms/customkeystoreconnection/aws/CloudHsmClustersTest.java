@@ -13,6 +13,7 @@ import com.keyhold.kms.customkeystoreconnection.local.emulator.VirtualClock;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,5 +144,70 @@ class CloudHsmClustersTest {
             return e;
         }
         throw new AssertionError("expected a failure");
+    }
+
+    /** A server that answers every request with {@code status} and {@code body}: the service's odd answers. */
+    private static com.sun.net.httpserver.HttpServer answering(final int status, final String body) throws Exception {
+        final com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            final byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    private static CloudHsmClusters at(final com.sun.net.httpserver.HttpServer server) {
+        final AmazonWebServicesClientProxy proxy = new AmazonWebServicesClientProxy(new LoggerProxy(),
+            new Credentials(ACCESS_KEY, SECRET_KEY, "t"), () -> 60_000L);
+        return new CloudHsmClusters(UrlConnectionHttpClient.builder().build(),
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "us-east-1",
+            proxy::injectCredentialsAndInvokeV2);
+    }
+
+    /** What describe(A) gives against a server answering so: the cluster, or the exception it throws. */
+    private static Object describeAgainst(final int status, final String body) throws Exception {
+        final com.sun.net.httpserver.HttpServer server = answering(status, body);
+        try {
+            return at(server).describe(A);
+        } catch (RuntimeException e) {
+            return e;
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theServicesOddAnswersAreReadAsTheSdkWould() throws Exception {
+        assertThat(describeAgainst(200, "")).as("an empty answer lists no cluster").isEqualTo(Optional.empty());
+        final Object degraded = describeAgainst(200, "{\"Clusters\":[{\"ClusterId\":\"" + B + "\",\"State\":"
+            + "\"ACTIVE\"},{\"ClusterId\":\"" + A + "\",\"State\":\"DEGRADED\",\"Hsms\":[{\"AvailabilityZone\":"
+            + "\"z1\",\"State\":\"ACTIVE\"},{\"AvailabilityZone\":\"z2\",\"State\":\"DELETE_IN_PROGRESS\"}]}]}");
+        assertThat(degraded).as("the cluster of the id asked for, its ACTIVE HSMs only").isEqualTo(Optional.of(
+            new CloudHsmCluster(A, "DEGRADED", List.of("z1"), null)));
+
+        assertThat(describeAgainst(200, "<html>proxy</html>")).isInstanceOfSatisfying(SdkClientException.class,
+            e -> assertThat(e.getMessage()).contains("not JSON"));
+
+        final Object unavailable = describeAgainst(503, "<html>unavailable</html>");
+        assertThat(unavailable).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("CloudHsmInternalFailureException");
+            assertThat(new ErrorTranslator().translate(e, new Attempt("DescribeClusters", "cks-1", "us-east-1"))
+                .kind()).isEqualTo(FailureKind.ServiceInternalError);
+        });
+
+        assertThat(describeAgainst(400, "{\"__type\":\"com.amazonaws.baldrapi#CloudHsmInvalidRequestException\","
+            + "\"Message\":\"bad filter\"}")).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("CloudHsmInvalidRequestException");
+                assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("bad filter");
+                assertThat(e.statusCode()).isEqualTo(400);
+            });
+        assertThat(describeAgainst(400, "")).isInstanceOfSatisfying(AwsServiceException.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("CloudHsmServiceException"));
     }
 }
