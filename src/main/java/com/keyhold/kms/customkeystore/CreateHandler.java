@@ -73,13 +73,9 @@ public class CreateHandler extends StoreHandler {
         }
         final RuntimeException failure;
         try {
-            return session.admin.create(KeyStoreModels.createRequest(session.model));
-        } catch (CustomKeyStoreNameInUseException e) {
-            final Optional<String> own = ownEarlierCreate(session, retried);
-            if (own.isPresent()) {
-                return own.get();
-            }
-            failure = translated(session, "CreateCustomKeyStore", e);
+            return createOrFind(session, retried);
+        } catch (KeyholdFailureException | CallBack e) {
+            failure = e;
         } catch (RuntimeException e) {
             failure = translated(session, "CreateCustomKeyStore", e);
         }
@@ -95,20 +91,53 @@ public class CreateHandler extends StoreHandler {
         throw failure;
     }
 
-    /** The key store this operation created before a lost answer, or empty when the name belongs to another. */
-    private Optional<String> ownEarlierCreate(final Session session, final boolean retried) {
-        final String token = session.request.getClientRequestToken();
+    /**
+     * By name first: KMS answers a CloudHSM create that repeats a DISCONNECTED key store's properties with that key
+     * store's id, so CreateCustomKeyStore is sent only when no key store has the name, and a key store that has it is
+     * taken only by {@link #ownEarlierCreate}'s rules.
+     */
+    private String createOrFind(final Session session, final boolean retried) {
+        final String name = session.model.getCustomKeyStoreName();
         final Optional<CustomKeyStoresListEntry> named = call(session, "DescribeCustomKeyStores",
-            () -> session.admin.describeByName(session.model.getCustomKeyStoreName()));
-        if (named.isEmpty()) {
-            return Optional.empty();
+            () -> session.admin.describeByName(name));
+        if (named.isPresent()) {
+            return ownEarlierCreate(session, retried, named.get());
         }
-        final String id = named.get().customKeyStoreId();
+        try {
+            return session.admin.create(KeyStoreModels.createRequest(session.model));
+        } catch (CustomKeyStoreNameInUseException e) {
+            // Someone took the name between the look and the create.
+            final Optional<CustomKeyStoresListEntry> taken = call(session, "DescribeCustomKeyStores",
+                () -> session.admin.describeByName(name));
+            if (taken.isPresent()) {
+                return ownEarlierCreate(session, retried, taken.get());
+            }
+            throw translated(session, "CreateCustomKeyStore", e);
+        }
+    }
+
+    /**
+     * The key store of this name when this operation made it before its answer was lost: its store record carries
+     * this operation's token, or (no record yet) this operation's intent does, and it is what this create asks for
+     * (type, cluster or proxy). Anything else is another's key store: AlreadyExists, nothing taken.
+     */
+    private String ownEarlierCreate(final Session session, final boolean retried,
+                                    final CustomKeyStoresListEntry named) {
+        final String token = session.request.getClientRequestToken();
+        final String id = named.customKeyStoreId();
         final Optional<StoreRecord> record = call(session, "GetParameter", () -> session.records.find(id));
-        final boolean ours = record.map(r -> r.createdBy(token)).orElse(retried);
-        if (ours) {
+        final boolean madeByThisOperation = record.map(r -> r.createdBy(token)).orElse(retried);
+        final String mismatch = KeyStoreModels.createMismatch(named, session.model);
+        if (madeByThisOperation && mismatch == null) {
             session.log(id + ": this create made it before its answer was lost; continuing with it");
+            return id;
         }
-        return ours ? Optional.of(id) : Optional.empty();
+        throw new KeyholdFailureException(FailureKind.AlreadyExists, String.format("%s: the custom key store name '%s' "
+            + "is already used by key store %s, which this create did not make (%s). Nothing was changed: it was left "
+            + "as it is. Choose another CustomKeyStoreName, or import that key store into the stack if it is the one "
+            + "you mean.", ResourceModel.TYPE_NAME, session.model.getCustomKeyStoreName(), id,
+            mismatch != null && madeByThisOperation ? mismatch
+                : record.isPresent() ? "its record " + StoreRecord.parameterName(id) + " names " + record.get().owner()
+                : "no record or create intent of this operation names it"));
     }
 }

@@ -51,8 +51,9 @@ final class KeyStoreModels {
                 case XKS_PROXY_CONNECTIVITY -> request.xksProxyConnectivity(model.getXksProxyConnectivity());
                 case XKS_PROXY_URI_ENDPOINT -> request.xksProxyUriEndpoint(model.getXksProxyUriEndpoint());
                 case XKS_PROXY_URI_PATH -> request.xksProxyUriPath(model.getXksProxyUriPath());
-                case XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME ->
-                    request.xksProxyVpcEndpointServiceName(model.getXksProxyVpcEndpointServiceName());
+                // In the change without a value only when a move to PUBLIC_ENDPOINT clears it: KMS takes "" for that.
+                case XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME -> request.xksProxyVpcEndpointServiceName(
+                    model.getXksProxyVpcEndpointServiceName() == null ? "" : model.getXksProxyVpcEndpointServiceName());
                 case XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER ->
                     request.xksProxyVpcEndpointServiceOwner(model.getXksProxyVpcEndpointServiceOwner());
                 default -> request.xksProxyAuthenticationCredential(credential(model));
@@ -65,6 +66,27 @@ final class KeyStoreModels {
         final XksProxyAuthenticationCredential credential = model.getXksProxyAuthenticationCredential();
         return credential == null ? null : XksProxyAuthenticationCredentialType.builder()
             .accessKeyId(credential.getAccessKeyId()).rawSecretAccessKey(credential.getRawSecretAccessKey()).build();
+    }
+
+    /**
+     * Why a key store found by name is not what a create asks for: another type, cluster or XKS proxy address; null
+     * when it is.
+     */
+    static String createMismatch(final CustomKeyStoresListEntry found, final ResourceModel model) {
+        final StoreType type = StoreType.fromKms(found.customKeyStoreTypeAsString());
+        if (type != type(model)) {
+            return "it is " + type + ", this create asks for " + type(model);
+        }
+        if (type == StoreType.AWS_CLOUDHSM) {
+            return java.util.Objects.equals(found.cloudHsmClusterId(), model.getCloudHsmClusterId()) ? null
+                : "it is on CloudHSM cluster " + found.cloudHsmClusterId() + ", this create asks for "
+                    + model.getCloudHsmClusterId();
+        }
+        final XksProxyConfigurationType xks = found.xksProxyConfiguration();
+        final String foundProxy = xks == null ? null : xks.uriEndpoint() + xks.uriPath();
+        final String askedProxy = model.getXksProxyUriEndpoint() + model.getXksProxyUriPath();
+        return askedProxy.equals(foundProxy) ? null
+            : "its XKS proxy is " + foundProxy + ", this create asks for " + askedProxy;
     }
 
     /** The desired side of an update's comparison: the model, its secrets stood for by their versions. */

@@ -5,15 +5,20 @@ import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
 import com.keyhold.kms.customkeystoreconnection.aws.SsmOwnership;
 import com.keyhold.kms.customkeystoreconnection.aws.SsmStoreRecords;
 import com.keyhold.kms.customkeystoreconnection.core.Attempt;
+import com.keyhold.kms.customkeystoreconnection.core.CloudHsmCluster;
+import com.keyhold.kms.customkeystoreconnection.core.CloudHsmClusterPort;
+import com.keyhold.kms.customkeystoreconnection.core.ClusterMoveCheck;
 import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreErrorGuide;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
+import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
@@ -50,10 +55,11 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         final KeyStorePort keyStores;
         final OwnershipPort ownership;
         final SsmStoreRecords records;
+        final CloudHsmClusterPort clusters;
 
         Session(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model,
                 final CallbackContext context, final Logger logger, final ProxyClient<KmsClient> kms,
-                final ProxyClient<SsmClient> ssm) {
+                final ProxyClient<SsmClient> ssm, final CloudHsmClusterPort clusters) {
             this.request = request;
             this.model = model;
             this.context = context;
@@ -62,6 +68,7 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             this.keyStores = new KmsKeyStores(kms::client, kms::injectCredentialsAndInvokeV2);
             this.ownership = new SsmOwnership(ssm::client, ssm::injectCredentialsAndInvokeV2);
             this.records = new SsmStoreRecords(ssm::client, ssm::injectCredentialsAndInvokeV2);
+            this.clusters = clusters;
         }
 
         String id() {
@@ -115,8 +122,10 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
                     + "must put callerCredentials in requestData.");
             }
             final String region = request.getRegion();
-            final Session session = new Session(request, model, context, logger,
-                proxy.newProxy(() -> config.clients().kms(region)), proxy.newProxy(() -> config.clients().ssm(region)));
+            final ProxyClient<KmsClient> kms = proxy.newProxy(() -> config.clients().kms(region));
+            final Session session = new Session(request, model, context, logger, kms,
+                proxy.newProxy(() -> config.clients().ssm(region)),
+                config.clients().cloudHsm(region, kms::injectCredentialsAndInvokeV2));
             return handle(session);
         } catch (CallBack wait) {
             final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
@@ -239,8 +248,55 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             owner == null ? session.logicalId() : owner.logicalResourceId(),
             creating ? session.request.getClientRequestToken() : owner == null ? null : owner.createToken(),
             config.clock().instant().toString());
-        run(session, "PutParameter", () -> session.records.save(record));
+        if (!creating) {
+            run(session, "PutParameter", () -> session.records.save(record));
+            return record;
+        }
+        // A create's record never overwrites: KMS answers a CloudHSM create that repeats a DISCONNECTED key store's
+        // properties with that key store's id, which may be another resource's.
+        if (!call(session, "PutParameter", () -> session.records.saveNew(record))) {
+            final java.util.Optional<StoreRecord> existing = record(session);
+            if (existing.isEmpty()) {
+                throw new CallBack(0, session.id() + ": its store record changed while this create wrote it; "
+                    + "writing it again");
+            }
+            if (!existing.get().createdBy(session.request.getClientRequestToken())) {
+                throw new KeyholdFailureException(FailureKind.AlreadyExists, String.format("%s: KMS answered this "
+                    + "create with key store %s, which is not this resource's: its record %s names %s. KMS returns an "
+                    + "existing CloudHSM key store's id when a create repeats all its properties while it is "
+                    + "DISCONNECTED. This create left that key store and its record untouched; use another "
+                    + "CustomKeyStoreName.", session.model.getCustomKeyStoreName(), session.id(),
+                    StoreRecord.parameterName(session.id()), existing.get().owner()));
+            }
+            return existing.get();
+        }
         return record;
+    }
+
+    /**
+     * What an update can check before any call that changes the key store, so that a change KMS would refuse never
+     * costs an outage: a property the template dropped that the API cannot clear (KeyStoreChange.cannotClear), and
+     * for a move to another CloudHSM cluster, whether KMS would take that cluster (ClusterMoveCheck, from
+     * DescribeClusters). A change KMS would refuse fails the update here.
+     */
+    protected void checkBeforeChanging(final Session session, final CustomKeyStoresListEntry entry,
+                                       final KeyStoreChange change) {
+        KeyStoreChange.cannotClear(session.id(), KeyStoreModels.reported(entry, null, null),
+            KeyStoreModels.desired(session.model)).ifPresent(problem -> {
+                throw new KeyholdFailureException(FailureKind.InvalidRequest, problem);
+            });
+        if (!change.properties().contains(StoreProperty.CLOUD_HSM_CLUSTER_ID)) {
+            return;
+        }
+        final String current = entry.cloudHsmClusterId();
+        final String target = session.model.getCloudHsmClusterId();
+        final java.util.Optional<CloudHsmCluster> targetCluster = call(session, "DescribeClusters",
+            () -> session.clusters.describe(target));
+        final java.util.Optional<CloudHsmCluster> currentCluster = call(session, "DescribeClusters",
+            () -> session.clusters.describe(current));
+        ClusterMoveCheck.problem(session.id(), current, currentCluster, target, targetCluster).ifPresent(problem -> {
+            throw new KeyholdFailureException(FailureKind.InvalidRequest, problem);
+        });
     }
 
     /** The key store as KMS reports it, or empty when it is gone. */

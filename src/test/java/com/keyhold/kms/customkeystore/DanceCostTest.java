@@ -39,7 +39,7 @@ class DanceCostTest {
 
     /** The paths of the poll-cost table. */
     enum Path {
-        CREATE("create a CloudHSM key store: CreateCustomKeyStore, wait until DescribeCustomKeyStores shows it"),
+        CREATE("create a CloudHSM key store: look by name, CreateCustomKeyStore, wait until DescribeCustomKeyStores shows it"),
         CREATE_XKS("create an XKS key store: the same"),
         RENAME_CONNECTED("rename while CONNECTED: UpdateCustomKeyStore in place, no disconnect"),
         CLOUDHSM_DANCE("CloudHSM password bump while CONNECTED: disconnect, wait, update, reconnect, wait"),
@@ -113,8 +113,8 @@ class DanceCostTest {
      */
     @ParameterizedTest(name = "{0}, disconnect {1} s, connect {2} s")
     @CsvSource(delimiter = '|', textBlock = """
-        CREATE           | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
-        CREATE_XKS       | 60 |  300 |   1 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
+        CREATE           | 60 |  300 |   2 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
+        CREATE_XKS       | 60 |  300 |   2 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter                                                    |  3
         CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  25
         CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  55

@@ -58,6 +58,31 @@ public class ClientFactory {
         return ssm.computeIfAbsent(region, r -> configure(SsmClient.builder(), r).build());
     }
 
+    /**
+     * CloudHSM's DescribeClusters for the Region, sending with {@code invoker}'s credentials. The endpoint follows the
+     * SDK's rules for the CloudHSM V2 service: this factory's endpoint, else AWS_ENDPOINT_URL_CLOUDHSM_V2 (system
+     * property aws.endpointUrlCloudHsmV2), else AWS_ENDPOINT_URL (aws.endpointUrl), else the Region's own.
+     */
+    public CloudHsmClusters cloudHsm(final String region, final AwsInvoker invoker) {
+        return new CloudHsmClusters(httpClient, endpoint != null ? endpoint : cloudHsmEndpoint(region, System::getenv,
+            System::getProperty), region, invoker);
+    }
+
+    static URI cloudHsmEndpoint(final String region, final java.util.function.UnaryOperator<String> env,
+                                final java.util.function.UnaryOperator<String> properties) {
+        for (String configured : new String[] {properties.apply("aws.endpointUrlCloudHsmV2"),
+            env.apply("AWS_ENDPOINT_URL_CLOUDHSM_V2"), properties.apply("aws.endpointUrl"),
+            env.apply("AWS_ENDPOINT_URL")}) {
+            if (configured != null && !configured.isBlank()) {
+                return URI.create(configured.trim());
+            }
+        }
+        final software.amazon.awssdk.regions.RegionMetadata metadata =
+            software.amazon.awssdk.regions.RegionMetadata.of(Region.of(region));
+        return CloudHsmClusters.defaultEndpoint(region, metadata == null ? "amazonaws.com"
+            : metadata.partition().dnsSuffix());
+    }
+
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(final B builder,
                                                                                      final String region) {
         builder.region(Region.of(region)).httpClient(httpClient).overrideConfiguration(overrides);

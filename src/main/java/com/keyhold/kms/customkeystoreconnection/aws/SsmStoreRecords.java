@@ -13,9 +13,13 @@ import org.json.JSONObject;
 import org.json.JSONStringer;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
 
 /** The key store type's store records in Parameter Store, at {@link StoreRecord#PATH}/&lt;CustomKeyStoreId&gt;. */
 public final class SsmStoreRecords {
+    private static final String DESCRIPTION = "Keyhold store record: this key store is managed by a CloudFormation "
+        + "stack; the versions its secrets were last sent under (never a secret). Do not edit; delete only to release a "
+        + "key store whose stack no longer manages it.";
     private final SsmParameters parameters;
 
     /** The client is built on first use. */
@@ -28,9 +32,20 @@ public final class SsmStoreRecords {
     }
 
     public void save(final StoreRecord record) {
-        parameters.put(StoreRecord.parameterName(record.customKeyStoreId()), "Keyhold store record: this key store is "
-            + "managed by a CloudFormation stack; the versions its secrets were last sent under (never a secret). Do "
-            + "not edit; delete only to release a key store whose stack no longer manages it.", write(record), true);
+        parameters.put(StoreRecord.parameterName(record.customKeyStoreId()), DESCRIPTION, write(record), true);
+    }
+
+    /**
+     * Writes a new key store's record, never over an existing one: false when a record of this id already exists
+     * (left as it is, for the caller to read and judge).
+     */
+    public boolean saveNew(final StoreRecord record) {
+        try {
+            parameters.put(StoreRecord.parameterName(record.customKeyStoreId()), DESCRIPTION, write(record), false);
+            return true;
+        } catch (ParameterAlreadyExistsException e) {
+            return false;
+        }
     }
 
     /** Removes the record; one that is already gone is not an error. */

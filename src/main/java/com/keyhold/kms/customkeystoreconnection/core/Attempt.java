@@ -17,6 +17,9 @@ public record Attempt(String operation, String keyStoreId, String region, String
 
     /** The IAM action this call needs. */
     public String permission() {
+        if ("DescribeClusters".equals(operation)) {
+            return "cloudhsm:" + operation;
+        }
         return (SSM_OPERATIONS.contains(operation) ? "ssm:" : "kms:") + operation;
     }
 

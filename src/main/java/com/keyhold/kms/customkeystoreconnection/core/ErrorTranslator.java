@@ -97,6 +97,10 @@ public final class ErrorTranslator {
             (e, a) -> String.format("%s: the handler could not reach AWS for %s (%s). Check the network path to the KMS "
                 + "and SSM endpoints of %s, then run the stack operation again.",
                 a.keyStoreId(), a.operation(), e.getMessage(), a.region())),
+        new Rule(e -> "ValidationException".equals(errorCode(e)), FailureKind.InvalidRequest, false,
+            (e, a) -> String.format("%s: %s was refused as invalid: %s Correct the property it names, then run the "
+                + "stack operation again.", a.keyStoreId(), a.operation(),
+                ((AwsServiceException) e).awsErrorDetails().errorMessage())),
         new Rule(AwsServiceException.class::isInstance, FailureKind.GeneralServiceException, false,
             (e, a) -> String.format("%s: %s failed: %s (%s).", a.keyStoreId(), a.operation(),
                 ((AwsServiceException) e).awsErrorDetails() == null ? e.getMessage()

@@ -62,12 +62,52 @@ public record KeyStoreChange(StoreType type, Set<StoreProperty> properties) {
                 desired.xksProxyVpcEndpointServiceName());
             differs(changed, StoreProperty.XKS_PROXY_VPC_ENDPOINT_SERVICE_OWNER, before.xksProxyVpcEndpointServiceOwner(),
                 desired.xksProxyVpcEndpointServiceOwner());
+            if (clearsVpcEndpointServiceName(before, desired)) {
+                changed.add(StoreProperty.XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME);
+            }
             if (KeyStoreUpdatePlanner.sendCredential(before.xksProxyAccessKeyId(), desired.xksProxyAccessKeyId(),
                 before.xksProxyAuthenticationCredentialVersion(), desired.xksProxyAuthenticationCredentialVersion())) {
                 changed.add(StoreProperty.XKS_PROXY_AUTHENTICATION_CREDENTIAL);
             }
         }
         return new KeyStoreChange(desired.type(), changed);
+    }
+
+    /** The connectivity the key store will have: the template's, or KMS's when the template leaves it out. */
+    private static String connectivityAfter(final KeyStoreSettings before, final KeyStoreSettings desired) {
+        return desired.xksProxyConnectivity() != null ? desired.xksProxyConnectivity() : before.xksProxyConnectivity();
+    }
+
+    /**
+     * A move to PUBLIC_ENDPOINT clears the VPC endpoint service name KMS holds (the API reference: with
+     * XksProxyConnectivity PUBLIC_ENDPOINT, XksProxyVpcEndpointServiceName is null or empty); the template has dropped
+     * it, and the update sends it as "".
+     */
+    public static boolean clearsVpcEndpointServiceName(final KeyStoreSettings before, final KeyStoreSettings desired) {
+        return desired.type() == StoreType.EXTERNAL_KEY_STORE && desired.xksProxyVpcEndpointServiceName() == null
+            && before.xksProxyVpcEndpointServiceName() != null
+            && "PUBLIC_ENDPOINT".equals(connectivityAfter(before, desired));
+    }
+
+    /**
+     * A property KMS holds that the template dropped and the API cannot clear: why the update is refused before any
+     * call, or empty. XksProxyVpcEndpointServiceOwner takes a 12-digit account id and no empty value, so it stays
+     * while the key store keeps VPC_ENDPOINT_SERVICE connectivity (a move to PUBLIC_ENDPOINT leaves it meaningless,
+     * and DescribeCustomKeyStores reports the VPC members only for VPC_ENDPOINT_SERVICE).
+     */
+    public static java.util.Optional<String> cannotClear(final String keyStoreId, final KeyStoreSettings before,
+                                                         final KeyStoreSettings desired) {
+        if (desired.type() != StoreType.EXTERNAL_KEY_STORE || desired.xksProxyVpcEndpointServiceOwner() != null
+            || before.xksProxyVpcEndpointServiceOwner() == null
+            || !"VPC_ENDPOINT_SERVICE".equals(connectivityAfter(before, desired))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format("%s: the template no longer sets XksProxyVpcEndpointServiceOwner, "
+            + "but KMS holds %s for this key store and UpdateCustomKeyStore cannot clear it (it takes a 12-digit "
+            + "account id, never an empty value). Nothing was changed. Set XksProxyVpcEndpointServiceOwner to the "
+            + "account that owns the VPC endpoint service (%s, or this account's id if the service is this "
+            + "account's), or move the key store to PUBLIC_ENDPOINT.", keyStoreId,
+            before.xksProxyVpcEndpointServiceOwner(), before.xksProxyVpcEndpointServiceOwner()));
     }
 
     private static void differs(final Set<StoreProperty> changed, final StoreProperty property, final String before,

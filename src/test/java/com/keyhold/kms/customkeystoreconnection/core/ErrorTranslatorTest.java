@@ -59,6 +59,10 @@ class ErrorTranslatorTest {
             Arguments.of((Supplier<Throwable>) () -> SsmException.builder().statusCode(500)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalServerError").build()).build(),
                 FailureKind.ServiceInternalError, true, new String[] {ID, "InternalServerError"}),
+            // KMS's own message says which member is invalid (issue #19 item 3: InvalidRequest, not a service error).
+            Arguments.of((Supplier<Throwable>) () -> kms("ValidationException", 400),
+                FailureKind.InvalidRequest, false, new String[] {ID, "refused as invalid: ValidationException happened",
+                    "Correct the property"}),
             Arguments.of((Supplier<Throwable>) () -> kms("SomethingOdd", 499),
                 FailureKind.GeneralServiceException, false, new String[] {ID, "SomethingOdd"}),
             Arguments.of((Supplier<Throwable>) () -> SdkClientException.builder().message("reset")

@@ -21,7 +21,8 @@ public final class EmulatorCommand {
 
             Runs a local AWS KMS + SSM endpoint (AWS JSON 1.1), on 127.0.0.1 by default, for the operations Keyhold uses:
             KMS Create/Describe/Connect/Disconnect/Update/DeleteCustomKeyStore(s), CreateKey, ScheduleKeyDeletion,
-            ListKeys, DescribeKey and SSM PutParameter, GetParameter, DeleteParameter, GetParametersByPath.
+            ListKeys, DescribeKey, SSM PutParameter, GetParameter, DeleteParameter, GetParametersByPath, and
+            CloudHSM v2 DescribeClusters (from the declared clusters).
             Runs until interrupted (Ctrl-C).
 
             Options:
@@ -41,14 +42,19 @@ public final class EmulatorCommand {
                                          (a number > 0; default 1.0)
               --no-throttling            do not throttle KMS operations at 5 requests per second each
                                          (throttling is on by default, as in KMS)
+              --cloudhsm-rename-needs-disconnected
+                                         refuse a CloudHSM key store's rename unless it is DISCONNECTED, as the
+                                         API reference's NewCustomKeyStoreName says (default: renamed while
+                                         connected, as its CustomKeyStoreInvalidStateException text says)
               --access-key <K>           with --secret-key: verify SigV4 signatures against this key pair;
               --secret-key <S>           without them any well-formed signature is accepted
               --help                     print this text
 
             keyhold emulator reset-kmsuser-password --help: reset kmsuser's password in an emulated CloudHSM cluster.
 
-            Point clients at it (both services share the one port):
+            Point clients at it (every service shares the one port):
               export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:<port> AWS_ENDPOINT_URL_SSM=http://127.0.0.1:<port>
+              export AWS_ENDPOINT_URL_CLOUDHSM_V2=http://127.0.0.1:<port>
               export AWS_ACCESS_KEY_ID=<K or anything> AWS_SECRET_ACCESS_KEY=<S or anything> AWS_REGION=us-east-1
               aws kms describe-custom-key-stores
             """;
@@ -94,6 +100,7 @@ public final class EmulatorCommand {
         }
         KmsEmulator.Builder builder = KmsEmulator.builder().quotaThrottling(true);
         boolean portGiven = false;
+        boolean renameNeedsDisconnected = false;
         String accessKey = null;
         String secretKey = null;
         KmsEmulator emulator;
@@ -106,6 +113,7 @@ public final class EmulatorCommand {
                         return OK;
                     }
                     case "--no-throttling" -> builder.quotaThrottling(false);
+                    case "--cloudhsm-rename-needs-disconnected" -> renameNeedsDisconnected = true;
                     case "--port" -> {
                         builder.port(integer(flag, value(args, ++i, flag), 0, 65535));
                         portGiven = true;
@@ -136,6 +144,9 @@ public final class EmulatorCommand {
             }
             // Building reads the seed and state files: a bad one is bad input too.
             emulator = builder.build();
+            if (renameNeedsDisconnected) {
+                emulator.faults().cloudHsmRenameNeedsDisconnected(true);
+            }
         } catch (UsageException | IllegalArgumentException e) {
             err.println("keyhold emulator: " + e.getMessage());
             err.println("Run 'keyhold emulator --help' for the options.");

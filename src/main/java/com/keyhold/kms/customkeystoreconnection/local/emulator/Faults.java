@@ -91,6 +91,7 @@ public final class Faults {
     private final Map<String, Duration> describeLagByStore = new HashMap<>();
     private Duration describeLag = Duration.ZERO;
     private boolean quotaThrottling;
+    private boolean cloudHsmRenameNeedsDisconnected;
     private double internalErrorRate;
 
     Faults(Clock clock, long randomSeed, boolean quotaThrottling) {
@@ -170,6 +171,22 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Which of KMS's two texts a CloudHSM rename follows. The API reference's NewCustomKeyStoreName says a CloudHSM key
+     * store must be DISCONNECTED to change its name; its CustomKeyStoreInvalidStateException text says the name may
+     * change while CONNECTED. Off (the default): renamed while connected. On: UpdateCustomKeyStore with
+     * NewCustomKeyStoreName on a CloudHSM key store that is not DISCONNECTED answers
+     * CustomKeyStoreInvalidStateException, and Keyhold falls back to disconnect, update, reconnect.
+     */
+    public synchronized Faults cloudHsmRenameNeedsDisconnected(boolean on) {
+        cloudHsmRenameNeedsDisconnected = on;
+        return this;
+    }
+
+    public synchronized boolean cloudHsmRenameNeedsDisconnected() {
+        return cloudHsmRenameNeedsDisconnected;
+    }
+
     /** Removes every fault. */
     public synchronized void clear() {
         rules.clear();
@@ -179,6 +196,7 @@ public final class Faults {
         describeLagByStore.clear();
         describeLag = Duration.ZERO;
         quotaThrottling = false;
+        cloudHsmRenameNeedsDisconnected = false;
         internalErrorRate = 0;
     }
 

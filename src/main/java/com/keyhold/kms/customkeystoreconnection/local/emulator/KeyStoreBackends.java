@@ -343,6 +343,120 @@ public final class KeyStoreBackends {
         return proxies.computeIfAbsent(Objects.requireNonNull(uriEndpoint, "uriEndpoint"), Proxy::new);
     }
 
+    // ---- CloudHSM's DescribeClusters -----------------------------------------------------------------------
+
+    /** The CloudHSM v2 operations the emulator serves (X-Amz-Target {@code BaldrApiService.<operation>}). */
+    static final Set<String> CLOUDHSM_OPERATIONS = Set.of("DescribeClusters");
+    private static final java.util.regex.Pattern CLUSTER_ID = java.util.regex.Pattern.compile(
+            "cluster-[2-7a-zA-Z]{11,16}");
+    private static final Set<String> FILTERS = Set.of("clusterIds", "states");
+
+    /**
+     * DescribeClusters from the declarations: every declared cluster, plus each well-formed id a clusterIds filter
+     * names (undeclared: a healthy cluster, as everywhere in the emulator); a missing cluster is never listed. An
+     * inactive cluster is INITIALIZED; each Availability Zone of {@link #clusterHsms} is one ACTIVE HSM; clusters
+     * with one backup history ({@link #relatedClusters}) share their cluster certificate, as related clusters do.
+     * Filters: clusterIds and states (the emulator has no VPCs). Paging: MaxResults and NextToken.
+     */
+    synchronized ObjectNode describeClusters(JsonNode body) {
+        JsonNode filters = body.path("Filters");
+        if (!filters.isMissingNode() && !filters.isNull() && !filters.isObject()) {
+            throw ApiException.client("SerializationException", "Filters must be an object of string lists.");
+        }
+        Map<String, Cluster> listed = new TreeMap<>();
+        clusters.values().stream().filter(c -> !c.missing).forEach(c -> listed.put(c.id, c));
+        List<String> ids = filterValues(filters, "clusterIds");
+        List<String> states = filterValues(filters, "states");
+        filters.fieldNames().forEachRemaining(name -> {
+            if (!FILTERS.contains(name)) {
+                throw ApiException.client("CloudHsmInvalidRequestException", "The Keyhold emulator filters "
+                        + "DescribeClusters by clusterIds and states only (no VPCs are modelled), not '" + AwsJsonEndpoint.abbreviate(name) + "'.");
+            }
+        });
+        if (ids != null) {
+            for (String id : ids) {
+                if (!CLUSTER_ID.matcher(id).matches()) {
+                    throw ApiException.client("CloudHsmInvalidRequestException", "Invalid cluster id '"
+                            + AwsJsonEndpoint.abbreviate(id) + "': expected cluster- followed by 11 to 16 letters "
+                            + "and digits 2-7.");
+                }
+                Cluster declared = clusters.get(id);
+                if (declared == null) {
+                    listed.put(id, new Cluster(id));
+                }
+            }
+            listed.keySet().retainAll(Set.copyOf(ids));
+        }
+        List<Cluster> all = new ArrayList<>(listed.values());
+        if (states != null) {
+            all.removeIf(c -> !states.contains(clusterState(c)));
+        }
+        int max = body.path("MaxResults").asInt(100);
+        if (max < 1 || max > 100) {
+            throw ApiException.client("ValidationException", "MaxResults must be between 1 and 100.");
+        }
+        int from = 0;
+        if (body.hasNonNull("NextToken")) {
+            try {
+                from = Integer.parseInt(body.get("NextToken").asText());
+            } catch (NumberFormatException e) {
+                throw ApiException.client("CloudHsmInvalidRequestException", "Invalid NextToken.");
+            }
+        }
+        ObjectNode out = KmsService.object();
+        ArrayNode list = out.putArray("Clusters");
+        int end = Math.min(all.size(), from + max);
+        for (Cluster c : all.subList(Math.min(from, end), end)) {
+            list.add(describe(c));
+        }
+        if (end < all.size()) {
+            out.put("NextToken", Integer.toString(end));
+        }
+        return out;
+    }
+
+    private static List<String> filterValues(JsonNode filters, String name) {
+        JsonNode values = filters.path(name);
+        if (values.isMissingNode() || values.isNull()) {
+            return null;
+        }
+        if (!values.isArray()) {
+            throw ApiException.client("SerializationException", "Filters." + name + " must be a list of strings.");
+        }
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static String clusterState(Cluster c) {
+        return c.active ? "ACTIVE" : "INITIALIZED";
+    }
+
+    private static ObjectNode describe(Cluster c) {
+        ObjectNode o = KmsService.object();
+        o.put("ClusterId", c.id);
+        o.put("State", clusterState(c));
+        o.put("HsmType", "hsm1.medium");
+        o.put("VpcId", "vpc-0emulated000000");
+        ArrayNode hsms = o.putArray("Hsms");
+        for (int i = 0; i < c.hsmAvailabilityZones.size(); i++) {
+            ObjectNode h = hsms.addObject();
+            h.put("AvailabilityZone", c.hsmAvailabilityZones.get(i));
+            h.put("ClusterId", c.id);
+            h.put("HsmId", String.format("hsm-%011x", Math.floorMod((c.id + "/" + i).hashCode(), 1L << 40)));
+            h.put("State", "ACTIVE");
+        }
+        o.putObject("Certificates").put("ClusterCertificate", clusterCertificate(c.backupHistory));
+        return o;
+    }
+
+    /** One certificate per backup history: what makes clusters related, as KMS compares them. */
+    static String clusterCertificate(String backupHistory) {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getEncoder().encodeToString(
+                ("Keyhold emulator cluster certificate, backup history " + backupHistory)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n-----END CERTIFICATE-----";
+    }
+
     // ---- state file -----------------------------------------------------------------------------------------
 
     synchronized void snapshot(ObjectNode doc) {

@@ -143,6 +143,11 @@ public final class KmsEmulator implements AutoCloseable {
                 }
 
                 @Override
+                public ObjectNode cloudHsm(String operation, JsonNode body, String region) {
+                    return backends().describeClusters(body);
+                }
+
+                @Override
                 public void changed() {
                     persist();
                 }

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -112,6 +113,20 @@ final class KmsService {
             forbidFor(body, type, "CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword");
             checkVpcService(connectivity, vpcService);
         }
+        if (type == KeyStoreType.AWS_CLOUDHSM) {
+            // Developer guide, "Create an AWS CloudHSM key store": a create with all the property values of an
+            // existing DISCONNECTED CloudHSM key store is taken for a retry and answered with that key store's id.
+            String fingerprint = Secrets.fingerprint(password);
+            for (CustomKeyStore s : stores.values()) {
+                if (s.type == KeyStoreType.AWS_CLOUDHSM && s.name.equals(name)
+                        && Objects.equals(s.cloudHsmClusterId, clusterId)
+                        && Objects.equals(s.trustAnchorCertificate, trustAnchor)
+                        && Objects.equals(s.kmsPasswordFingerprint, fingerprint)
+                        && s.state(clock.instant()) == ConnectionState.DISCONNECTED) {
+                    return object().put("CustomKeyStoreId", s.id);
+                }
+            }
+        }
         checkNameFree(name, null);
         if (stores.size() >= MAX_STORES) {
             throw ApiException.client("LimitExceededException", "This account and Region already have "
@@ -194,20 +209,29 @@ final class KmsService {
         String clusterId = v.string("CloudHsmClusterId", CLUSTER_ID, false);
         String uriEndpoint = v.string("XksProxyUriEndpoint", XKS_URI_ENDPOINT, false);
         String uriPath = v.string("XksProxyUriPath", XKS_URI_PATH, false);
-        String vpcService = v.string("XksProxyVpcEndpointServiceName", XKS_VPC_SERVICE, false);
+        // The API reference: a move to PUBLIC_ENDPOINT takes "a null or empty string" for the service name.
+        boolean emptyVpcService = body.path("XksProxyVpcEndpointServiceName").isTextual()
+                && body.get("XksProxyVpcEndpointServiceName").asText().isEmpty();
+        String vpcService = emptyVpcService ? ""
+                : v.string("XksProxyVpcEndpointServiceName", XKS_VPC_SERVICE, false);
         String vpcOwner = v.string("XksProxyVpcEndpointServiceOwner", ACCOUNT_ID, false);
         String accessKeyId = xksCredential(v);
         String connectivity = v.enumValue("XksProxyConnectivity", CONNECTIVITY, false);
         v.check();
 
         CustomKeyStore store = find(id);
+        String connectivityAfter = connectivity == null ? store.xksConnectivity : connectivity;
+        boolean toPublic = "PUBLIC_ENDPOINT".equals(connectivityAfter);
+        // The VPC members go with the VPC: the name is cleared by "" or by a move to PUBLIC_ENDPOINT without one
+        // (KMS reports VPC members only for VPC_ENDPOINT_SERVICE), the owner by the move.
+        String vpcServiceAfter = vpcService != null ? (vpcService.isEmpty() ? null : vpcService)
+                : toPublic && connectivity != null ? null : store.xksVpcEndpointServiceName;
         if (store.type == KeyStoreType.AWS_CLOUDHSM) {
             forbidFor(body, store.type, "XksProxyUriEndpoint", "XksProxyUriPath", "XksProxyVpcEndpointServiceName",
                     "XksProxyVpcEndpointServiceOwner", "XksProxyAuthenticationCredential", "XksProxyConnectivity");
         } else {
             forbidFor(body, store.type, "KeyStorePassword", "CloudHsmClusterId");
-            checkVpcService(connectivity == null ? store.xksConnectivity : connectivity,
-                    vpcService == null ? store.xksVpcEndpointServiceName : vpcService);
+            checkVpcService(connectivityAfter, vpcServiceAfter);
         }
         // KMS lets the name, the XKS URI path and the XKS credential change while connected; the rest needs
         // the key store DISCONNECTED (guides/EMULATOR.md, "What is emulated").
@@ -222,6 +246,11 @@ final class KmsService {
                         + "XksProxyAuthenticationCredential can change while connected).");
             }
         }
+        if (store.type == KeyStoreType.AWS_CLOUDHSM && newName != null && state != ConnectionState.DISCONNECTED
+                && faults.cloudHsmRenameNeedsDisconnected()) {
+            throw ApiException.client("CustomKeyStoreInvalidStateException", "Custom key store " + store.id + " is "
+                    + state + "; changing the name of an AWS CloudHSM key store needs it DISCONNECTED.");
+        }
         // The API reference allows even those in CONNECTED or DISCONNECTED only, not while a connection changes
         // or in FAILED.
         if (state != ConnectionState.CONNECTED && state != ConnectionState.DISCONNECTED) {
@@ -233,6 +262,13 @@ final class KmsService {
                         + "or DISCONNECTED." + (state == ConnectionState.FAILED
                         ? " Disconnect a FAILED key store first." : " Wait until the connection settles."));
             }
+        }
+        // The API reference: changing XksProxyConnectivity, "you must also change the XksProxyUriEndpoint".
+        if (store.type == KeyStoreType.EXTERNAL_KEY_STORE && connectivity != null
+                && !connectivity.equals(store.xksConnectivity)
+                && (uriEndpoint == null || uriEndpoint.equals(store.xksUriEndpoint))) {
+            throw ApiException.client("ValidationException", "Changing XksProxyConnectivity to " + connectivity
+                    + " requires a new XksProxyUriEndpoint as well.");
         }
         // KMS checks the configuration the update would leave before it changes anything.
         CustomKeyStore after = store.configurationCopy();
@@ -255,11 +291,10 @@ final class KmsService {
         if (connectivity != null) {
             after.xksConnectivity = connectivity;
         }
-        if (vpcService != null) {
-            after.xksVpcEndpointServiceName = vpcService;
-        }
-        if (vpcOwner != null) {
-            after.xksVpcEndpointServiceOwner = vpcOwner;
+        if (store.type == KeyStoreType.EXTERNAL_KEY_STORE) {
+            after.xksVpcEndpointServiceName = vpcServiceAfter;
+            after.xksVpcEndpointServiceOwner = toPublic ? null
+                    : vpcOwner != null ? vpcOwner : store.xksVpcEndpointServiceOwner;
         }
         String secret = xksSecret(body);
         if (accessKeyId != null) {

@@ -27,7 +27,7 @@ import java.util.Set;
  *              "failNextConnect": ["INVALID_CREDENTIALS"]}],
  *  "parameters": [{"name": "/keyhold/x", "type": "String", "value": "v"}],
  *  "faults": {"describeLagSeconds": 3, "failNextConnect": ["NETWORK_ERRORS"], "internalErrorRate": 0.1,
- *             "quotaThrottling": true}}
+ *             "quotaThrottling": true, "cloudHsmRenameNeedsDisconnected": false}}
  * }</pre>
  */
 final class StateFile {
@@ -44,7 +44,7 @@ final class StateFile {
     private static final Set<String> PARAMETER = Set.of("name", "type", "value", "version", "lastModifiedDate",
             "dataType", "tier", "description");
     private static final Set<String> FAULTS = Set.of("describeLagSeconds", "failNextConnect", "internalErrorRate",
-            "quotaThrottling");
+            "quotaThrottling", "cloudHsmRenameNeedsDisconnected");
 
     private StateFile() {
     }
@@ -113,6 +113,7 @@ final class StateFile {
         faults.pendingConnectFailures().forEach(f.withArray("failNextConnect")::add);
         f.put("internalErrorRate", faults.internalErrorRate());
         f.put("quotaThrottling", faults.quotaThrottling());
+        f.put("cloudHsmRenameNeedsDisconnected", faults.cloudHsmRenameNeedsDisconnected());
         return doc;
     }
 
@@ -179,6 +180,9 @@ final class StateFile {
             }
             if (faults.has("quotaThrottling")) {
                 f.quotaThrottling(faults.get("quotaThrottling").asBoolean());
+            }
+            if (faults.has("cloudHsmRenameNeedsDisconnected")) {
+                f.cloudHsmRenameNeedsDisconnected(faults.get("cloudHsmRenameNeedsDisconnected").asBoolean());
             }
         }
         emulator.restoreBackends(doc, source);

@@ -54,7 +54,8 @@ public final class ChangeSet {
         public String requiresRecreation;
         /**
          * A key store's in-place change only: yes when the update disconnects the key store for it (disconnect,
-         * update, reconnect), no when KMS changes it while connected; null for other types.
+         * update, reconnect), no when KMS changes it while connected, maybe when the update tries in place and
+         * disconnects only if KMS refuses; null for other types.
          */
         public String requiresDisconnect;
 

@@ -24,7 +24,8 @@ final class EmulatorClients extends ClientFactory {
     private final Map<String, SsmClient> ssm = new ConcurrentHashMap<>();
 
     EmulatorClients(final URI endpoint, final SdkHttpClient http, final ClientOverrideConfiguration overrides) {
-        super(http, overrides);
+        // The endpoint reaches the base class for the one call it makes itself (CloudHSM's DescribeClusters).
+        super(http, overrides, endpoint);
         this.endpoint = endpoint;
         this.http = http;
         this.overrides = overrides;

@@ -16,8 +16,12 @@ final class KeyStoreDisconnects {
     static final String TYPE = "Keyhold::KMS::CustomKeyStore";
     static final String YES = "yes";
     static final String NO = "no";
-    /** KMS's texts disagree for these: the update tries in place and disconnects only if KMS refuses. */
-    static final String TRY_IN_PLACE = "no (tried in place first; disconnects only if KMS refuses)";
+    /**
+     * KMS's texts disagree for these (a CloudHSM rename: the API reference's parameter text says DISCONNECTED, its
+     * error text says it may be CONNECTED): the update tries in place and disconnects only if KMS refuses.
+     */
+    static final String TRY_IN_PLACE = "maybe (tried in place first; disconnects, updates and reconnects only if KMS "
+        + "refuses the change while connected)";
 
     /** A secret whose version did not change: the update does not send it (and says so in an event). */
     static final String NOT_SENT_PASSWORD = "no (not sent to KMS: KeyStorePasswordVersion did not change; change it "

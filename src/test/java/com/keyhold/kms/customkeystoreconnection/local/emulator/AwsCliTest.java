@@ -123,6 +123,40 @@ class AwsCliTest {
     }
 
     @Test
+    void cloudHsmDescribeClustersFromTheDeclarations() throws Exception {
+        emu.backends().relatedClusters("cluster-234567abcdefg", "cluster-765432gfedcba")
+                .clusterHsms("cluster-2222233333aaa", "us-east-1a").clusterActive("cluster-2222233333aaa", false)
+                .missingCluster("cluster-3333344444bbb");
+        Result all = aws("cloudhsmv2", "describe-clusters", "--endpoint-url", emu.endpoint().toString());
+        assertThat(all.exitCode()).as(all.stderr()).isZero();
+        JsonNode clusters = all.json().path("Clusters");
+        assertThat(clusters).hasSize(3);
+        Map<String, JsonNode> byId = new java.util.TreeMap<>();
+        clusters.forEach(c -> byId.put(c.path("ClusterId").asText(), c));
+        assertThat(byId).containsOnlyKeys("cluster-234567abcdefg", "cluster-765432gfedcba", "cluster-2222233333aaa");
+        assertThat(byId.get("cluster-234567abcdefg").path("State").asText()).isEqualTo("ACTIVE");
+        assertThat(byId.get("cluster-234567abcdefg").path("Hsms")).hasSize(2);
+        assertThat(byId.get("cluster-234567abcdefg").path("Certificates").path("ClusterCertificate"))
+                .isEqualTo(byId.get("cluster-765432gfedcba").path("Certificates").path("ClusterCertificate"));
+        assertThat(byId.get("cluster-2222233333aaa").path("State").asText()).isEqualTo("INITIALIZED");
+        assertThat(byId.get("cluster-2222233333aaa").path("Certificates").path("ClusterCertificate"))
+                .isNotEqualTo(byId.get("cluster-234567abcdefg").path("Certificates").path("ClusterCertificate"));
+
+        Result filtered = aws("cloudhsmv2", "describe-clusters", "--endpoint-url", emu.endpoint().toString(),
+                "--filters", "clusterIds=cluster-7777777777zzz,cluster-3333344444bbb");
+        assertThat(filtered.exitCode()).as(filtered.stderr()).isZero();
+        assertThat(filtered.json().path("Clusters")).as("an undeclared id is healthy; a missing one is not listed")
+                .hasSize(1);
+        assertThat(filtered.json().path("Clusters").path(0).path("ClusterId").asText())
+                .isEqualTo("cluster-7777777777zzz");
+
+        Result paged = aws("cloudhsmv2", "describe-clusters", "--endpoint-url", emu.endpoint().toString(),
+                "--page-size", "1");
+        assertThat(paged.exitCode()).as(paged.stderr()).isZero();
+        assertThat(paged.json().path("Clusters")).as("the CLI follows NextToken").hasSize(3);
+    }
+
+    @Test
     void pagingWithLimitMarkerAndTheClisOwnPagination() throws Exception {
         for (int i = 0; i < 5; i++) {
             emu.seedStore(StoreSpec.external("cli-x" + i));

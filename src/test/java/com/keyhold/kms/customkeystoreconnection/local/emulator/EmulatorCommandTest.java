@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -192,6 +193,29 @@ class EmulatorCommandTest {
             emu.forceState(id[0], ConnectionState.CONNECTED, null);
         }, "--port", "0", "--state-file", state.toString());
         runWhile(emu -> assertThat(emu.state(id[0])).isEqualTo(ConnectionState.CONNECTED),
+                "--port", "0", "--state-file", state.toString());
+    }
+
+    @Test
+    void theRenameSwitchComesFromTheFlagAndSurvivesInTheStateFile() throws Exception {
+        Path state = dir.resolve("rename").resolve("emulator.json");
+        runWhile(emu -> {
+            assertThat(emu.faults().cloudHsmRenameNeedsDisconnected()).isTrue();
+            try (KmsClient kms = EmulatorTestSupport.kms(emu.endpoint())) {
+                String id = kms.createCustomKeyStore(r -> r.customKeyStoreName("renamed").cloudHsmClusterId(
+                        "cluster-234567abcdefg").trustAnchorCertificate("c").keyStorePassword("kmsPswd1"))
+                        .customKeyStoreId();
+                emu.forceState(id, ConnectionState.CONNECTED, null);
+                assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                        .newCustomKeyStoreName("renamed-2")))
+                        .isInstanceOf(software.amazon.awssdk.services.kms.model.CustomKeyStoreInvalidStateException.class)
+                        .hasMessageContaining("changing the name of an AWS CloudHSM key store needs it DISCONNECTED");
+                emu.forceState(id, ConnectionState.DISCONNECTED, null);
+                kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).newCustomKeyStoreName("renamed-2"));
+            }
+        }, "--port", "0", "--state-file", state.toString(), "--cloudhsm-rename-needs-disconnected", "--no-throttling");
+        assertThat(Files.readString(state)).contains("\"cloudHsmRenameNeedsDisconnected\" : true");
+        runWhile(emu -> assertThat(emu.faults().cloudHsmRenameNeedsDisconnected()).isTrue(),
                 "--port", "0", "--state-file", state.toString());
     }
 }

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.kms.model.ConnectionStateType;
 import software.amazon.awssdk.services.kms.model.CreateCustomKeyStoreRequest;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreHasCmKsException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreInvalidStateException;
+import software.amazon.awssdk.services.kms.model.CustomKeyStoreNameInUseException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNotFoundException;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreType;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoresListEntry;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 import software.amazon.awssdk.services.kms.model.XksKeyAlreadyInUseException;
 import software.amazon.awssdk.services.kms.model.XksProxyConnectivityType;
+import software.amazon.awssdk.services.kms.model.XksProxyConfigurationType;
 import software.amazon.awssdk.services.kms.model.XksProxyIncorrectAuthenticationCredentialException;
 import software.amazon.awssdk.services.kms.model.XksProxyUriEndpointInUseException;
 import software.amazon.awssdk.services.kms.model.XksProxyUriInUseException;
@@ -166,6 +168,66 @@ class KeyStoreLifecycleTest {
         String vpc = createXks("down", r -> r.xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
                 .xksProxyVpcEndpointServiceName(VPC_SERVICE).xksProxyUriEndpoint("https://down.example.com"));
         assertThat(connect(vpc).connectionErrorCode()).isEqualTo(ConnectionErrorCodeType.XKS_PROXY_NOT_REACHABLE);
+    }
+
+    @Test
+    void anIdenticalCloudHsmCreateOfADisconnectedKeyStoreAnswersItsId() {
+        String id = createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1");
+        // Developer guide: the same property values as an existing DISCONNECTED key store return its id, no error.
+        assertThat(createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1")).isEqualTo(id);
+        assertThat(kms.describeCustomKeyStores().customKeyStores()).hasSize(1);
+        // Any value that differs is a new key store, whose name is in use.
+        assertThatThrownBy(() -> createCloudHsm("twin", "cluster-234567abcdefg", "otherPw1"))
+                .isInstanceOf(CustomKeyStoreNameInUseException.class);
+        assertThatThrownBy(() -> kms.createCustomKeyStore(r -> r.customKeyStoreName("twin")
+                .cloudHsmClusterId("cluster-234567abcdefg").trustAnchorCertificate(TRUST_ANCHOR + "x")
+                .keyStorePassword("kmsPswd1"))).isInstanceOf(CustomKeyStoreNameInUseException.class);
+        // Not DISCONNECTED: not a retry.
+        connect(id);
+        assertThatThrownBy(() -> createCloudHsm("twin", "cluster-234567abcdefg", "kmsPswd1"))
+                .isInstanceOf(CustomKeyStoreNameInUseException.class);
+        assertThat(kms.describeCustomKeyStores().customKeyStores()).hasSize(1);
+    }
+
+    @Test
+    void xksConnectivitySwitchesBothWaysAsTheApiReferenceSays() {
+        String id = createXks("switch", r -> r.xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE).xksProxyVpcEndpointServiceOwner("111122223333"));
+        // "you must also change the XksProxyUriEndpoint"
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT).xksProxyVpcEndpointServiceName("")))
+                .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .isEqualTo("ValidationException"));
+        // "" clears the name only with PUBLIC_ENDPOINT: a VPC key store needs one.
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyVpcEndpointServiceName("")))
+                .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.getMessage())
+                        .contains("XksProxyVpcEndpointServiceName is required"));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isEqualTo(VPC_SERVICE);
+
+        // "specify a null or empty string for the XksProxyVpcEndpointServiceName value"
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-public.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT).xksProxyVpcEndpointServiceName(""));
+        XksProxyConfigurationType publicNow = describe(id).xksProxyConfiguration();
+        assertThat(publicNow.connectivity()).isEqualTo(XksProxyConnectivityType.PUBLIC_ENDPOINT);
+        assertThat(publicNow.vpcEndpointServiceName()).isNull();
+        assertThat(publicNow.vpcEndpointServiceOwner()).isNull();
+
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-vpc.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.VPC_ENDPOINT_SERVICE)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isEqualTo(VPC_SERVICE);
+        // The null form of the rule: the name left out of a move to PUBLIC_ENDPOINT is cleared as well.
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyUriEndpoint("https://switch-public.example.com")
+                .xksProxyConnectivity(XksProxyConnectivityType.PUBLIC_ENDPOINT));
+        assertThat(describe(id).xksProxyConfiguration().vpcEndpointServiceName()).isNull();
+        // A public key store takes no service name, empty or not.
+        assertThatThrownBy(() -> kms.updateCustomKeyStore(r -> r.customKeyStoreId(id)
+                .xksProxyVpcEndpointServiceName(VPC_SERVICE))).isInstanceOfSatisfying(KmsException.class,
+                        e -> assertThat(e.getMessage()).contains("allowed only when XksProxyConnectivity is "
+                                + "VPC_ENDPOINT_SERVICE"));
+        kms.updateCustomKeyStore(r -> r.customKeyStoreId(id).xksProxyVpcEndpointServiceName(""));
+        assertThat(describe(id).xksProxyConfiguration().uriEndpoint()).isEqualTo("https://switch-public.example.com");
     }
 
     @Test

@@ -66,6 +66,36 @@ class ProtocolAndSignatureTest {
     }
 
     @Test
+    void cloudHsmDescribeClustersValidatesItsFiltersAndPages() throws Exception {
+        emu.close();
+        emu = KmsEmulator.builder().clock(new VirtualClock()).build().start();
+        emu.backends().clusterActive("cluster-2222233333aaa", false).clusterHsms("cluster-3333344444bbb", "us-east-1a");
+        String auth = "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/cloudhsm/aws4_request, "
+                + "SignedHeaders=host, Signature=abc";
+        String target = "BaldrApiService.DescribeClusters";
+        assertThat(post(target, "{\"Filters\":{\"states\":[\"INITIALIZED\"]}}", auth).body())
+                .contains("cluster-2222233333aaa").doesNotContain("cluster-3333344444bbb");
+        assertThat(post(target, "{\"Filters\":{\"vpcIds\":[\"vpc-1\"]}}", auth).body())
+                .contains("CloudHsmInvalidRequestException").contains("by clusterIds and states only");
+        assertThat(post(target, "{\"Filters\":{\"clusterIds\":[\"nope\"]}}", auth).body())
+                .contains("CloudHsmInvalidRequestException").contains("Invalid cluster id 'nope'");
+        assertThat(post(target, "{\"Filters\":{\"clusterIds\":\"cluster-2222233333aaa\"}}", auth).body())
+                .contains("SerializationException");
+        assertThat(post(target, "{\"Filters\":[]}", auth).body()).contains("SerializationException");
+        assertThat(post(target, "{\"MaxResults\":0}", auth).body()).contains("ValidationException");
+        assertThat(post(target, "{\"NextToken\":\"x\"}", auth).body()).contains("Invalid NextToken");
+        String first = post(target, "{\"MaxResults\":1}", auth).body();
+        assertThat(first).contains("\"NextToken\":\"1\"").contains("cluster-2222233333aaa");
+        assertThat(post(target, "{\"MaxResults\":1,\"NextToken\":\"1\"}", auth).body())
+                .contains("cluster-3333344444bbb").doesNotContain("NextToken");
+        assertThat(post("BaldrApiService.CreateCluster", "{}", auth).body()).contains("UnknownOperationException");
+        // Signed for KMS: the CloudHSM target wants the cloudhsm scope.
+        assertThat(post(target, "{}", auth.replace("/cloudhsm/", "/kms/")).body())
+                .contains("InvalidSignatureException");
+        assertThat(emu.requestCount("DescribeClusters")).isPositive();
+    }
+
+    @Test
     void unknownOperationsAndPrefixesAndBadJson() throws Exception {
         // No key pair: any well-formed signature gets through to the protocol checks.
         emu.close();

@@ -155,6 +155,27 @@ class ExamplesTest {
         }
     }
 
+    /** Issue #19 item 1, as reported: a typo in ClusterId no longer costs an outage behind a green rollback. */
+    @Test
+    void aMoveToAnUnrelatedClusterIsRefusedBeforeTheDisconnectAndTheStackRollsBackClean() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final Map<String, String> params = Map.of("ClusterId", CLUSTER, "TrustAnchorCertificate", TRUST_ANCHOR,
+                "KmsUserPassword", PASSWORD);
+            final StackState s = f.deploy("hsm", example("cloudhsm-key-store.yaml"), params);
+            assertThat(s.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            final String id = keyStoreOf(s);
+            final Map<String, String> typo = new java.util.HashMap<>(params);
+            typo.put("ClusterId", "cluster-typotypotypo");
+            final StackState moved = f.deploy("hsm", example("cloudhsm-key-store.yaml"), typo);
+            assertThat(moved.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(f.output()).contains("CloudHSM cluster cluster-typotypotypo is not related to " + CLUSTER)
+                .contains("Nothing was changed: " + id + " was not disconnected");
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isZero();
+            assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
+        }
+    }
+
     @Test
     void xksOverAVpcEndpointServiceWithItsConnection() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {

@@ -1,5 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.StoreSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,12 +75,12 @@ class TwoTypesTest {
             final StateStore store = new StateStore(f.stateDir);
             assertThat(order(store, "pay")).containsSubsequence("Store CREATE_COMPLETE", "Connection CREATE_COMPLETE");
 
-            // Rename while connected: the change set says no disconnect, and none happens.
+            // Rename while connected: the change set says maybe (KMS's texts disagree); this KMS renames in place.
             final ChangeSet rename = f.runner.createChangeSet("pay", "rename", TEMPLATE, "t.yaml",
                 Map.of("StoreName", "payments-hsm-2"));
             assertThat(printed(rename)).contains("Store.CustomKeyStoreName: payments-hsm -> payments-hsm-2 "
-                + "(requires recreation: Never; requires disconnect: no (tried in place first; disconnects only if "
-                + "KMS refuses))");
+                + "(requires recreation: Never; requires disconnect: maybe (tried in place first; disconnects, "
+                + "updates and reconnects only if KMS refuses the change while connected))");
             assertThat(f.runner.executeChangeSet("pay", "rename").status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
             assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
 
@@ -137,8 +139,9 @@ class TwoTypesTest {
             final String storeType = "Keyhold::KMS::CustomKeyStore";
             final String connectionType = "Keyhold::KMS::CustomKeyStoreConnection";
             // The first invocation creates the key store and calls back (KMS does not show it yet); the process dies
-            // before the runner saves that answer, so all it knows is the call it started.
-            f.emulator().faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 1);
+            // before the runner saves that answer, so all it knows is the call it started. (The first fault answers
+            // the create's look by name.)
+            f.emulator().faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 2);
             f.runner = f.runner(new ProviderRegistry()
                 .register(storeType, new RunnerFixture.CrashingProvider(f.target.providers().find(storeType), 1, true))
                 .register(connectionType, f.target.providers().find(connectionType)));
@@ -159,6 +162,37 @@ class TwoTypesTest {
             assertThat(f.output()).contains("Resumed from the saved callback context");
             assertThat(Files.readString(f.stateDir.resolve("handler.log")))
                 .contains(made + ": this create made it before its answer was lost");
+        }
+    }
+
+    @Test
+    void aResumedStoreCreateDoesNotAdoptAKeyStoreMadeByHandOnAnotherClusterInBetween() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String storeType = "Keyhold::KMS::CustomKeyStore";
+            final String connectionType = "Keyhold::KMS::CustomKeyStoreConnection";
+            // The create intent is written, then the invocation dies before KMS creates anything (CreateCustomKeyStore
+            // fails past the SDK's own retries, the handler calls back, the process dies).
+            f.emulator().faults().errorNext("CreateCustomKeyStore", "*", "KMSInternalException", 3);
+            f.runner = f.runner(new ProviderRegistry()
+                .register(storeType, new RunnerFixture.CrashingProvider(f.target.providers().find(storeType), 1, true))
+                .register(connectionType, f.target.providers().find(connectionType)));
+            final List<String> before = new ArrayList<>(f.emulator().storeIds());
+            assertThatThrownBy(() -> f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD)))
+                .isInstanceOf(RunnerFixture.SimulatedCrash.class);
+            assertThat(f.emulator().storeIds()).isEqualTo(before);
+            // Meanwhile someone creates a key store of that name by hand, on another cluster, and connects it.
+            final String byHand = f.emulator().seedStore(StoreSpec.cloudHsm("payments-hsm")
+                .cloudHsmClusterId("cluster-2222233333aaa").state(ConnectionState.CONNECTED));
+
+            f.runner = f.runner(f.target.providers());
+            final StackState resumed = f.runner.recover("pay", false);
+            assertThat(resumed.status).as(f.output()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
+            assertThat(f.output()).contains("already used by key store " + byHand)
+                .contains("it is on CloudHSM cluster cluster-2222233333aaa");
+            assertThat(f.emulator().storeIds()).as("taken by nobody, deleted by nobody").contains(byHand)
+                .hasSize(before.size() + 1);
+            assertThat(f.emulator().state(byHand)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().parameterValue(StoreRecord.parameterName(byHand))).isEmpty();
         }
     }
 

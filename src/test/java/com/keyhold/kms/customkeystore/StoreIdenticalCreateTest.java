@@ -1,0 +1,113 @@
+package com.keyhold.kms.customkeystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.WrapperDriver;
+import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
+import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.StoreSpec;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #19 item 4. KMS answers a CloudHSM create that repeats all the properties of a DISCONNECTED key store with that
+ * key store's id (developer guide, "Create an AWS CloudHSM key store"). A Keyhold create never takes a key store it
+ * did not make: it looks by name first, takes a found key store only when its own record or intent names it and it
+ * matches, and never writes its record over another.
+ */
+class StoreIdenticalCreateTest extends StoreTestBase {
+    private static final String OTHER_CLUSTER = "cluster-2222233333aaa";
+    private static final String OTHER_STACK =
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/other/7f9a2b10-0000-11ef-8a3b-0a1b2c3d4e5f";
+
+    private WrapperDriver otherStack() {
+        return newDriver().as(OTHER_STACK, "Twin");
+    }
+
+    @Test
+    void aSecondStackWithIdenticalPropertiesIsRefusedAndTakesNothing() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String first = create(v1);
+        final Optional<String> record = emulator.parameterValue(StoreRecord.parameterName(first));
+
+        final JsonNode twin = otherStack().run("CREATE", v1, null);
+        assertThat(twin.path("status").asText()).as(twin.toString()).isEqualTo("FAILED");
+        assertThat(twin.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(twin.has("resourceModel")).as("no model: CloudFormation's rollback deletes nothing").isFalse();
+        assertThat(twin.path("message").asText()).contains("already used by key store " + first)
+            .contains("which this create did not make").contains("names stack " + WrapperDriver.STACK_ID);
+        assertThat(calls("CreateCustomKeyStore")).as("never sent: KMS would have answered with the first's id")
+            .isEqualTo(1);
+        assertThat(emulator.storeIds()).containsExactly(first);
+        assertThat(emulator.state(first)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(first))).isEqualTo(record);
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm"))).isEmpty();
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void whenKmsHandsOverAnotherResourcesKeyStoreTheRecordIsNotOverwritten() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String first = create(v1);
+        final Optional<String> record = emulator.parameterValue(StoreRecord.parameterName(first));
+        // The look by name misses it (as if the first were created between the look and the create): KMS answers
+        // the identical create with the first key store's id.
+        emulator.faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 1);
+
+        final JsonNode twin = otherStack().run("CREATE", v1, null);
+        assertThat(twin.path("status").asText()).as(twin.toString()).isEqualTo("FAILED");
+        assertThat(twin.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(twin.has("resourceModel")).isFalse();
+        assertThat(twin.path("message").asText()).contains("KMS answered this create with key store " + first)
+            .contains("left that key store and its record untouched");
+        assertThat(calls("CreateCustomKeyStore")).isEqualTo(2);
+        assertThat(emulator.storeIds()).containsExactly(first);
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(first))).isEqualTo(record);
+    }
+
+    @Test
+    void aResumedCreateDoesNotAdoptAKeyStoreSomeoneMadeByHandOnAnotherCluster() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        // The invocation ends between the create intent and CreateCustomKeyStore: the create never reaches KMS.
+        emulator.faults().resetConnectionNext("CreateCustomKeyStore", 1);
+        final ObjectNode request = driver.request("CREATE", v1, null);
+        assertThat(driver.invoke(request).path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(emulator.storeIds()).isEmpty();
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm"))).isPresent();
+        // Meanwhile someone makes a key store of that name by hand, on another cluster.
+        final String byHand = emulator.seedStore(StoreSpec.cloudHsm("payments-hsm").cloudHsmClusterId(OTHER_CLUSTER)
+            .state(ConnectionState.CONNECTED));
+
+        request.putNull("callbackContext");
+        final JsonNode resumed = driver.resume(request, Integer.MAX_VALUE);
+        assertThat(resumed.path("status").asText()).as(resumed.toString()).isEqualTo("FAILED");
+        assertThat(resumed.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(resumed.has("resourceModel")).isFalse();
+        assertThat(resumed.path("message").asText()).contains("already used by key store " + byHand)
+            .contains("it is on CloudHSM cluster " + OTHER_CLUSTER + ", this create asks for " + CLUSTER);
+        assertThat(emulator.storeIds()).containsExactly(byHand);
+        assertThat(emulator.state(byHand)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(byHand))).as("no record claims it").isEmpty();
+        assertThat(calls("CreateCustomKeyStore")).as("only the one reset before KMS saw it: no second create")
+            .isEqualTo(1);
+    }
+
+    @Test
+    void aResumedCreateContinuesWithTheKeyStoreItMadeWhenItMatches() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        // KMS creates the key store; the answer of the describe that follows is lost with the invocation.
+        emulator.faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 2);
+        final ObjectNode request = driver.request("CREATE", v1, null);
+        assertThat(driver.invoke(request).path("status").asText()).isEqualTo("IN_PROGRESS");
+        final String made = emulator.storeIds().get(0);
+        request.putNull("callbackContext");
+        final JsonNode resumed = driver.resume(request, Integer.MAX_VALUE);
+        assertThat(resumed.path("status").asText()).as(resumed.toString()).isEqualTo("SUCCESS");
+        assertThat(resumed.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(made);
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(made))).isPresent();
+    }
+}
