@@ -159,7 +159,7 @@ public class UpdateHandler extends StoreHandler {
         final StoreRecord store = owned(session);
         final KeyStoreChange found = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
-        checkBeforeChanging(session, entry, change);
+        checkBeforeChanging(session, entry, found);
         final Optional<OwnershipRecord> record = call(session, "GetParameter",
             () -> session.ownership.find(session.id()));
         final TargetState owned = record.map(r -> TargetState.valueOf(r.connectionState())).orElse(null);
