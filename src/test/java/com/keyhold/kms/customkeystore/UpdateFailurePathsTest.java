@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * emulator (StoreTestBase).
  */
 class UpdateFailurePathsTest extends StoreTestBase {
-    private static final String UNRELATED_CLUSTER = "cluster-765432abcdefg";
+    private static final String RELATED_CLUSTER = "cluster-765432bcdefgh";
 
     private JSONObject record(final String id) {
         return new JSONObject(emulator.parameterValue(StoreRecord.parameterName(id)).orElseThrow());
@@ -54,12 +54,16 @@ class UpdateFailurePathsTest extends StoreTestBase {
         final String id = create(v1);
         connect(id);
         final Map<String, Object> moved = hsm("payments-hsm", PASSWORD, "1");
-        moved.put("CloudHsmClusterId", UNRELATED_CLUSTER);
+        // A related, ACTIVE target passes the DescribeClusters check before the disconnect; KMS then refuses what
+        // that check cannot see (the cluster's security group, say).
+        moved.put("CloudHsmClusterId", RELATED_CLUSTER);
+        emulator.backends().relatedClusters(CLUSTER, RELATED_CLUSTER);
+        emulator.faults().errorNext("UpdateCustomKeyStore", id, "CloudHsmClusterInvalidConfigurationException", 1);
         final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
 
         assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
         assertThat(failed.path("errorCode").asText()).isEqualTo("InvalidRequest");
-        assertThat(failed.path("message").asText()).contains("not related")
+        assertThat(failed.path("message").asText()).contains(RELATED_CLUSTER)
             .contains("after KMS refused, Keyhold reconnected it: " + id + " is CONNECTED again, as it was before the "
                 + "update, and KMS did not change CloudHsmClusterId").doesNotContain("DISCONNECTED now");
         assertThat(messages()).contains(id + ": KMS refused to change CloudHsmClusterId; reconnecting the key store "

@@ -22,7 +22,7 @@ class KeyStoreRollbackTest {
     static final String PASSWORD = "kmsPswd1";
     static final String NEW_PASSWORD = "resetPw22";
     static final String CLUSTER = "cluster-765432hgfedcb";
-    static final String UNRELATED_CLUSTER = "cluster-234567abcdefg";
+    static final String RELATED_CLUSTER = "cluster-765432bcdefgh";
     static final String TEMPLATE = """
         Parameters:
           KmsUserPassword: {Type: String, NoEcho: true, MinLength: 7}
@@ -64,8 +64,12 @@ class KeyStoreRollbackTest {
     void aClusterChangeKmsRefusesEndsUpdateRollbackCompleteWithTheKeyStoreConnected() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
             final String id = created(f);
+            // A related, ACTIVE target passes the DescribeClusters check; KMS then refuses what it cannot see.
+            f.emulator().backends().relatedClusters(CLUSTER, RELATED_CLUSTER);
+            f.emulator().faults().errorNext("UpdateCustomKeyStore", id, "CloudHsmClusterInvalidConfigurationException",
+                1);
             final StackState failed = f.deploy("pay", TEMPLATE, Map.of("KmsUserPassword", PASSWORD, "ClusterId",
-                UNRELATED_CLUSTER));
+                RELATED_CLUSTER));
             assertThat(failed.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
             assertThat(f.output()).contains("UPDATE_FAILED").contains(id + " is CONNECTED again, as it was before the "
                 + "update").contains("Rollback: back to the previous properties");
