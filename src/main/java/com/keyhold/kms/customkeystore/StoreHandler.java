@@ -11,6 +11,7 @@ import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreErrorGuide;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
@@ -109,6 +110,9 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
                 throw new KeyholdFailureException(FailureKind.InvalidRequest,
                     "The request carries no resource properties.");
             }
+            if (actionOnOneKeyStore() != null) {
+                identify(request, model);
+            }
             if (proxy == null) {
                 throw new KeyholdFailureException(FailureKind.InternalFailure, "The request carries no caller "
                     + "credentials, so the handler cannot call AWS. CloudFormation always sends them; a local runner "
@@ -129,6 +133,22 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         } catch (KeyholdFailureException e) {
             return failed(model, context, e.failure());
         }
+    }
+
+    /**
+     * READ, UPDATE and DELETE act on the one key store their request names (their action's name, for messages); CREATE
+     * makes one and LIST names none (null). A request of those three that names none is refused before any call
+     * ({@link #identify}).
+     */
+    protected String actionOnOneKeyStore() {
+        return null;
+    }
+
+    /** Puts the key store the request names into the model, or refuses the request ({@link ModelRules#namedKeyStore}). */
+    private void identify(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model) {
+        final ResourceModel previous = request.getPreviousResourceState();
+        model.setCustomKeyStoreId(ModelRules.namedKeyStore(actionOnOneKeyStore(), model.getCustomKeyStoreId(),
+            previous == null ? null : previous.getCustomKeyStoreId()));
     }
 
     /** LIST is the one action CloudFormation may send without resource properties. */

@@ -35,11 +35,13 @@ public class UpdateHandler extends StoreHandler {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "UPDATE";
+    }
+
+    @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final ResourceModel previous = session.request.getPreviousResourceState();
-        if (session.id() == null && previous != null) {
-            session.model.setCustomKeyStoreId(previous.getCustomKeyStoreId());
-        }
         final CallbackContext context = session.context;
         for (int i = 0; i < STEPS_PER_INVOCATION; i++) {
             final CustomKeyStoresListEntry entry = describe(session).orElseThrow(() -> new KeyholdFailureException(
