@@ -44,8 +44,8 @@ public final class ModelRules {
         final boolean desiredNames = desired != null && !desired.isBlank();
         if (desiredNames && previous != null && !previous.isBlank() && !desired.equals(previous)) {
             throw new KeyholdFailureException(FailureKind.NotUpdatable, String.format("CustomKeyStoreId cannot change "
-                + "in an update (from %s to %s): it identifies the resource, so CloudFormation replaces the resource "
-                + "when it changes. Nothing was changed.", abbreviate(previous), abbreviate(desired)));
+                + "in an update (from %s to %s): it identifies the resource or is create-only, so CloudFormation "
+                + "replaces the resource when it changes. Nothing was changed.", abbreviate(previous), abbreviate(desired)));
         }
         final String id = desiredNames ? desired : previous;
         final List<String> problems = checkIdentifier(id);
