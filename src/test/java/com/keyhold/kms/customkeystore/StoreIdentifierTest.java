@@ -207,6 +207,19 @@ class StoreIdentifierTest extends StoreTestBase {
         assertThat(everything()).isEqualTo(before);
     }
 
+    /** Item 5: the handler contract keeps AlreadyExists for create; an update into a name in use is bad input. */
+    @Test
+    void aRenameToAnotherKeyStoresNameIsInvalidRequestWithTheModelAndChangesNothing() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String mine = create(v1);
+        final Map<String, String> before = everything();
+        final JsonNode renamed = driver.run("UPDATE", with(hsm("victim-hsm", PASSWORD, "1"), mine), with(v1, mine));
+        assertThat(renamed.path("errorCode").asText()).as(renamed.toString()).isEqualTo("InvalidRequest");
+        assertThat(renamed.path("message").asText()).contains("'victim-hsm' is already used by another key store");
+        assertThat(renamed.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(mine);
+        assertThat(everything()).isEqualTo(before);
+    }
+
     /** The payload the CloudFormation CLI's contract tests hand testEntrypoint. */
     private JsonNode contractTest(final String action, final Map<String, Object> desired,
                                   final Map<String, Object> previous) throws Exception {
