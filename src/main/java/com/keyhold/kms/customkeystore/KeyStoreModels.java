@@ -108,7 +108,7 @@ final class KeyStoreModels {
         model.setCustomKeyStoreId(entry.customKeyStoreId());
         model.setCustomKeyStoreName(entry.customKeyStoreName());
         model.setCustomKeyStoreType(StoreType.fromKms(entry.customKeyStoreTypeAsString()).name());
-        model.setConnectionState(entry.connectionStateAsString());
+        model.setObservedConnectionState(entry.connectionStateAsString());
         model.setConnectionErrorCode(entry.connectionErrorCodeAsString());
         model.setCreationDate(entry.creationDate() == null ? null : entry.creationDate().toString());
         if (record != null) {

@@ -42,7 +42,7 @@ public class ResourceModel {
 
     private String xksProxyAuthenticationCredentialVersion;
 
-    private String connectionState;
+    private String observedConnectionState;
 
     private String connectionErrorCode;
 
@@ -67,7 +67,7 @@ public class ResourceModel {
         copy.xksProxyVpcEndpointServiceName = xksProxyVpcEndpointServiceName;
         copy.xksProxyVpcEndpointServiceOwner = xksProxyVpcEndpointServiceOwner;
         copy.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
-        copy.connectionState = connectionState;
+        copy.observedConnectionState = observedConnectionState;
         copy.connectionErrorCode = connectionErrorCode;
         copy.creationDate = creationDate;
         copy.xksProxyAuthenticationCredential = xksProxyAuthenticationCredential == null ? null
@@ -200,12 +200,12 @@ public class ResourceModel {
         this.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
     }
 
-    public String getConnectionState() {
-        return connectionState;
+    public String getObservedConnectionState() {
+        return observedConnectionState;
     }
 
-    public void setConnectionState(final String connectionState) {
-        this.connectionState = connectionState;
+    public void setObservedConnectionState(final String observedConnectionState) {
+        this.observedConnectionState = observedConnectionState;
     }
 
     public String getConnectionErrorCode() {

@@ -37,7 +37,8 @@ final class ResourceModelJson {
             ResourceModel::setXksProxyAuthenticationCredential)
         .string("XksProxyAuthenticationCredentialVersion", ResourceModel::getXksProxyAuthenticationCredentialVersion,
             ResourceModel::setXksProxyAuthenticationCredentialVersion)
-        .string("ConnectionState", ResourceModel::getConnectionState, ResourceModel::setConnectionState)
+        .string("ObservedConnectionState", ResourceModel::getObservedConnectionState,
+            ResourceModel::setObservedConnectionState)
         .string("ConnectionErrorCode", ResourceModel::getConnectionErrorCode, ResourceModel::setConnectionErrorCode)
         .string("CreationDate", ResourceModel::getCreationDate, ResourceModel::setCreationDate)
         .build();

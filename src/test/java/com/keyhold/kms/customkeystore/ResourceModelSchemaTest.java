@@ -65,7 +65,7 @@ class ResourceModelSchemaTest implements SchemaProjectChecks {
         assertThat(strings(schema.getJSONArray("primaryIdentifier"))).containsExactly(
             ResourceModel.IDENTIFIER_KEY_CUSTOMKEYSTOREID);
         assertThat(strings(schema.getJSONArray("readOnlyProperties"))).containsExactlyInAnyOrder(
-            "/properties/CustomKeyStoreId", "/properties/ConnectionState", "/properties/ConnectionErrorCode",
+            "/properties/CustomKeyStoreId", "/properties/ObservedConnectionState", "/properties/ConnectionErrorCode",
             "/properties/CreationDate");
         assertThat(strings(schema.getJSONArray("createOnlyProperties"))).containsExactlyInAnyOrder(
             "/properties/CustomKeyStoreType", "/properties/TrustAnchorCertificate");
