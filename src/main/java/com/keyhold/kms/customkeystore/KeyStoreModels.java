@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
@@ -65,6 +66,12 @@ final class KeyStoreModels {
         final XksProxyAuthenticationCredential credential = model.getXksProxyAuthenticationCredential();
         return credential == null ? null : XksProxyAuthenticationCredentialType.builder()
             .accessKeyId(credential.getAccessKeyId()).rawSecretAccessKey(credential.getRawSecretAccessKey()).build();
+    }
+
+    /** Whether RefuseDisconnectingUpdates guards an update from {@code previous} (null: none) to {@code desired}. */
+    static boolean refusesDisconnecting(final ResourceModel previous, final ResourceModel desired) {
+        return DisconnectGuard.on(previous == null ? null : previous.getRefuseDisconnectingUpdates(),
+            desired.getRefuseDisconnectingUpdates());
     }
 
     /** The desired side of an update's comparison: the model, its secrets stood for by their versions. */

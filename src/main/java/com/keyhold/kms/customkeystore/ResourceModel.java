@@ -42,6 +42,8 @@ public class ResourceModel {
 
     private String xksProxyAuthenticationCredentialVersion;
 
+    private Boolean refuseDisconnectingUpdates;
+
     private String observedConnectionState;
 
     private String connectionErrorCode;
@@ -67,6 +69,7 @@ public class ResourceModel {
         copy.xksProxyVpcEndpointServiceName = xksProxyVpcEndpointServiceName;
         copy.xksProxyVpcEndpointServiceOwner = xksProxyVpcEndpointServiceOwner;
         copy.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
+        copy.refuseDisconnectingUpdates = refuseDisconnectingUpdates;
         copy.observedConnectionState = observedConnectionState;
         copy.connectionErrorCode = connectionErrorCode;
         copy.creationDate = creationDate;
@@ -198,6 +201,14 @@ public class ResourceModel {
 
     public void setXksProxyAuthenticationCredentialVersion(final String xksProxyAuthenticationCredentialVersion) {
         this.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
+    }
+
+    public Boolean getRefuseDisconnectingUpdates() {
+        return refuseDisconnectingUpdates;
+    }
+
+    public void setRefuseDisconnectingUpdates(final Boolean refuseDisconnectingUpdates) {
+        this.refuseDisconnectingUpdates = refuseDisconnectingUpdates;
     }
 
     public String getObservedConnectionState() {

@@ -121,7 +121,7 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             final String region = request.getRegion();
             final Session session = new Session(request, model, context, logger,
                 proxy.newProxy(() -> config.clients().kms(region)), proxy.newProxy(() -> config.clients().ssm(region)));
-            return handle(session);
+            return withWhatKmsDoesNotKeep(handle(session), model);
         } catch (CallBack wait) {
             final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
                 wait.delaySeconds, model);
@@ -149,6 +149,18 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         final ResourceModel previous = request.getPreviousResourceState();
         model.setCustomKeyStoreId(ModelRules.namedKeyStore(actionOnOneKeyStore(), model.getCustomKeyStoreId(),
             previous == null ? null : previous.getCustomKeyStoreId()));
+    }
+
+    /**
+     * RefuseDisconnectingUpdates lives in the template only (KMS has no such setting): an answer's model carries the
+     * value the request gave, so that drift detection does not report it as changed.
+     */
+    private static ProgressEvent<ResourceModel, CallbackContext> withWhatKmsDoesNotKeep(
+        final ProgressEvent<ResourceModel, CallbackContext> event, final ResourceModel request) {
+        if (event.getResourceModel() != null && event.getResourceModel() != request && request != null) {
+            event.getResourceModel().setRefuseDisconnectingUpdates(request.getRefuseDisconnectingUpdates());
+        }
+        return event;
     }
 
     /** LIST is the one action CloudFormation may send without resource properties. */

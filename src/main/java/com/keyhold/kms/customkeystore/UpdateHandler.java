@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
@@ -110,6 +111,8 @@ public class UpdateHandler extends StoreHandler {
         final StoreRecord store = owned(session);
         final KeyStoreChange change = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
+        DisconnectGuard.check(session.id(), KeyStoreModels.refusesDisconnecting(previous, session.model), change,
+            observed);
         final Optional<OwnershipRecord> record = call(session, "GetParameter",
             () -> session.ownership.find(session.id()));
         final TargetState owned = record.map(r -> TargetState.valueOf(r.connectionState())).orElse(null);

@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
@@ -18,6 +19,10 @@ final class KeyStoreDisconnects {
     static final String NO = "no";
     /** KMS's texts disagree for these: the update tries in place and disconnects only if KMS refuses. */
     static final String TRY_IN_PLACE = "no (tried in place first; disconnects only if KMS refuses)";
+
+    /** Added to the answer when RefuseDisconnectingUpdates guards the update. */
+    static final String REFUSED = "; the update will be REFUSED unless the key store is DISCONNECTED "
+        + "(RefuseDisconnectingUpdates is true)";
 
     /** The version properties that decide whether their secret is sent again. */
     private static final Map<String, StoreProperty> VERSIONS = Map.of(
@@ -47,11 +52,19 @@ final class KeyStoreDisconnects {
             // Not sent to KMS (a secret without its version bumped, a property of the other type): no call at all.
             return NO;
         }
-        return switch (changed.rule(type)) {
+        final String answer = switch (changed.rule(type)) {
             case NEEDS_DISCONNECTED -> YES;
             case TRY_IN_PLACE -> TRY_IN_PLACE;
             case IN_PLACE -> NO;
         };
+        // The handler's guard, by the same rule (DisconnectGuard): it cannot see the state here, so it says when.
+        return answer.equals(NO) || !DisconnectGuard.on(flag(before), flag(after)) ? answer : answer + REFUSED;
+    }
+
+    /** RefuseDisconnectingUpdates as the template gives it: a boolean, or its text from a parameter. */
+    private static Boolean flag(final JsonNode properties) {
+        final JsonNode value = properties == null ? null : properties.get(DisconnectGuard.PROPERTY);
+        return value != null && (value.asBoolean(false) || "true".equals(value.asText())) ? Boolean.TRUE : null;
     }
 
     private static StoreType type(final JsonNode properties) {
