@@ -30,10 +30,12 @@ public class DeleteHandler extends StoreHandler {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "DELETE";
+    }
+
+    @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        if (session.id() == null) {
-            return ProgressEvent.defaultSuccessHandler(null);
-        }
         final CallbackContext context = session.context;
         final Optional<CustomKeyStoresListEntry> entry = describe(session);
         if (entry.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ final class InputCheck {
     static final String CLOUDHSM = "AWS_CLOUDHSM";
     static final String EXTERNAL = "EXTERNAL_KEY_STORE";
     private static final Set<String> VALIDATED = Set.of("CREATE", "UPDATE");
+    /** The actions whose request names the one key store they act on. */
+    private static final Set<String> NAMED = Set.of("READ", "UPDATE", "DELETE");
     private static final Set<String> MUTATING = Set.of("CREATE", "UPDATE", "DELETE");
 
     /** Each type's own properties; the others' are refused. */
@@ -35,6 +38,11 @@ final class InputCheck {
         if (MUTATING.contains(action) && properties == null) {
             return String.format("The %s request carries no resource properties; CustomKeyStoreName is required.",
                 action);
+        }
+        if (NAMED.contains(action) && properties != null) {
+            // Before the schema check: a request that names no key store is NotFound, whatever else it carries.
+            ModelRules.namedKeyStore(action, text(properties, "CustomKeyStoreId"),
+                text(data.optJSONObject("previousResourceProperties"), "CustomKeyStoreId"));
         }
         final boolean firstInvocation = !request.has("callbackContext") || request.isNull("callbackContext");
         if (!VALIDATED.contains(action) || !firstInvocation) {
@@ -94,6 +102,12 @@ final class InputCheck {
                 problems.add(String.format("%s is required for %s key stores.", name, type));
             }
         }
+    }
+
+    /** The value as given (a number or an object as the template wrote it); null when absent or null. */
+    private static String text(final JSONObject properties, final String name) {
+        return properties != null && properties.has(name) && !properties.isNull(name)
+            ? String.valueOf(properties.get(name)) : null;
     }
 
     private static boolean given(final JSONObject properties, final String name) {

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
@@ -89,6 +90,12 @@ final class KeyStoreModels {
             : "its XKS proxy is " + foundProxy + ", this create asks for " + askedProxy;
     }
 
+    /** Whether RefuseDisconnectingUpdates guards an update from {@code previous} (null: none) to {@code desired}. */
+    static boolean refusesDisconnecting(final ResourceModel previous, final ResourceModel desired) {
+        return DisconnectGuard.on(previous == null ? null : previous.getRefuseDisconnectingUpdates(),
+            desired.getRefuseDisconnectingUpdates());
+    }
+
     /** The desired side of an update's comparison: the model, its secrets stood for by their versions. */
     static KeyStoreSettings desired(final ResourceModel model) {
         final XksProxyAuthenticationCredential credential = model.getXksProxyAuthenticationCredential();
@@ -130,7 +137,7 @@ final class KeyStoreModels {
         model.setCustomKeyStoreId(entry.customKeyStoreId());
         model.setCustomKeyStoreName(entry.customKeyStoreName());
         model.setCustomKeyStoreType(StoreType.fromKms(entry.customKeyStoreTypeAsString()).name());
-        model.setConnectionState(entry.connectionStateAsString());
+        model.setObservedConnectionState(entry.connectionStateAsString());
         model.setConnectionErrorCode(entry.connectionErrorCodeAsString());
         model.setCreationDate(entry.creationDate() == null ? null : entry.creationDate().toString());
         if (record != null) {

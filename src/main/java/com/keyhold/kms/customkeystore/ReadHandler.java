@@ -16,15 +16,17 @@ public class ReadHandler extends StoreHandler {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "READ";
+    }
+
+    @Override
     protected boolean retriesByCallingBack() {
         return false;
     }
 
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        if (session.id() == null) {
-            throw new KeyholdFailureException(FailureKind.InvalidRequest, "READ needs CustomKeyStoreId.");
-        }
         final CustomKeyStoresListEntry entry = describe(session).orElseThrow(() -> new KeyholdFailureException(
             FailureKind.NotFound, String.format("%s: KMS has no custom key store with this id in %s.", session.id(),
                 session.region())));

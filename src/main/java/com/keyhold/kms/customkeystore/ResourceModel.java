@@ -42,7 +42,9 @@ public class ResourceModel {
 
     private String xksProxyAuthenticationCredentialVersion;
 
-    private String connectionState;
+    private Boolean refuseDisconnectingUpdates;
+
+    private String observedConnectionState;
 
     private String connectionErrorCode;
 
@@ -67,7 +69,8 @@ public class ResourceModel {
         copy.xksProxyVpcEndpointServiceName = xksProxyVpcEndpointServiceName;
         copy.xksProxyVpcEndpointServiceOwner = xksProxyVpcEndpointServiceOwner;
         copy.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
-        copy.connectionState = connectionState;
+        copy.refuseDisconnectingUpdates = refuseDisconnectingUpdates;
+        copy.observedConnectionState = observedConnectionState;
         copy.connectionErrorCode = connectionErrorCode;
         copy.creationDate = creationDate;
         copy.xksProxyAuthenticationCredential = xksProxyAuthenticationCredential == null ? null
@@ -200,12 +203,20 @@ public class ResourceModel {
         this.xksProxyAuthenticationCredentialVersion = xksProxyAuthenticationCredentialVersion;
     }
 
-    public String getConnectionState() {
-        return connectionState;
+    public Boolean getRefuseDisconnectingUpdates() {
+        return refuseDisconnectingUpdates;
     }
 
-    public void setConnectionState(final String connectionState) {
-        this.connectionState = connectionState;
+    public void setRefuseDisconnectingUpdates(final Boolean refuseDisconnectingUpdates) {
+        this.refuseDisconnectingUpdates = refuseDisconnectingUpdates;
+    }
+
+    public String getObservedConnectionState() {
+        return observedConnectionState;
+    }
+
+    public void setObservedConnectionState(final String observedConnectionState) {
+        this.observedConnectionState = observedConnectionState;
     }
 
     public String getConnectionErrorCode() {

@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.protocol.JsonType;
 import com.keyhold.kms.customkeystoreconnection.protocol.ModelCodec;
 
 /**
@@ -37,7 +38,10 @@ final class ResourceModelJson {
             ResourceModel::setXksProxyAuthenticationCredential)
         .string("XksProxyAuthenticationCredentialVersion", ResourceModel::getXksProxyAuthenticationCredentialVersion,
             ResourceModel::setXksProxyAuthenticationCredentialVersion)
-        .string("ConnectionState", ResourceModel::getConnectionState, ResourceModel::setConnectionState)
+        .property("RefuseDisconnectingUpdates", JsonType.BOOLEAN, ResourceModel::getRefuseDisconnectingUpdates,
+            ResourceModel::setRefuseDisconnectingUpdates)
+        .string("ObservedConnectionState", ResourceModel::getObservedConnectionState,
+            ResourceModel::setObservedConnectionState)
         .string("ConnectionErrorCode", ResourceModel::getConnectionErrorCode, ResourceModel::setConnectionErrorCode)
         .string("CreationDate", ResourceModel::getCreationDate, ResourceModel::setCreationDate)
         .build();

@@ -15,6 +15,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreErrorGuide;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
@@ -116,6 +117,9 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
                 throw new KeyholdFailureException(FailureKind.InvalidRequest,
                     "The request carries no resource properties.");
             }
+            if (actionOnOneKeyStore() != null) {
+                identify(request, model);
+            }
             if (proxy == null) {
                 throw new KeyholdFailureException(FailureKind.InternalFailure, "The request carries no caller "
                     + "credentials, so the handler cannot call AWS. CloudFormation always sends them; a local runner "
@@ -126,7 +130,7 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             final Session session = new Session(request, model, context, logger, kms,
                 proxy.newProxy(() -> config.clients().ssm(region)),
                 config.clients().cloudHsm(region, kms::injectCredentialsAndInvokeV2));
-            return handle(session);
+            return withWhatKmsDoesNotKeep(handle(session), model);
         } catch (CallBack wait) {
             final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
                 wait.delaySeconds, model);
@@ -138,6 +142,34 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         } catch (KeyholdFailureException e) {
             return failed(model, context, e.failure());
         }
+    }
+
+    /**
+     * READ, UPDATE and DELETE act on the one key store their request names (their action's name, for messages); CREATE
+     * makes one and LIST names none (null). A request of those three that names none is refused before any call
+     * ({@link #identify}).
+     */
+    protected String actionOnOneKeyStore() {
+        return null;
+    }
+
+    /** Puts the key store the request names into the model, or refuses the request ({@link ModelRules#namedKeyStore}). */
+    private void identify(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model) {
+        final ResourceModel previous = request.getPreviousResourceState();
+        model.setCustomKeyStoreId(ModelRules.namedKeyStore(actionOnOneKeyStore(), model.getCustomKeyStoreId(),
+            previous == null ? null : previous.getCustomKeyStoreId()));
+    }
+
+    /**
+     * RefuseDisconnectingUpdates lives in the template only (KMS has no such setting): an answer's model carries the
+     * value the request gave, so that drift detection does not report it as changed.
+     */
+    private static ProgressEvent<ResourceModel, CallbackContext> withWhatKmsDoesNotKeep(
+        final ProgressEvent<ResourceModel, CallbackContext> event, final ResourceModel request) {
+        if (event.getResourceModel() != null && event.getResourceModel() != request && request != null) {
+            event.getResourceModel().setRefuseDisconnectingUpdates(request.getRefuseDisconnectingUpdates());
+        }
+        return event;
     }
 
     /** LIST is the one action CloudFormation may send without resource properties. */

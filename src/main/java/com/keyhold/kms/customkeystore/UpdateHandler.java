@@ -1,5 +1,6 @@
 package com.keyhold.kms.customkeystore;
 
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
@@ -52,11 +53,13 @@ public class UpdateHandler extends StoreHandler {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "UPDATE";
+    }
+
+    @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final ResourceModel previous = session.request.getPreviousResourceState();
-        if (session.id() == null && previous != null) {
-            session.model.setCustomKeyStoreId(previous.getCustomKeyStoreId());
-        }
         final CallbackContext context = session.context;
         if (context.getPhase() == null && previous != null
             && KeyStoreModels.type(previous) != KeyStoreModels.type(session.model)) {
@@ -159,6 +162,8 @@ public class UpdateHandler extends StoreHandler {
         final StoreRecord store = owned(session);
         final KeyStoreChange found = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
+        DisconnectGuard.check(session.id(), KeyStoreModels.refusesDisconnecting(previous, session.model), found,
+            observed);
         checkBeforeChanging(session, entry, found);
         final Optional<OwnershipRecord> record = call(session, "GetParameter",
             () -> session.ownership.find(session.id()));

@@ -8,6 +8,7 @@ import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStorePort;
 import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
+import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.Observation;
 import com.keyhold.kms.customkeystoreconnection.core.Ownership;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
@@ -85,6 +86,9 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
                 throw new KeyholdFailureException(FailureKind.InvalidRequest,
                     "The request carries no resource properties; CustomKeyStoreId is required.");
             }
+            if (model != null && actionOnOneKeyStore() != null) {
+                identify(request, model);
+            }
             final List<String> problems = validate(model, request);
             if (!problems.isEmpty()) {
                 throw new KeyholdFailureException(FailureKind.InvalidRequest, String.join(" ", problems));
@@ -102,6 +106,21 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         } catch (KeyholdFailureException e) {
             return failed(model, context, e.failure());
         }
+    }
+
+    /**
+     * READ, UPDATE and DELETE act on the one key store their request names (their action's name, for messages); CREATE
+     * claims the one its properties name and LIST names none (null).
+     */
+    protected String actionOnOneKeyStore() {
+        return null;
+    }
+
+    /** Puts the key store the request names into the model, or refuses the request ({@link ModelRules#namedKeyStore}). */
+    private void identify(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model) {
+        final ResourceModel previous = request.getPreviousResourceState();
+        model.setCustomKeyStoreId(ModelRules.namedKeyStore(actionOnOneKeyStore(), model.getCustomKeyStoreId(),
+            previous == null ? null : previous.getCustomKeyStoreId()));
     }
 
     /** LIST is the one action CloudFormation may send without resource properties. */

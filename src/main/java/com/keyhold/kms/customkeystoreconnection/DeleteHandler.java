@@ -24,10 +24,14 @@ public class DeleteHandler extends BaseHandlerStd {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "DELETE";
+    }
+
+    @Override
     protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
-        final List<String> problems = ModelRules.checkIdentifier(model.getCustomKeyStoreId());
-        problems.addAll(ModelRules.checkOnDelete(model.getConnectionStateOnDelete()));
-        return problems;
+        // The identifier is checked before (ModelRules.namedKeyStore).
+        return ModelRules.checkOnDelete(model.getConnectionStateOnDelete());
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.json.JSONObject;
  * rules on the resource properties, whose messages say what is allowed, ahead of the schema validator's terser ones.
  */
 final class InputCheck {
+    /** The actions whose request names the one key store they act on. */
+    private static final Set<String> NAMED = Set.of("READ", "UPDATE", "DELETE");
     private static final Set<String> MUTATING = Set.of("CREATE", "UPDATE", "DELETE");
     private static final Set<String> VALIDATED = Set.of("CREATE", "UPDATE");
 
@@ -24,6 +26,11 @@ final class InputCheck {
         if (MUTATING.contains(action) && properties == null) {
             return String.format("The %s request carries no resource properties; CustomKeyStoreId is required.", action);
         }
+        if (NAMED.contains(action) && properties != null) {
+            // Before the schema check: a request that names no key store is NotFound, whatever else it carries.
+            ModelRules.namedKeyStore(action, text(properties, "CustomKeyStoreId"),
+                text(data.optJSONObject("previousResourceProperties"), "CustomKeyStoreId"));
+        }
         final boolean firstInvocation = !request.has("callbackContext") || request.isNull("callbackContext");
         if (!VALIDATED.contains(action) || !firstInvocation) {
             return null;
@@ -35,6 +42,6 @@ final class InputCheck {
 
     /** The value as given, so a number or an object is reported as the template wrote it. */
     private static String text(final JSONObject properties, final String name) {
-        return properties.has(name) && !properties.isNull(name) ? String.valueOf(properties.get(name)) : null;
+        return properties != null && properties.has(name) && !properties.isNull(name) ? String.valueOf(properties.get(name)) : null;
     }
 }

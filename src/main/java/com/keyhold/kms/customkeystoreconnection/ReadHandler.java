@@ -1,6 +1,5 @@
 package com.keyhold.kms.customkeystoreconnection;
 
-import com.keyhold.kms.customkeystoreconnection.core.ModelRules;
 import com.keyhold.kms.customkeystoreconnection.core.Observation;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
@@ -21,8 +20,13 @@ public class ReadHandler extends BaseHandlerStd {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "READ";
+    }
+
+    @Override
     protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
-        return ModelRules.checkIdentifier(model.getCustomKeyStoreId());
+        return List.of(); // The identifier, all READ needs, is checked before (ModelRules.namedKeyStore).
     }
 
     @Override

@@ -19,6 +19,11 @@ public class UpdateHandler extends BaseHandlerStd {
     }
 
     @Override
+    protected String actionOnOneKeyStore() {
+        return "UPDATE";
+    }
+
+    @Override
     protected List<String> validate(final ResourceModel model, final ResourceHandlerRequest<ResourceModel> request) {
         // A changed CustomKeyStoreId (create-only) never gets here: the protocol answers NotUpdatable first.
         return ModelRules.check(model.getCustomKeyStoreId(), model.getConnectionState(),

@@ -49,9 +49,12 @@ class ResourceModelSchemaTest implements SchemaProjectChecks {
         assertThat(ResourceModelJson.CODEC.names()).containsExactlyInAnyOrderElementsOf(properties.keySet());
         assertThat(Arrays.stream(ResourceModel.class.getDeclaredFields())
             .filter(f -> !Modifier.isStatic(f.getModifiers()))).hasSize(fromSchema.size())
-            .allSatisfy(f -> assertThat(f.getType()).as(f.getName()).isEqualTo(
-                "object".equals(fromSchema.get(Character.toUpperCase(f.getName().charAt(0)) + f.getName().substring(1)))
-                    ? XksProxyAuthenticationCredential.class : String.class));
+            .allSatisfy(f -> {
+                final String type = fromSchema.get(Character.toUpperCase(f.getName().charAt(0))
+                    + f.getName().substring(1));
+                assertThat(f.getType()).as(f.getName()).isEqualTo("object".equals(type)
+                    ? XksProxyAuthenticationCredential.class : "boolean".equals(type) ? Boolean.class : String.class);
+            });
         final JSONObject credential = schema.getJSONObject("definitions").getJSONObject("XksProxyAuthenticationCredential");
         assertThat(ResourceModelJson.CREDENTIAL.names()).containsExactlyInAnyOrderElementsOf(
             credential.getJSONObject("properties").keySet());
@@ -65,7 +68,7 @@ class ResourceModelSchemaTest implements SchemaProjectChecks {
         assertThat(strings(schema.getJSONArray("primaryIdentifier"))).containsExactly(
             ResourceModel.IDENTIFIER_KEY_CUSTOMKEYSTOREID);
         assertThat(strings(schema.getJSONArray("readOnlyProperties"))).containsExactlyInAnyOrder(
-            "/properties/CustomKeyStoreId", "/properties/ConnectionState", "/properties/ConnectionErrorCode",
+            "/properties/CustomKeyStoreId", "/properties/ObservedConnectionState", "/properties/ConnectionErrorCode",
             "/properties/CreationDate");
         // CustomKeyStoreType is not create-only: CloudFormation would replace the key store when a template writes
         // its default out; the update handler refuses a real change instead (StoreTypeChangeTest).

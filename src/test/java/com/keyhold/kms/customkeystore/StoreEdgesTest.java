@@ -102,7 +102,7 @@ class StoreEdgesTest extends StoreTestBase {
         assertThat(read.path("resourceModel").path("XksProxyAuthenticationCredential").path("AccessKeyId").asText())
             .isEqualTo(ACCESS_KEY_ID);
         assertThat(driver.run("READ", Map.of("CustomKeyStoreName", "x"), null).path("errorCode").asText())
-            .isEqualTo("InvalidRequest");
+            .isEqualTo("NotFound");
         // READ answers at once: a throttled describe fails rather than calling back.
         emulator.faults().throttleNext("DescribeCustomKeyStores", 1);
         assertThat(driver.run("READ", Map.of("CustomKeyStoreId", "cks-0fedcba9876543210"), null).path("errorCode")
@@ -195,8 +195,9 @@ class StoreEdgesTest extends StoreTestBase {
     void deleteOfADisconnectedKeyStoreOrOfNothing() {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, null);
         final String id = create(v1);
-        assertThat(driver.run("DELETE", Map.of("CustomKeyStoreName", "x"), null).path("status").asText())
-            .isEqualTo("SUCCESS");
+        // No id: nothing to delete, which the contract answers NotFound (CloudFormation takes it as deleted).
+        assertThat(driver.run("DELETE", Map.of("CustomKeyStoreName", "x"), null).path("errorCode").asText())
+            .isEqualTo("NotFound");
         emulator.faults().errorNext("DeleteCustomKeyStore", id, "CustomKeyStoreNotFoundException", 1);
         assertThat(driver.run("DELETE", with(v1, id), null).path("status").asText()).isEqualTo("SUCCESS");
         assertThat(calls("DisconnectCustomKeyStore")).isZero();

@@ -39,7 +39,7 @@ class StoreModelsTest {
         final ResourceModel read = KeyStoreModels.read(xksEntry(), record);
         assertThat(read.getCustomKeyStoreId()).isEqualTo("cks-1");
         assertThat(read.getCustomKeyStoreType()).isEqualTo("EXTERNAL_KEY_STORE");
-        assertThat(read.getConnectionState()).isEqualTo("FAILED");
+        assertThat(read.getObservedConnectionState()).isEqualTo("FAILED");
         assertThat(read.getConnectionErrorCode()).isEqualTo("XKS_PROXY_TIMED_OUT");
         assertThat(read.getCreationDate()).isEqualTo("2026-11-30T10:00:00Z");
         assertThat(read.getKeyStorePasswordVersion()).isEqualTo("3");
@@ -81,7 +81,8 @@ class StoreModelsTest {
 
     private static JSONObject request(final String action, final Object callbackContext) {
         final JSONObject request = new JSONObject(Map.of("action", action, "requestData",
-            Map.of("resourceProperties", Map.of("CustomKeyStoreName", "payments-hsm"))));
+            Map.of("resourceProperties", Map.of("CustomKeyStoreName", "payments-hsm", "CustomKeyStoreId",
+                "cks-1"))));
         if (callbackContext != null) {
             request.put("callbackContext", callbackContext);
         }

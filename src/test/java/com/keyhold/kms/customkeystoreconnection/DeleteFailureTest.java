@@ -39,7 +39,7 @@ class DeleteFailureTest {
     static Stream<Arguments> failuresWhileApplyingOnDelete() {
         return Stream.of(
             Arguments.of(kmsError(400, "AccessDeniedException"), "AccessDenied", "kms:DisconnectCustomKeyStore"),
-            Arguments.of(kmsError(400, "ValidationException"), "InvalidRequest", "ValidationException"));
+            Arguments.of(kmsError(400, "ValidationException"), "InvalidRequest", "invalid input"));
     }
 
     @ParameterizedTest

@@ -56,7 +56,7 @@ class EntrypointsTest {
         final JsonNode read = testEntrypoint("READ", Map.of("CustomKeyStoreId", XKS));
         assertThat(read.path("resourceModel").path("ObservedConnectionState").asText()).isEqualTo("CONNECTED");
         final JsonNode bad = testEntrypoint("READ", Map.of("CustomKeyStoreId", "not-an-id"));
-        assertThat(bad.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(bad.path("errorCode").asText()).isEqualTo("NotFound");
     }
 
     @Test

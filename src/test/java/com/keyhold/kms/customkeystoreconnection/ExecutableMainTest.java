@@ -42,7 +42,8 @@ class ExecutableMainTest {
         final JsonNode response = WrapperDriver.JSON.readTree(printed.substring(ExecutableEntryPoint.START.length(),
             printed.length() - ExecutableEntryPoint.END.length()));
         assertThat(response.path("status").asText()).isEqualTo("FAILED");
-        assertThat(response.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        // No key store can have that id: the contract's NotFound, saying why.
+        assertThat(response.path("errorCode").asText()).isEqualTo("NotFound");
         assertThat(response.path("message").asText()).contains("Production store");
     }
 

@@ -240,8 +240,6 @@ class HandlerWrapperTest {
             Arguments.of("CREATE", badOnDelete, "DELETED"),
             Arguments.of("CREATE", extra, "Color"),
             Arguments.of("UPDATE", props(HSM, "connected"), "connected"),
-            Arguments.of("READ", props("Production HSM store", "CONNECTED"), "CustomKeyStoreId"),
-            Arguments.of("DELETE", props("cks_bad", "CONNECTED"), "CustomKeyStoreId"),
             Arguments.of("DELETE", badOnDelete, "UNCHANGED"));
     }
 
@@ -255,6 +253,22 @@ class HandlerWrapperTest {
         assertThat(response.path("message").asText()).contains(mentioned);
         assertThat(kms.calls()).isEmpty();
         assertThat(ssm.calls()).isEmpty();
+    }
+
+    /** An identifier no key store can have names no resource: NotFound (the contract's answer), still saying why. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("identifiersOfNoKeyStore")
+    void aRequestNamingNoPossibleKeyStoreIsNotFoundAndCallsNothing(final String action, final String id) {
+        final JsonNode response = driver.run(action, props(id, "CONNECTED"), null);
+        assertThat(response.path("errorCode").asText()).isEqualTo("NotFound");
+        assertThat(response.path("message").asText()).contains("The " + action + " request names no key store",
+            "CustomKeyStoreId '" + id + "'", "Keyhold called nothing and changed nothing");
+        assertThat(kms.calls()).isEmpty();
+        assertThat(ssm.calls()).isEmpty();
+    }
+
+    static Stream<Arguments> identifiersOfNoKeyStore() {
+        return Stream.of(Arguments.of("READ", "Production HSM store"), Arguments.of("DELETE", "cks_bad"));
     }
 
     @Test

@@ -2,6 +2,8 @@ package com.keyhold.kms.customkeystoreconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
+import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
@@ -20,10 +22,16 @@ class InputCheckTest {
     void checksOnlyFirstInvocationsOfCreateAndUpdate() {
         final String bad = "\"requestData\": {\"resourceProperties\": {\"CustomKeyStoreId\": \"x\"}}";
         assertThat(problem("{\"action\": \"CREATE\", " + bad + "}")).contains("CustomKeyStoreId 'x'");
-        assertThat(problem("{\"action\": \"UPDATE\", \"callbackContext\": null, " + bad + "}"))
-            .contains("CustomKeyStoreId 'x'");
+        assertThat(problem("{\"action\": \"UPDATE\", \"callbackContext\": null, \"requestData\": "
+            + "{\"resourceProperties\": {\"CustomKeyStoreId\": \"cks-1\", \"ConnectionState\": \"ON\"}}}"))
+            .contains("ConnectionState 'ON'");
         assertThat(problem("{\"action\": \"CREATE\", \"callbackContext\": {}, " + bad + "}")).isNull();
-        assertThat(problem("{\"action\": \"READ\", " + bad + "}")).isNull();
+        assertThat(problem("{\"action\": \"READ\", \"requestData\": {\"resourceProperties\": "
+            + "{\"CustomKeyStoreId\": \"cks-1\"}}}")).isNull();
+        // A READ, UPDATE or DELETE naming no possible key store is NotFound, before the schema check.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> problem("{\"action\": \"READ\", " + bad + "}"))
+            .isInstanceOfSatisfying(KeyholdFailureException.class,
+                e -> assertThat(e.failure().kind()).isEqualTo(FailureKind.NotFound));
         assertThat(problem("{\"action\": \"LIST\"}")).isNull();
     }
 

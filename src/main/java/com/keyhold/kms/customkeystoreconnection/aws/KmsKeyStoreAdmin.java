@@ -43,28 +43,40 @@ public final class KmsKeyStoreAdmin {
     }
 
     public void update(final UpdateCustomKeyStoreRequest request) {
+        KmsKeyStores.requireId(request.customKeyStoreId());
         invoker.invoke(request, call -> kms.get().updateCustomKeyStore(call));
     }
 
     public void delete(final String customKeyStoreId) {
+        KmsKeyStores.requireId(customKeyStoreId);
         invoker.invoke(DeleteCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
             call -> kms.get().deleteCustomKeyStore(call));
     }
 
     /** The key store as KMS reports it; empty when KMS knows no key store of that id. */
     public Optional<CustomKeyStoresListEntry> describe(final String customKeyStoreId) {
-        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build());
+        KmsKeyStores.requireId(customKeyStoreId);
+        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
+            entry -> customKeyStoreId.equals(entry.customKeyStoreId()));
     }
 
     /** The key store of that name (names are unique per account and Region); empty when there is none. */
     public Optional<CustomKeyStoresListEntry> describeByName(final String customKeyStoreName) {
-        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreName(customKeyStoreName).build());
+        if (customKeyStoreName == null || customKeyStoreName.isBlank()) {
+            // Without a name DescribeCustomKeyStores lists them all, and the first is someone else's key store.
+            throw new IllegalArgumentException("describeByName needs a key store name; got "
+                + (customKeyStoreName == null ? "null" : "a blank one"));
+        }
+        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreName(customKeyStoreName).build(),
+            entry -> customKeyStoreName.equals(entry.customKeyStoreName()));
     }
 
-    private Optional<CustomKeyStoresListEntry> describe(final DescribeCustomKeyStoresRequest request) {
+    /** The entry {@code wanted} accepts: never merely the first, which could be another key store. */
+    private Optional<CustomKeyStoresListEntry> describe(final DescribeCustomKeyStoresRequest request,
+                                                        final java.util.function.Predicate<CustomKeyStoresListEntry> wanted) {
         try {
             return invoker.invoke(request, call -> kms.get().describeCustomKeyStores(call)).customKeyStores().stream()
-                .findFirst();
+                .filter(wanted).findFirst();
         } catch (CustomKeyStoreNotFoundException e) {
             return Optional.empty();
         }
@@ -85,6 +97,7 @@ public final class KmsKeyStoreAdmin {
      * @param limit  at most this many keys (1 to 1000, ListKeys' range)
      */
     public KeyPage keyPage(final String customKeyStoreId, final String marker, final int limit) {
+        KmsKeyStores.requireId(customKeyStoreId);
         final ListKeysResponse page = invoker.invoke(ListKeysRequest.builder()
             .limit(Math.max(1, Math.min(KEYS_PAGE, limit))).marker(marker).build(), call -> kms.get().listKeys(call));
         final List<String> inStore = new ArrayList<>();

@@ -27,13 +27,28 @@ public final class KmsKeyStores implements KeyStorePort {
         this.invoker = invoker;
     }
 
+    /**
+     * Every call about one key store names it. A null or blank id is a Keyhold defect, refused before the call: KMS
+     * would answer DescribeCustomKeyStores without an id with every key store of the account, and taking the first
+     * one would act on another key store. The handlers refuse such requests NotFound before they get here.
+     */
+    static String requireId(final String customKeyStoreId) {
+        if (customKeyStoreId == null || customKeyStoreId.isBlank()) {
+            throw new IllegalArgumentException("a call about one custom key store needs its id; got "
+                + (customKeyStoreId == null ? "null" : "a blank one"));
+        }
+        return customKeyStoreId;
+    }
+
     @Override
     public Observation describe(final String customKeyStoreId) {
+        requireId(customKeyStoreId);
         final DescribeCustomKeyStoresResponse response = invoker.invoke(
             DescribeCustomKeyStoresRequest.builder().customKeyStoreId(customKeyStoreId).build(),
             request -> kms.get().describeCustomKeyStores(request));
         // KMS answers an unknown id with CustomKeyStoreNotFoundException; an empty list means the same.
-        final CustomKeyStoresListEntry entry = response.customKeyStores().stream().findFirst()
+        final CustomKeyStoresListEntry entry = response.customKeyStores().stream()
+            .filter(each -> customKeyStoreId.equals(each.customKeyStoreId())).findFirst()
             .orElseThrow(() -> CustomKeyStoreNotFoundException.builder()
                 .message("DescribeCustomKeyStores returned no entry for " + customKeyStoreId).build());
         return observation(entry);
@@ -48,12 +63,14 @@ public final class KmsKeyStores implements KeyStorePort {
 
     @Override
     public void connect(final String customKeyStoreId) {
+        requireId(customKeyStoreId);
         invoker.invoke(ConnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
             request -> kms.get().connectCustomKeyStore(request));
     }
 
     @Override
     public void disconnect(final String customKeyStoreId) {
+        requireId(customKeyStoreId);
         invoker.invoke(DisconnectCustomKeyStoreRequest.builder().customKeyStoreId(customKeyStoreId).build(),
             request -> kms.get().disconnectCustomKeyStore(request));
     }

@@ -64,6 +64,13 @@ public final class ErrorTranslator {
             (e, a) -> String.format("Custom key store %s was not found in Region %s of this account. CustomKeyStoreId must "
                 + "be the key store's id (cks-...), not its name, and the stack must run in the key store's Region.",
                 a.keyStoreId(), a.region())),
+        // KMS's input validation (a value outside a parameter's constraints, a parameter missing or not allowed for
+        // the key store's type): the input is wrong, not the service, so InvalidRequest, with KMS's own words on what.
+        new Rule(e -> "ValidationException".equals(errorCode(e)), FailureKind.InvalidRequest, false,
+            (e, a) -> String.format("%s: KMS refused %s as invalid input: %s Correct the property it names (what KMS "
+                + "accepts is in the KMS API reference for %s), then run the stack operation again.",
+                a.keyStoreId(), a.operation(), withoutValues(((AwsServiceException) e).awsErrorDetails().errorMessage()),
+                a.operation())),
         new Rule(CloudHsmClusterNotActiveException.class::isInstance, FailureKind.InvalidRequest, false,
             (e, a) -> String.format("%s: %s was refused because CloudHSM cluster %s is not active. Initialize and "
                 + "activate the cluster and make sure it has at least one ACTIVE HSM, then run the stack operation again.",
@@ -97,10 +104,6 @@ public final class ErrorTranslator {
             (e, a) -> String.format("%s: the handler could not reach AWS for %s (%s). Check the network path to the KMS "
                 + "and SSM endpoints of %s, then run the stack operation again.",
                 a.keyStoreId(), a.operation(), e.getMessage(), a.region())),
-        new Rule(e -> "ValidationException".equals(errorCode(e)), FailureKind.InvalidRequest, false,
-            (e, a) -> String.format("%s: %s was refused as invalid: %s Correct the property it names, then run the "
-                + "stack operation again.", a.keyStoreId(), a.operation(),
-                ((AwsServiceException) e).awsErrorDetails().errorMessage())),
         new Rule(AwsServiceException.class::isInstance, FailureKind.GeneralServiceException, false,
             (e, a) -> String.format("%s: %s failed: %s (%s).", a.keyStoreId(), a.operation(),
                 ((AwsServiceException) e).awsErrorDetails() == null ? e.getMessage()
@@ -123,6 +126,15 @@ public final class ErrorTranslator {
         return new Translation(FailureKind.InternalFailure, false, String.format(
             "%s: %s failed unexpectedly: %s. This is a Keyhold defect; report it with the stack events.",
             attempt.keyStoreId(), attempt.operation(), error));
+    }
+
+    /** A value KMS quotes back ("Value '...' at 'keyStorePassword'") may be a secret: only where it was is kept. */
+    static String withoutValues(final String message) {
+        if (message == null || message.isBlank()) {
+            return "(KMS gave no detail).";
+        }
+        final String kept = message.replaceAll("(?s)Value '.*?' at '", "A value at '").strip();
+        return kept.endsWith(".") ? kept : kept + ".";
     }
 
     /** Whether AWS refused the call for lack of permission (IAM or a resource policy such as a key policy). */

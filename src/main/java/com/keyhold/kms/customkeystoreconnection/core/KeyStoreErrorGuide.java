@@ -13,6 +13,7 @@ import java.util.function.Predicate;
  *
  * <pre>
  * error code                                              failure               the message names
+ * (each *InUse* code is AlreadyExists on CreateCustomKeyStore, InvalidRequest on any other operation: kindFor)
  * CustomKeyStoreNameInUseException                        AlreadyExists         the name; unique per account+Region
  * CloudHsmClusterInUseException                           AlreadyExists         the cluster; one key store per cluster
  * XksProxyUriInUseException                               AlreadyExists         endpoint + path; one per key store
@@ -30,6 +31,7 @@ import java.util.function.Predicate;
  * XksProxyVpcEndpointService* (not found, invalid config) InvalidRequest        the service, KMS's requirements
  * LimitExceededException                                  ServiceLimitExceeded  10 per account+Region; raise it
  * CustomKeyStoreHasCMKsException                          ResourceConflict      how many keys; what to do
+ * ValidationException (shared ErrorTranslator rule)       InvalidRequest        KMS's words, values left out
  * </pre>
  */
 public final class KeyStoreErrorGuide {
@@ -140,12 +142,23 @@ public final class KeyStoreErrorGuide {
         return (code, attempt) -> {
             for (Rule rule : RULES) {
                 if (rule.code().test(code)) {
-                    return Optional.of(new ErrorTranslator.Translation(rule.kind(), false,
+                    return Optional.of(new ErrorTranslator.Translation(kindFor(rule.kind(), attempt), false,
                         rule.message().apply(context, attempt)));
                 }
             }
             return Optional.empty();
         };
+    }
+
+    /**
+     * AlreadyExists only for a create. The handler contract's error codes: AlreadyExists is "applicable to create
+     * handlers only"; an update that asks for a name, cluster, proxy address or endpoint service another key store
+     * holds is the user's input ("InvalidRequest: invalid input from the user"), not ResourceConflict, which means
+     * the resource is temporarily unable to be acted upon and is retried.
+     */
+    static FailureKind kindFor(final FailureKind kind, final Attempt attempt) {
+        return kind == FailureKind.AlreadyExists && !"CreateCustomKeyStore".equals(attempt.operation())
+            ? FailureKind.InvalidRequest : kind;
     }
 
     private static Rule rule(final String code, final FailureKind kind,

@@ -29,6 +29,34 @@ public final class ModelRules {
         return problems;
     }
 
+    /**
+     * The key store a READ, UPDATE or DELETE request acts on, checked before any AWS call: the desired state's
+     * CustomKeyStoreId, else (an update may leave the primary identifier out of the desired state) the previous
+     * state's. Both resource types and both of their entries (the wrapper's first look and the handler) use it.
+     *
+     * @throws KeyholdFailureException NotFound when neither state names a key store (missing, null, empty, or not an
+     *     id any key store can have: the handler contract's answer for a resource that does not exist), so such a
+     *     request never reaches an unfiltered DescribeCustomKeyStores, whose first entry is another key store;
+     *     NotUpdatable when the two states name different key stores (the primary identifier never changes in an
+     *     update, as the protocol's own check answers)
+     */
+    public static String namedKeyStore(final String action, final String desired, final String previous) {
+        final boolean desiredNames = desired != null && !desired.isBlank();
+        if (desiredNames && previous != null && !previous.isBlank() && !desired.equals(previous)) {
+            throw new KeyholdFailureException(FailureKind.NotUpdatable, String.format("CustomKeyStoreId cannot change "
+                + "in an update (from %s to %s): it identifies the resource or is create-only, so CloudFormation "
+                + "replaces the resource when it changes. Nothing was changed.", abbreviate(previous), abbreviate(desired)));
+        }
+        final String id = desiredNames ? desired : previous;
+        final List<String> problems = checkIdentifier(id);
+        if (!problems.isEmpty()) {
+            throw new KeyholdFailureException(FailureKind.NotFound, String.format("The %s request names no key store "
+                + "Keyhold could %s: %s Keyhold called nothing and changed nothing.", action,
+                action.toLowerCase(java.util.Locale.ROOT), problems.get(0)));
+        }
+        return id;
+    }
+
     /** Problems with a whole desired-state model; empty when valid. */
     public static List<String> check(final String customKeyStoreId, final String connectionState,
                                      final String connectionStateOnDelete) {

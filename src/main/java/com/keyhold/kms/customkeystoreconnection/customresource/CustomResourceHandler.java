@@ -192,6 +192,13 @@ public final class CustomResourceHandler implements RequestStreamHandler {
                 case "Create":
                     return create(checked(event.getResourceProperties()), physicalIdOnFailure());
                 case "Update":
+                    if (event.getPhysicalResourceId() == null || event.getPhysicalResourceId().isBlank()) {
+                        // CloudFormation always sends the resource's id with an Update. Without it there is no
+                        // resource to update, and taking the properties' key store would claim one unasked.
+                        throw new KeyholdFailureException(FailureKind.NotFound, "The Update request carries no "
+                            + "PhysicalResourceId, so it names no resource to update; Keyhold called nothing and "
+                            + "changed nothing. CloudFormation always sends it: check the sender of this event.");
+                    }
                     final ConnectionProperties wanted = checked(event.getResourceProperties());
                     return wanted.customKeyStoreId().equals(event.getPhysicalResourceId()) ? update(wanted)
                         : create(wanted, event.getPhysicalResourceId());

@@ -61,7 +61,7 @@ class ErrorTranslatorTest {
                 FailureKind.ServiceInternalError, true, new String[] {ID, "InternalServerError"}),
             // KMS's own message says which member is invalid (issue #19 item 3: InvalidRequest, not a service error).
             Arguments.of((Supplier<Throwable>) () -> kms("ValidationException", 400),
-                FailureKind.InvalidRequest, false, new String[] {ID, "refused as invalid: ValidationException happened",
+                FailureKind.InvalidRequest, false, new String[] {ID, "as invalid input: ValidationException happened",
                     "Correct the property"}),
             Arguments.of((Supplier<Throwable>) () -> kms("SomethingOdd", 499),
                 FailureKind.GeneralServiceException, false, new String[] {ID, "SomethingOdd"}),
@@ -97,6 +97,27 @@ class ErrorTranslatorTest {
         final AwsServiceException forbidden = SsmException.builder().statusCode(403).build();
         assertThat(translator.translate(forbidden, new Attempt("GetParameter", ID, "eu-west-1")).kind())
             .isEqualTo(FailureKind.AccessDenied);
+    }
+
+    /** KMS's input validation is the user's input: InvalidRequest, KMS's words, never a value it quotes back. */
+    @Test
+    void aValidationExceptionIsInvalidRequestSayingWhatWasWrongWithoutTheValue() {
+        final String kmsMessage = "1 validation error detected: Value 'kmsPswd1' at 'keyStorePassword' failed to "
+            + "satisfy constraint: Member must have length greater than or equal to 7";
+        final KmsException error = (KmsException) KmsException.builder().statusCode(400).message(kmsMessage)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(kmsMessage)
+                .build()).build();
+        final ErrorTranslator.Translation t = new ErrorTranslator().translate(error,
+            new Attempt("UpdateCustomKeyStore", "cks-1234567890abcdef0", "us-east-1"));
+        assertThat(t.kind()).isEqualTo(FailureKind.InvalidRequest);
+        assertThat(t.retryable()).isFalse();
+        assertThat(t.message()).isEqualTo("cks-1234567890abcdef0: KMS refused UpdateCustomKeyStore as invalid input: "
+            + "1 validation error detected: A value at 'keyStorePassword' failed to satisfy constraint: Member must "
+            + "have length greater than or equal to 7. Correct the property it names (what KMS accepts is in the KMS "
+            + "API reference for UpdateCustomKeyStore), then run the stack operation again.");
+        assertThat(ErrorTranslator.withoutValues(null)).isEqualTo("(KMS gave no detail).");
+        assertThat(ErrorTranslator.withoutValues("Value 'a' at 'x' failed; Value 'b' at 'y' failed."))
+            .isEqualTo("A value at 'x' failed; A value at 'y' failed.");
     }
 
     @Test

@@ -20,11 +20,11 @@ class KeyStoreErrorGuideTest {
     /** Each message must carry every '|'-separated fragment. */
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = ';', quoteCharacter = '"', value = {
-        "CustomKeyStoreNameInUseException;                   AlreadyExists;        payments-hsm'|unique per account and Region|us-east-1",
-        "CloudHsmClusterInUseException;                      AlreadyExists;        cluster-234567abcdefg|each key store needs a cluster of its own",
-        "XksProxyUriInUseException;                          AlreadyExists;        https://xks.example.com/kms/xks/v1|each key store needs its own proxy address",
-        "XksProxyUriEndpointInUseException;                  AlreadyExists;        XksProxyUriEndpoint https://xks.example.com|of its own",
-        "XksProxyVpcEndpointServiceInUseException;           AlreadyExists;        vpce-svc-0abc|each key store needs its own",
+        "CustomKeyStoreNameInUseException;                   InvalidRequest;       payments-hsm'|unique per account and Region|us-east-1",
+        "CloudHsmClusterInUseException;                      InvalidRequest;       cluster-234567abcdefg|each key store needs a cluster of its own",
+        "XksProxyUriInUseException;                          InvalidRequest;       https://xks.example.com/kms/xks/v1|each key store needs its own proxy address",
+        "XksProxyUriEndpointInUseException;                  InvalidRequest;       XksProxyUriEndpoint https://xks.example.com|of its own",
+        "XksProxyVpcEndpointServiceInUseException;           InvalidRequest;       vpce-svc-0abc|each key store needs its own",
         "CloudHsmClusterNotFoundException;                   InvalidRequest;       cluster-234567abcdefg|describe-clusters --filters clusterIds=cluster-234567abcdefg",
         "CloudHsmClusterNotActiveException;                  InvalidRequest;       cluster-234567abcdefg|two active HSMs in different Availability Zones",
         "CloudHsmClusterInvalidConfigurationException;       InvalidRequest;       cluster-234567abcdefg|two active HSMs in different Availability Zones|2223-2225",
@@ -45,6 +45,19 @@ class KeyStoreErrorGuideTest {
         assertThat(t.kind()).isEqualTo(kind);
         assertThat(t.retryable()).isFalse();
         assertThat(t.message()).startsWith(ID + ": UpdateCustomKeyStore: ").contains(fragments.split("\\|"));
+    }
+
+    /** The handler contract keeps AlreadyExists for create handlers; an update meeting a value in use is bad input. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"CustomKeyStoreNameInUseException", "CloudHsmClusterInUseException", "XksProxyUriInUseException",
+        "XksProxyUriEndpointInUseException", "XksProxyVpcEndpointServiceInUseException"})
+    void aValueInUseIsAlreadyExistsOnlyForACreate(final String code) {
+        assertThat(translator.translate(ErrorTranslatorTest.kms(code, 400),
+            new Attempt("CreateCustomKeyStore", null, "us-east-1")).kind()).isEqualTo(FailureKind.AlreadyExists);
+        for (String operation : new String[] {"UpdateCustomKeyStore", "ConnectCustomKeyStore"}) {
+            assertThat(translator.translate(ErrorTranslatorTest.kms(code, 400),
+                new Attempt(operation, ID, "us-east-1")).kind()).as(operation).isEqualTo(FailureKind.InvalidRequest);
+        }
     }
 
     @Test

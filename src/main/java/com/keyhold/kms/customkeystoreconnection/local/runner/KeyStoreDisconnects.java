@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreSettings;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
@@ -28,6 +29,10 @@ final class KeyStoreDisconnects {
         + "too to send the new value)";
     static final String NOT_SENT_CREDENTIAL = "no (not sent to KMS: XksProxyAuthenticationCredentialVersion and "
         + "AccessKeyId did not change; change the version too to send the new secret)";
+
+    /** Added to the answer when RefuseDisconnectingUpdates guards the update. */
+    static final String REFUSED = "; the update will be REFUSED unless the key store is DISCONNECTED "
+        + "(RefuseDisconnectingUpdates is true)";
 
     /** The version properties that decide whether their secret is sent again. */
     private static final Map<String, StoreProperty> VERSIONS = Map.of(
@@ -64,11 +69,19 @@ final class KeyStoreDisconnects {
             }
             return NO;
         }
-        return switch (changed.rule(type)) {
+        final String answer = switch (changed.rule(type)) {
             case NEEDS_DISCONNECTED -> YES;
             case TRY_IN_PLACE -> TRY_IN_PLACE;
             case IN_PLACE -> NO;
         };
+        // The handler's guard, by the same rule (DisconnectGuard): it cannot see the state here, so it says when.
+        return answer.equals(NO) || !DisconnectGuard.on(flag(before), flag(after)) ? answer : answer + REFUSED;
+    }
+
+    /** RefuseDisconnectingUpdates as the template gives it: a boolean, or its text from a parameter. */
+    private static Boolean flag(final JsonNode properties) {
+        final JsonNode value = properties == null ? null : properties.get(DisconnectGuard.PROPERTY);
+        return value != null && (value.asBoolean(false) || "true".equals(value.asText())) ? Boolean.TRUE : null;
     }
 
     private static StoreType type(final JsonNode properties) {

@@ -9,6 +9,8 @@ import com.keyhold.kms.customkeystoreconnection.core.PollSchedule;
 import com.keyhold.kms.customkeystoreconnection.core.RetryPolicy;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.KmsEmulator;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.StateLock;
+import com.keyhold.kms.customkeystoreconnection.aws.AwsInvoker;
+import com.keyhold.kms.customkeystoreconnection.aws.KmsKeyStores;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,9 +164,9 @@ public final class Target implements AutoCloseable {
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
             final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
             final String describeRegion = region;
-            final KeyStoreStates keyStores = new KeyStoreStates(id -> config.clients().kms(describeRegion)
-                .describeCustomKeyStores(r -> r.customKeyStoreId(id)).customKeyStores().get(0)
-                .connectionStateAsString());
+            // Through the adapter, which looks a key store up by its id only (never the account's first one).
+            final KeyStoreStates keyStores = new KeyStoreStates(id -> new KmsKeyStores(
+                () -> config.clients().kms(describeRegion), AwsInvoker.DIRECT).describe(id).rawState());
             return new Target(providers, time, keyStores, region, account, null, o.aws
                 ? "real AWS in " + region + " (default credential chain)"
                 : "the endpoint " + kmsEndpoint + " (AWS_ENDPOINT_URL_KMS) in " + region, log);

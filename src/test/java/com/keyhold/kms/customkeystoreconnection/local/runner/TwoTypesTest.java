@@ -49,7 +49,7 @@ class TwoTypesTest {
               ConnectionState: CONNECTED
         Outputs:
           StoreId: {Value: !Ref Store}
-          StoreState: {Value: !GetAtt Store.ConnectionState}
+          StoreState: {Value: !GetAtt Store.ObservedConnectionState}
           ConnectionSees: {Value: !GetAtt Connection.CustomKeyStoreName}
         """;
 
