@@ -50,7 +50,7 @@ class KeyStoreLookupTest {
         emulator.seedStore(StoreSpec.cloudHsm("victim-hsm").id(VICTIM).state(ConnectionState.CONNECTED));
         for (String id : Arrays.asList(null, "", "  ")) {
             final List<Executable> calls = List.of(() -> admin.describe(id), () -> admin.delete(id),
-                () -> admin.keyCount(id), () -> admin.describeByName(id),
+                () -> admin.keyPage(id, null, 10), () -> admin.describeByName(id),
                 () -> admin.update(UpdateCustomKeyStoreRequest.builder().customKeyStoreId(id).newCustomKeyStoreName("x")
                     .build()),
                 () -> keyStores.describe(id), () -> keyStores.connect(id), () -> keyStores.disconnect(id));
