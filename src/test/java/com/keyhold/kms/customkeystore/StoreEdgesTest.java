@@ -185,7 +185,8 @@ class StoreEdgesTest extends StoreTestBase {
         create(hsm("taken", PASSWORD, null).entrySet().stream().collect(java.util.stream.Collectors.toMap(
             Map.Entry::getKey, e -> "CloudHsmClusterId".equals(e.getKey()) ? "cluster-765432abcdefg" : e.getValue())));
         final JsonNode failed = driver.run("UPDATE", with(hsm("taken", PASSWORD, null), id), with(v1, id));
-        assertThat(failed.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        // A name in use on an update: InvalidRequest (the handler contract keeps AlreadyExists for create).
+        assertThat(failed.path("errorCode").asText()).isEqualTo("InvalidRequest");
         emulator.faults().throttleNext("UpdateCustomKeyStore", 20);
         final JsonNode throttled = driver.run("UPDATE", with(hsm("renamed", PASSWORD, null), id), with(v1, id));
         assertThat(throttled.path("errorCode").asText()).isEqualTo("Throttling");

@@ -73,10 +73,11 @@ class RefuseDisconnectingUpdatesTest {
             assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
             assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
             assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isZero();
-            // The record keeps the version KMS has the password under (the rollback's update rewrites only its time).
-            assertThat(f.emulator().parameterValue(StoreRecord.parameterName(id)).orElseThrow()
-                .replaceAll("\"updatedAt\":\"[^\"]*\"", "")).isEqualTo(record.replaceAll("\"updatedAt\":\"[^\"]*\"", ""))
-                .contains("\"keyStorePasswordVersion\":\"1\"");
+            // The record keeps the version KMS has the password under; the rollback's update rewrites its time and
+            // notes that version 1 is spent (the key store was CONNECTED under it, and KMS rotated it then).
+            final String after = f.emulator().parameterValue(StoreRecord.parameterName(id)).orElseThrow();
+            assertThat(after).contains("\"keyStorePasswordVersion\":\"1\"").contains("\"spentPasswordVersions\":[\"1\"]");
+            assertThat(withoutTimeAndSpent(after)).isEqualTo(withoutTimeAndSpent(record));
 
             // Turning the guard off changes nothing in KMS; the change set says so.
             final String off = TEMPLATE.replace("RefuseDisconnectingUpdates: true", "RefuseDisconnectingUpdates: false");
@@ -93,5 +94,9 @@ class RefuseDisconnectingUpdatesTest {
             assertThat(f.emulator().state(id)).isEqualTo(ConnectionState.CONNECTED);
             assertThat(f.output()).doesNotContain("kmsPswd1").doesNotContain("resetPw22");
         }
+    }
+
+    private static String withoutTimeAndSpent(final String record) {
+        return record.replaceAll("\"updatedAt\":\"[^\"]*\"", "").replaceAll("\"spentPasswordVersions\":\\[[^\\]]*\\]", "");
     }
 }
