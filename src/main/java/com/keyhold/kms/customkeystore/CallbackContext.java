@@ -27,6 +27,8 @@ public class CallbackContext {
     private boolean recorded;
     /** UPDATE: the store record held a state to come back to (CONNECTED) from an earlier update: put it back. */
     private boolean restoring;
+    /** The one more connect SecondConnect allows after a failed reconnect was made (once per update). */
+    private boolean secondConnect;
     /** UPDATE: the state to come back to is in the store record (written before this update's disconnect). */
     private boolean pendingRecorded;
     /** UPDATE: KeyStorePassword was not sent (its version is spent): the record keeps the version KMS holds. */
@@ -95,6 +97,14 @@ public class CallbackContext {
 
     public void setRecorded(final boolean recorded) {
         this.recorded = recorded;
+    }
+
+    public boolean isSecondConnect() {
+        return secondConnect;
+    }
+
+    public void setSecondConnect(final boolean secondConnect) {
+        this.secondConnect = secondConnect;
     }
 
     public boolean isRestoring() {

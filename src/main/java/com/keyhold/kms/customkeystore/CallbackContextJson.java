@@ -36,6 +36,7 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         context.setDeleteChecked(json.optBoolean("deleteChecked"));
         context.setRecorded(json.optBoolean("recorded"));
         context.setRestoring(json.optBoolean("restoring"));
+        context.setSecondConnect(json.optBoolean("secondConnect"));
         context.setPendingRecorded(json.optBoolean("pendingRecorded"));
         context.setPasswordKept(json.optBoolean("passwordKept"));
         final JSONArray spent = json.optJSONArray("spentPasswordVersions");
@@ -75,6 +76,7 @@ final class CallbackContextJson implements ContextCodec<CallbackContext> {
         json.put("deleteChecked", context.isDeleteChecked());
         json.put("recorded", context.isRecorded());
         json.put("restoring", context.isRestoring());
+        json.put("secondConnect", context.isSecondConnect());
         json.put("pendingRecorded", context.isPendingRecorded());
         json.put("passwordKept", context.isPasswordKept());
         if (context.getSpentPasswordVersions() != null) {

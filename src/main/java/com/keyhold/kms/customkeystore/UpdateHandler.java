@@ -13,6 +13,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.SecondConnect;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreType;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
@@ -107,6 +108,17 @@ public class UpdateHandler extends StoreHandler {
                         return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry, finish(session,
                             observed)));
                     case FAIL:
+                        final String again = secondConnect(session, next, entry);
+                        if (again != null) {
+                            // The connection type's one recovery (SecondConnect's table): Disconnect, Connect.
+                            try {
+                                waitOrMove(session, change, Step.RECONNECT, TargetState.CONNECTED, entry, observed);
+                            } catch (CallBack wait) {
+                                throw again.isEmpty() ? wait
+                                    : new CallBack(wait.delaySeconds, again + " (" + wait.getMessage() + ")");
+                            }
+                            break;
+                        }
                         throw new KeyholdFailureException(fail(session, change, next, entry, observed));
                     case UPDATE_CONNECTED:
                         updateInPlace(session, change);
@@ -387,6 +399,34 @@ public class UpdateHandler extends StoreHandler {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a reconnect that ended FAILED gets the one more connect SecondConnect's table allows (a code a retry can
+     * cure, once per update): its stack event line, "" while that recovery is under way, null for no. The wait toward CONNECTED then carries out the connection type's recovery (Disconnect,
+     * Connect) and, should that end FAILED too, fails with its message. While that recovery is under way a FAILED
+     * look (describe lag after its Disconnect) is the recovery's to judge, not this table's.
+     */
+    private static String secondConnect(final Session session, final Next next, final CustomKeyStoresListEntry entry) {
+        final CallbackContext context = session.context;
+        if (next.reason() != FailReason.RECONNECT_FAILED || context.getPhase() == Phase.UPDATE_REFUSED) {
+            return null;
+        }
+        if (context.isSecondConnect()) {
+            return context.getProgress() != null && context.getProgress().isRecovering() ? "" : null;
+        }
+        final String code = entry.connectionErrorCodeAsString();
+        if (!SecondConnect.worthIt(code)) {
+            return null;
+        }
+        context.setSecondConnect(true);
+        context.setProgress(null);
+        final String line = String.format("%s: the reconnect ended FAILED with ConnectionErrorCode %s, which one more "
+            + "connect can cure (%s); disconnecting and connecting once more", session.id(), code,
+            SecondConnect.of(code).reason());
+        session.log(line);
+        context.setStatusMessage(line);
+        return line;
     }
 
     private static Failure strandedIfDisconnected(final Session session, final KeyStoreChange change,

@@ -332,4 +332,66 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(record(id).isNull("comeBackTo")).isTrue();
         assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
     }
+
+    @Test
+    void aReconnectThatEndsFailedWithACodeOneMoreConnectCanCureIsConnectedOnceMore() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        final long disconnectsBefore = calls("DisconnectCustomKeyStore");
+        final long connectsBefore = calls("ConnectCustomKeyStore");
+        // The proxy times out once (SecondConnect: worth one more connect), then answers.
+        emulator.faults().failNextConnect(id, "XKS_PROXY_TIMED_OUT");
+        final Map<String, Object> moved = xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode updated = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(updated.path("status").asText()).as(updated.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(calls("ConnectCustomKeyStore") - connectsBefore).isEqualTo(2);
+        assertThat(calls("DisconnectCustomKeyStore") - disconnectsBefore).isEqualTo(2);
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(messages()).contains(id + ": the reconnect ended FAILED with ConnectionErrorCode XKS_PROXY_TIMED_OUT, "
+            + "which one more connect can cure");
+        assertThat(record(id).isNull("comeBackTo")).as(record(id).toString()).isTrue();
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aReconnectThatEndsFailedWithACodeNoConnectCanCureIsNotConnectedAgain() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        final long connectsBefore = calls("ConnectCustomKeyStore");
+        emulator.faults().failNextConnect(id, "XKS_PROXY_INVALID_RESPONSE");
+        final Map<String, Object> moved = xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("XKS_PROXY_INVALID_RESPONSE")
+            .contains("Keyhold disconnected the FAILED key store, so it is DISCONNECTED now");
+        assertThat(calls("ConnectCustomKeyStore") - connectsBefore).isEqualTo(1);
+        assertThat(messages()).doesNotContain("one more connect");
+        clock.advanceSeconds(60);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+        assertThat(record(id).getString("reconnectFailure")).isEqualTo("XKS_PROXY_INVALID_RESPONSE");
+    }
+
+    @Test
+    void aSecondConnectThatEndsFailedTooIsTheLastAndSaysSo() {
+        final Map<String, Object> v1 = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String id = create(v1);
+        connect(id);
+        final long connectsBefore = calls("ConnectCustomKeyStore");
+        emulator.faults().failNextConnect(id, "XKS_PROXY_TIMED_OUT").failNextConnect(id, "XKS_PROXY_TIMED_OUT")
+            .failNextConnect(id, "XKS_PROXY_TIMED_OUT");
+        final Map<String, Object> moved = xks("https://xks-b.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("XKS_PROXY_TIMED_OUT").contains("not CONNECTED now");
+        assertThat(calls("ConnectCustomKeyStore") - connectsBefore).isEqualTo(2);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.FAILED);
+        assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+    }
 }
