@@ -13,14 +13,15 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The AWS JSON 1.1 front door for both services: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
- * (KMS) or {@code AmazonSSM.<Op>} (SSM). Order of checks: signature, operation, body syntax, injected faults
- * (which may name the body's CustomKeyStoreId), then the operation with its member validation.
+ * The AWS JSON 1.1 front door for every service: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
+ * (KMS), {@code AmazonSSM.<Op>} (SSM) or {@code secretsmanager.<Op>} (Secrets Manager). Order of checks:
+ * signature, operation, body syntax, injected faults (which may name the body's CustomKeyStoreId), then the operation with its member validation.
  */
 final class AwsJsonEndpoint implements HttpHandler {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String KMS_PREFIX = "TrentService.";
     private static final String SSM_PREFIX = "AmazonSSM.";
+    private static final String SECRETS_PREFIX = "secretsmanager.";
     private static final java.util.regex.Pattern JSON_CONTENT_TYPE = java.util.regex.Pattern.compile(
             "\\s*application/x-amz-json-1\\.[01]\\s*(;.*)?$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
@@ -34,6 +35,8 @@ final class AwsJsonEndpoint implements HttpHandler {
         ObjectNode kms(String operation, JsonNode body, String region);
 
         ObjectNode ssm(String operation, JsonNode body, String region);
+
+        ObjectNode secretsManager(String operation, JsonNode body, String region);
 
         /** Called after a successful mutating operation, still under the lock. */
         void changed();
@@ -63,12 +66,14 @@ final class AwsJsonEndpoint implements HttpHandler {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         boolean kms = target != null && target.startsWith(KMS_PREFIX);
         boolean ssm = target != null && target.startsWith(SSM_PREFIX);
+        boolean secrets = target != null && target.startsWith(SECRETS_PREFIX);
         String operation = kms ? target.substring(KMS_PREFIX.length())
-                : ssm ? target.substring(SSM_PREFIX.length()) : String.valueOf(target);
+                : ssm ? target.substring(SSM_PREFIX.length())
+                : secrets ? target.substring(SECRETS_PREFIX.length()) : String.valueOf(target);
         String storeId = null;
         try {
             SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : null);
+                    exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : secrets ? "secretsmanager" : null);
             String path = exchange.getRequestURI().getPath();
             if (path != null && !path.isEmpty() && !path.equals("/")) {
                 throw ApiException.client("UnknownOperationException", "Unknown operation: path '" + path
@@ -81,11 +86,13 @@ final class AwsJsonEndpoint implements HttpHandler {
                         + abbreviate(contentType) + "'. Send the body as " + CONTENT_TYPE + ".");
             }
             if (!exchange.getRequestMethod().equals("POST") || !(kms && KmsService.OPERATIONS.contains(operation)
-                    || ssm && SsmService.OPERATIONS.contains(operation))) {
+                    || ssm && SsmService.OPERATIONS.contains(operation)
+                    || secrets && SecretsManagerService.OPERATIONS.contains(operation))) {
                 throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '"
                         + (target == null ? null : abbreviate(target))
                         + "' with " + exchange.getRequestMethod() + ". This endpoint serves POST / with TrentService."
-                        + KmsService.OPERATIONS + " and AmazonSSM." + SsmService.OPERATIONS + ".");
+                        + KmsService.OPERATIONS + ", AmazonSSM." + SsmService.OPERATIONS + " and secretsmanager."
+                        + SecretsManagerService.OPERATIONS + ".");
             }
             JsonNode json = parse(body);
             storeId = json.path("CustomKeyStoreId").isTextual() ? json.get("CustomKeyStoreId").asText() : null;
@@ -102,8 +109,11 @@ final class AwsJsonEndpoint implements HttpHandler {
             }
             ObjectNode result;
             try (StateLock.Held ignored = exclusive.get()) {
-                result = kms ? backend.kms(operation, json, signer.region()) : backend.ssm(operation, json, signer.region());
-                if ((kms ? KmsService.MUTATING : SsmService.MUTATING).contains(operation)) {
+                result = kms ? backend.kms(operation, json, signer.region()) : ssm
+                        ? backend.ssm(operation, json, signer.region())
+                        : backend.secretsManager(operation, json, signer.region());
+                if ((kms ? KmsService.MUTATING : ssm ? SsmService.MUTATING : SecretsManagerService.MUTATING)
+                        .contains(operation)) {
                     backend.changed();
                 }
             }
@@ -114,7 +124,7 @@ final class AwsJsonEndpoint implements HttpHandler {
             send(exchange, e.status(), error(e.type(), e.getMessage()));
         } catch (RuntimeException e) {
             // A bug in the emulator: answer it as the service's internal error so clients see a 5xx, not a hang.
-            String type = ssm ? "InternalServerError" : "KMSInternalException";
+            String type = ssm ? "InternalServerError" : secrets ? "InternalServiceError" : "KMSInternalException";
             log.add(new RequestLog.Entry(clock.instant(), operation, storeId, type));
             send(exchange, 500, error(type, "Keyhold emulator failure: " + e));
         }
