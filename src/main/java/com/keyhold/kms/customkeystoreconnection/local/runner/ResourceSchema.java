@@ -38,6 +38,8 @@ public final class ResourceSchema {
     /** JSON Schema type of each property that declares one (string, boolean, integer, number, array, object). */
     private final Map<String, String> types = new LinkedHashMap<>();
     private final Map<String, Integer> timeoutMinutes = new LinkedHashMap<>();
+    /** minLength and maxLength of the string properties that declare them. */
+    private final Map<String, int[]> lengths = new LinkedHashMap<>();
 
     ResourceSchema(final JsonNode schema) {
         this.typeName = schema.path("typeName").asText();
@@ -60,6 +62,10 @@ public final class ResourceSchema {
             }
             if (definition.has("pattern")) {
                 patterns.put(e.getKey(), Pattern.compile(definition.get("pattern").asText()));
+            }
+            if (definition.has("minLength") || definition.has("maxLength")) {
+                lengths.put(e.getKey(), new int[] {definition.path("minLength").asInt(0),
+                    definition.path("maxLength").asInt(Integer.MAX_VALUE)});
             }
         });
         schema.path("required").forEach(n -> required.add(n.asText()));
@@ -174,6 +180,19 @@ public final class ResourceSchema {
         return fits ? null : property + " must be a " + type + (enums.containsKey(property) ? " (one of "
             + String.join(", ", enums.get(property)) + ")" : "") + ", got " + (value.isArray() ? "a list "
             : value.isObject() ? "a mapping " : value.isNull() ? "null " : "") + Json.compact(value);
+    }
+
+    /**
+     * The rule a value that must not be shown (a resolved secret) breaks: enum, pattern or length, said without the
+     * value or its length; null when it fits.
+     */
+    public String hiddenValueProblem(final String property, final String value) {
+        final int[] length = lengths.get(property);
+        if (length != null && (value.length() < length[0] || value.length() > length[1])) {
+            return "it must be " + length[0] + " to " + length[1] + " characters long";
+        }
+        final String problem = valueProblem(property, value);
+        return problem == null ? null : problem.substring(problem.lastIndexOf("; ") + 2);
     }
 
     /** A problem with one literal value (enum or pattern), or null. */

@@ -13,6 +13,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,6 +162,12 @@ public final class Target implements AutoCloseable {
             final HandlerConfig config = HandlerConfig.defaults();
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
             final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
+            final String ssmUrl = o.env.get("AWS_ENDPOINT_URL_SSM");
+            // The keyhold emulator serves every service at one URL; another Secrets Manager has its own variable.
+            final String secretsUrl = o.env.getOrDefault("AWS_ENDPOINT_URL_SECRETS_MANAGER", ssmUrl);
+            providers.references(ReferenceSource.of(ssmUrl == null ? null : URI.create(ssmUrl),
+                secretsUrl == null ? null : URI.create(secretsUrl), region, credentials, o.aws ? "real AWS in "
+                + region : "the endpoint " + ssmUrl));
             final String describeRegion = region;
             final KeyStoreStates keyStores = new KeyStoreStates(id -> config.clients().kms(describeRegion)
                 .describeCustomKeyStores(r -> r.customKeyStoreId(id)).customKeyStores().get(0)
@@ -212,7 +219,8 @@ public final class Target implements AutoCloseable {
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
         final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
-            credentials);
+            credentials).references(ReferenceSource.of(emulator.endpoint(), emulator.endpoint(), region, credentials,
+            "the in-process emulator"));
         final KeyStoreStates keyStores = new KeyStoreStates(id -> emulator.storeIds().contains(id)
             ? emulator.describedState(id).name() : null);
         return new Target(providers, time, keyStores, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("

@@ -108,6 +108,7 @@ public final class Template {
         template.readResources(root.path("Resources"), providers, problems);
         template.readOutputs(root.path("Outputs"), problems);
         template.checkReferences(providers, problems);
+        DynamicReferences.checkTemplate(root, problems);
         if (problems.isEmpty()) {
             template.creationOrder(problems);
         }
@@ -379,6 +380,10 @@ public final class Template {
         if (value.isMissingNode() || Intrinsics.containsFunction(value) || Intrinsics.isUnresolved(value)) {
             return null;
         }
+        if (DynamicReferences.contains(value)) {
+            // Checked with its value, which is never shown (DynamicReferences.checkResource).
+            return null;
+        }
         final String shape = schema.typeProblem(property, value);
         if (shape != null) {
             return shape;
@@ -408,6 +413,7 @@ public final class Template {
                     }
                 });
             }
+            providers.references().checkResource(r.logicalId(), r.type(), resolved, schema, problems);
             for (String missing : Intrinsics.unresolvedNames(resolved)) {
                 if (leftOut.contains(missing)) {
                     problems.add("Resources." + r.logicalId() + ".Properties refer to " + missing + ", which its "
@@ -430,6 +436,34 @@ public final class Template {
             throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ",
                 problems));
+        }
+    }
+
+    /**
+     * The dynamic references of every resource, checked again with the values they have now: what an execution
+     * checks before anything runs (a secret or parameter deleted since the change set was made stops it there).
+     *
+     * @throws UsageException listing every problem
+     */
+    public void checkDynamicReferences(final Intrinsics.Values values, final ProviderRegistry providers,
+                                       final String source) {
+        final List<String> problems = new ArrayList<>();
+        resources.values().forEach(r -> {
+            final JsonNode resolved;
+            try {
+                resolved = Intrinsics.resolve(r.properties(), values);
+            } catch (UsageException e) {
+                // A value that cannot be resolved now fails its resource when it runs, as in CloudFormation.
+                return;
+            }
+            final ResourceProvider provider = providers.find(r.type());
+            providers.references().checkResource(r.logicalId(), r.type(), resolved,
+                provider == null ? null : provider.schema(), problems);
+        });
+        if (!problems.isEmpty()) {
+            throw new UsageException(source + " cannot be executed (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + " with its dynamic references; nothing was changed):\n  - "
+                + String.join("\n  - ", problems));
         }
     }
 
