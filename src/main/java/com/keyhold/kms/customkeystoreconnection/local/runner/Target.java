@@ -46,7 +46,10 @@ public final class Target implements AutoCloseable {
     static final String EMULATOR_ACCOUNT = "111122223333";
     /** Default time scale against the in-process emulator: a tenth of the waiting is real. */
     public static final double DEFAULT_TIME_SCALE = 0.1;
-    /** Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples'. */
+    /**
+     * Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples', and
+     * the Secrets Manager secrets their dynamic references read (test values, never real ones).
+     */
     static final String DEFAULT_SEED = """
         {"stores": [
           {"id": "cks-1234567890abcdef0", "name": "example-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
@@ -54,7 +57,11 @@ public final class Target implements AutoCloseable {
           {"id": "cks-0fedcba0987654321", "name": "example-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
            "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
                         "connectivity": "PUBLIC_ENDPOINT"}}
-        ]}
+        ],
+         "secrets": [
+          {"name": "payments/kmsuser", "secretString": "{\\"password\\": \\"examplePw1\\"}"},
+          {"name": "xks/proxy", "secretString": "{\\"secret\\": \\"exampleXksProxySecretAccessKey0123456789+/=\\"}"}
+         ]}
         """;
 
     private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(

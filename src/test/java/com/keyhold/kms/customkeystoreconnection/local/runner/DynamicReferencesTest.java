@@ -61,7 +61,7 @@ class DynamicReferencesTest {
     }
 
     /** Every file the runner wrote (all but the emulator's own store, which is Secrets Manager's stand-in). */
-    private static String runnerFiles(final Path stateDir) throws IOException {
+    static String runnerFiles(final Path stateDir) throws IOException {
         final StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.walk(stateDir)) {
             for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.startsWith(stateDir.resolve("emulator")))
