@@ -280,6 +280,7 @@ final class DynamicReferences {
         }
         final String at = where + "." + String.join(".", path);
         boolean readable = true;
+        final Map<String, String> values = new java.util.HashMap<>();
         for (String text : texts) {
             final Reference ref;
             try {
@@ -308,7 +309,7 @@ final class DynamicReferences {
             }
             if (online()) {
                 try {
-                    value(ref);
+                    values.put(text, value(ref));
                 } catch (UsageException e) {
                     problems.add(at + ": " + e.getMessage());
                     readable = false;
@@ -316,8 +317,14 @@ final class DynamicReferences {
             }
         }
         if (readable && online() && schema != null && path.size() == 1) {
-            final String problem = schema.hiddenValueProblem(path.get(0), substitute(value.asText(),
-                new LinkedHashSet<>()));
+            // The values just read, each reference read once: the check sees what it reported on.
+            final Matcher m = REFERENCE.matcher(value.asText());
+            final StringBuilder resolved = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(resolved, Matcher.quoteReplacement(values.get(m.group())));
+            }
+            m.appendTail(resolved);
+            final String problem = schema.hiddenValueProblem(path.get(0), resolved.toString());
             if (problem != null) {
                 problems.add(at + ": the value " + String.join(", ", texts) + " resolves to is not allowed for "
                     + path.get(0) + " by " + schema.typeName() + "'s schema: " + problem + " (the value is not shown)");
@@ -402,6 +409,21 @@ final class DynamicReferences {
             return out;
         }
         return node;
+    }
+
+    /**
+     * A copy of {@code node} with its references read, for checking the whole model; null when one cannot be read
+     * here (offline, or a problem {@link #checkResource} reports). Secure values go into {@code secrets}.
+     */
+    JsonNode resolvedOrNull(final JsonNode node, final Set<String> secrets) {
+        if (!online()) {
+            return null;
+        }
+        try {
+            return resolve(node, secrets);
+        } catch (UsageException e) {
+            return null;
+        }
     }
 
     /** Text with every secret value replaced by {@link #MASK}. */

@@ -414,6 +414,9 @@ public final class Template {
                 });
             }
             providers.references().checkResource(r.logicalId(), r.type(), resolved, schema, problems);
+            if (schema != null && resolved.isObject()) {
+                checkModel(r.logicalId(), (ObjectNode) resolved, schema, providers.references(), problems);
+            }
             for (String missing : Intrinsics.unresolvedNames(resolved)) {
                 if (leftOut.contains(missing)) {
                     problems.add("Resources." + r.logicalId() + ".Properties refer to " + missing + ", which its "
@@ -436,6 +439,39 @@ public final class Template {
             throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ",
                 problems));
+        }
+    }
+
+    /**
+     * The whole resolved model against the type's schema, as the handler's own validator will check it: a value
+     * not known yet (a resource not created) is left out, a dynamic reference is checked with its value when the
+     * runner reaches a target, and a secret's problem names the rule only. A property already reported is not
+     * reported twice.
+     */
+    private static void checkModel(final String logicalId, final ObjectNode resolved, final ResourceSchema schema,
+                                   final DynamicReferences references, final List<String> problems) {
+        final String where = "Resources." + logicalId + ".Properties";
+        final ObjectNode model = resolved.deepCopy();
+        final Set<String> unknown = new java.util.HashSet<>();
+        final Set<String> hidden = new java.util.HashSet<>();
+        resolved.fields().forEachRemaining(e -> {
+            if (Intrinsics.isUnresolved(e.getValue())) {
+                unknown.add(e.getKey());
+            } else if (DynamicReferences.contains(e.getValue())) {
+                final JsonNode value = references.resolvedOrNull(e.getValue(), new LinkedHashSet<>());
+                if (value == null) {
+                    unknown.add(e.getKey());
+                } else {
+                    model.set(e.getKey(), value);
+                    hidden.add(e.getKey());
+                }
+            }
+            if (problems.stream().anyMatch(p -> p.startsWith(where + "." + e.getKey()))) {
+                unknown.add(e.getKey());
+            }
+        });
+        for (String problem : schema.modelProblems(model, unknown, hidden)) {
+            problems.add(where + ": " + problem);
         }
     }
 

@@ -220,6 +220,171 @@ class DynamicReferencesTest {
         }
     }
 
+    @Test
+    void aCallResumedAfterACrashReadsTheSecretAgainAndTheSavedCallHoldsOnlyTheReference() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            f.emulator().putSecret("payments/kmsuser", "{\"password\": \"" + PASSWORD + "\"}");
+            f.emulator().backends().resetKmsuserPassword(CLUSTER, PASSWORD);
+            assertThat(f.deploy("pay", TEMPLATE, Map.of()).status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            f.emulator().putSecret("payments/kmsuser", "{\"password\": \"" + NEW_PASSWORD + "\"}");
+            f.emulator().backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+            final String storeType = "Keyhold::KMS::CustomKeyStore";
+            f.runner = f.runner(new ProviderRegistry().register(storeType,
+                new RunnerFixture.CrashingProvider(f.target.providers().find(storeType), 1))
+                .register(RunnerFixture.TYPE, f.target.providers().find(RunnerFixture.TYPE))
+                .references(ReferenceSource.of(f.emulator().endpoint(), f.emulator().endpoint(), "us-east-1",
+                    () -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        Target.EMULATOR_ACCESS_KEY, Target.EMULATOR_SECRET_KEY), "the in-process emulator")));
+            assertThatThrownBy(() -> f.deploy("pay", TEMPLATE, Map.of("PasswordVersion", "2")))
+                .isInstanceOf(RunnerFixture.SimulatedCrash.class);
+            final StackState crashed = f.runner.store().load("pay").orElseThrow();
+            assertThat(crashed.status).isEqualTo("UPDATE_IN_PROGRESS");
+            assertThat(crashed.operation.steps.get(0).call.properties.get("KeyStorePassword").asText())
+                .isEqualTo(SECRET_REF);
+            assertThat(runnerFiles(f.stateDir)).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+
+            f.runner = f.runner(f.target.providers());
+            final StackState resumed = f.runner.recover("pay", false);
+            assertThat(resumed.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+            assertThat(f.emulator().state(resumed.resources.get("Store").physicalId))
+                .isEqualTo(ConnectionState.CONNECTED);
+            assertThat(runnerFiles(f.stateDir)).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+            assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD);
+        }
+    }
+
+    @Test
+    void aSecretGoneDuringTheOperationFailsItsResourceAndTheOperationRollsBack() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            f.emulator().putSecret("payments/kmsuser", "{\"password\": \"" + PASSWORD + "\"}");
+            final ChangeSet cs = f.runner.createChangeSet("pay", "c", TEMPLATE, "t.yaml", Map.of());
+            // The provider reads the secret after the execution's check: it lost its key in between.
+            final String storeType = "Keyhold::KMS::CustomKeyStore";
+            final ResourceProvider real = f.target.providers().find(storeType);
+            f.runner = f.runner(new ProviderRegistry().register(storeType, new ResourceProvider() {
+                @Override
+                public ResourceSchema schema() {
+                    return real.schema();
+                }
+
+                @Override
+                public ProviderResult run(final ProviderCall call, final ProgressListener listener) {
+                    throw new AssertionError("never called with an unreadable reference");
+                }
+            }).register(RunnerFixture.TYPE, f.target.providers().find(RunnerFixture.TYPE)).references(
+                new DynamicReferences.Source() {
+                    private int reads;
+
+                    @Override
+                    public DynamicReferences.Parameter parameter(final String selector, final boolean decrypt) {
+                        throw new AssertionError("no ssm reference here");
+                    }
+
+                    @Override
+                    public String secret(final String id, final String stage, final String versionId) {
+                        return ++reads == 1 ? "{\"password\": \"" + PASSWORD + "\"}" : "{}";
+                    }
+                }));
+            final StackState failed = f.runner.executeChangeSet("pay", cs.changeSetName);
+            assertThat(failed.status).as(f.output()).isEqualTo("ROLLBACK_COMPLETE");
+            assertThat(f.output()).contains("CREATE_FAILED").contains("InvalidRequest")
+                .contains("secret payments/kmsuser has no key password").doesNotContain(PASSWORD);
+            assertThat(f.emulator().requestCount("CreateCustomKeyStore")).isZero();
+        }
+    }
+
+    @Test
+    void messagesAndModelsAHandlerReturnsAreMaskedAndTheSavedCallKeepsTheReference() throws Exception {
+        final DynamicReferences references = new DynamicReferences(new DynamicReferences.Source() {
+            @Override
+            public DynamicReferences.Parameter parameter(final String selector, final boolean decrypt) {
+                return decrypt ? new DynamicReferences.Parameter("SecureString", "ssmSecret9")
+                    : new DynamicReferences.Parameter("String", "plain-" + selector);
+            }
+
+            @Override
+            public String secret(final String id, final String stage, final String versionId) {
+                return "{\"password\": \"" + PASSWORD + "\"}";
+            }
+        });
+        final ProviderCall call = new ProviderCall("CREATE", "Store", "Keyhold::KMS::CustomKeyStore",
+            (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree("{\"KeyStorePassword\": \""
+                + SECRET_REF + "\", \"Name\": \"n-{{resolve:ssm:/name:3}}\", \"Other\": \"{{resolve:ssm-secure:/s}}\"}"),
+            null, "token");
+        final List<String> progress = new java.util.ArrayList<>();
+        final ProviderResult result = references.run(new ResourceProvider() {
+            @Override
+            public ResourceSchema schema() {
+                return null;
+            }
+
+            @Override
+            public ProviderResult run(final ProviderCall c, final ProgressListener listener) {
+                assertThat(c.properties.get("KeyStorePassword").asText()).isEqualTo(PASSWORD);
+                assertThat(c.properties.get("Name").asText()).isEqualTo("n-plain-/name:3");
+                assertThat(c.properties.get("Other").asText()).isEqualTo("ssmSecret9");
+                c.callbackContext = Json.MAPPER.createObjectNode().put("leak", PASSWORD);
+                c.invocations = 1;
+                listener.inProgress(c, "working with " + PASSWORD + " and ssmSecret9");
+                return ProviderResult.failed("InvalidRequest", "bad " + PASSWORD,
+                    Json.MAPPER.createObjectNode().put("KeyStorePassword", PASSWORD).put("Echo", "x" + PASSWORD));
+            }
+        }, call, (c, message) -> progress.add(message + " " + c.callbackContext));
+        assertThat(progress).containsExactly("working with **** and **** {\"leak\":\"****\"}");
+        assertThat(result.message()).isEqualTo("bad ****");
+        assertThat(result.model().get("KeyStorePassword").asText()).isEqualTo(SECRET_REF);
+        assertThat(result.model().get("Echo").asText()).isEqualTo("x****");
+        assertThat(call.properties.get("KeyStorePassword").asText()).isEqualTo(SECRET_REF);
+        assertThat(call.invocations).isEqualTo(1);
+    }
+
+    @Test
+    void theFormsOfAReference() {
+        final DynamicReferences.Reference arn = DynamicReferences.parse("{{resolve:secretsmanager:arn:aws:"
+            + "secretsmanager:us-east-1:111122223333:secret:payments/kmsuser-AbCdEf:SecretString:password::v-1}}");
+        assertThat(arn.name()).isEqualTo("arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/kmsuser-AbCdEf");
+        assertThat(arn.jsonKey()).isEqualTo("password");
+        assertThat(arn.versionStage()).isNull();
+        assertThat(arn.versionId()).isEqualTo("v-1");
+        final DynamicReferences.Reference whole = DynamicReferences.parse("{{resolve:secretsmanager:s}}");
+        assertThat(whole.jsonKey()).isNull();
+        assertThat(whole.secure()).isTrue();
+        final DynamicReferences.Reference ssm = DynamicReferences.parse("{{resolve:ssm:/a/b:12}}");
+        assertThat(ssm.name()).isEqualTo("/a/b");
+        assertThat(ssm.version()).isEqualTo("12");
+        assertThat(ssm.secure()).isFalse();
+        for (String[] bad : new String[][] {
+            {"{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1}}", "the secret's ARN is incomplete"},
+            {"{{resolve:secretsmanager::SecretString}}", "names no secret"},
+            {"{{resolve:secretsmanager:s:SecretString:k:AWSCURRENT::extra}}", "has too many segments"},
+            {"{{resolve:ssm:name\\}}", "ends with a backslash"},
+            {"{{resolve:ssm:a:b}}", "Incorrect format is used in the following SSM reference: [{{resolve:ssm:a:b}}]"},
+            {"{{resolve:ssm}}", "Incorrect format"},
+        }) {
+            assertThatThrownBy(() -> DynamicReferences.parse(bad[0])).as(bad[0]).isInstanceOf(UsageException.class)
+                .hasMessageContaining(bad[1]);
+        }
+        assertThat(DynamicReferences.find(Json.MAPPER.createObjectNode().put("{{resolve:ssm:k}}", "a {{resolve:ssm:v}}")))
+            .containsExactlyInAnyOrder("{{resolve:ssm:k}}", "{{resolve:ssm:v}}");
+        assertThatThrownBy(() -> new DynamicReferences(DynamicReferences.Source.OFFLINE).value(ssm))
+            .hasMessageContaining("cannot be resolved here: this command reaches no target");
+    }
+
+    @Test
+    void ssmSecureReadsASecureStringAgainstTheEmulator() {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            putParameter(f, "/secure/pw", "SecureString", PASSWORD);
+            putParameter(f, "/plain", "String", "p");
+            final DynamicReferences references = f.target.providers().references();
+            assertThat(references.value(DynamicReferences.parse("{{resolve:ssm-secure:/secure/pw:1}}")))
+                .isEqualTo(PASSWORD);
+            assertThatThrownBy(() -> references.value(DynamicReferences.parse("{{resolve:ssm-secure:/plain}}")))
+                .hasMessageContaining("parameter /plain is a String parameter; ssm-secure reads SecureString");
+            assertThatThrownBy(() -> references.value(DynamicReferences.parse("{{resolve:ssm:/plain:7}}")))
+                .hasMessageContaining("Parameter /plain has no version 7");
+        }
+    }
+
     static void putParameter(final RunnerFixture f, final String name, final String type, final String value) {
         try (software.amazon.awssdk.services.ssm.SsmClient ssm = software.amazon.awssdk.services.ssm.SsmClient.builder()
             .endpointOverride(f.emulator().endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
