@@ -118,6 +118,30 @@ class SecretsManagerOperationsTest {
     }
 
     @Test
+    void whatTheEmulatorDoesNotKeepIsRefusedBySecretsManagersRules() {
+        assertThatThrownBy(() -> sm.createSecret(r -> r.name("bad name!")))
+            .isInstanceOf(software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException.class)
+            .hasMessageContaining("Invalid name");
+        assertThatThrownBy(() -> sm.createSecret(r -> r.name("binary").secretBinary(
+            software.amazon.awssdk.core.SdkBytes.fromUtf8String("b"))))
+            .hasMessageContaining("string secrets only");
+        // A secret created without a value has no AWSCURRENT version yet.
+        assertThat(sm.createSecret(r -> r.name("empty")).versionId()).isNull();
+        assertThatThrownBy(() -> sm.getSecretValue(r -> r.secretId("empty")))
+            .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("staging label: AWSCURRENT");
+        // A version put under its own label leaves AWSCURRENT where it was.
+        sm.putSecretValue(r -> r.secretId("empty").secretString("current"));
+        final var pending = sm.putSecretValue(r -> r.secretId("empty").secretString("pending")
+            .versionStages("AWSPENDING"));
+        assertThat(pending.versionStages()).containsExactly("AWSPENDING");
+        assertThat(sm.getSecretValue(r -> r.secretId("empty")).secretString()).isEqualTo("current");
+        assertThat(sm.getSecretValue(r -> r.secretId("empty").versionStage("AWSPENDING")).secretString())
+            .isEqualTo("pending");
+        assertThatThrownBy(() -> sm.getSecretValue(r -> r.secretId("arn:aws:secretsmanager:us-east-1:111122223333:"
+            + "secret:nothing-AbCdEf"))).isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
     void ssmGetParameterTakesAVersionSelector() {
         try (SsmClient ssm = EmulatorTestSupport.ssm(emu.endpoint())) {
             ssm.putParameter(r -> r.name("/p").value("one").type(ParameterType.SECURE_STRING));
