@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * The AWS JSON 1.1 front door for every service: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
  * (KMS), {@code AmazonSSM.<Op>} (SSM) or {@code secretsmanager.<Op>} (Secrets Manager). Order of checks:
- * signature, operation, body syntax, injected faults (which may name the body's CustomKeyStoreId), then the operation with its member validation.
+ * signature, operation, body syntax, injected faults (which may name the body's CustomKeyStoreId), then the
+ * operation with its member validation.
  */
 final class AwsJsonEndpoint implements HttpHandler {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -73,7 +74,8 @@ final class AwsJsonEndpoint implements HttpHandler {
         String storeId = null;
         try {
             SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : secrets ? "secretsmanager" : null);
+                    exchange.getRequestHeaders()::get, body,
+                    kms ? "kms" : ssm ? "ssm" : secrets ? "secretsmanager" : null);
             String path = exchange.getRequestURI().getPath();
             if (path != null && !path.isEmpty() && !path.equals("/")) {
                 throw ApiException.client("UnknownOperationException", "Unknown operation: path '" + path

@@ -169,7 +169,10 @@ final class SecretsManagerService {
                         + "specified secret value for staging label: " + label));
     }
 
-    /** A new version; a label it takes leaves the version that had it, and AWSCURRENT's old version becomes AWSPREVIOUS. */
+    /**
+     * A new version; a label it takes leaves the version that had it, and AWSCURRENT's old version becomes
+     * AWSPREVIOUS.
+     */
     private Version addVersion(Secret s, String value, String token, List<String> stages) {
         Version version = new Version();
         version.id = token != null ? token : UUID.randomUUID().toString();

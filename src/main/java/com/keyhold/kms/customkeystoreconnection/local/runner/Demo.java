@@ -53,10 +53,10 @@ public final class Demo {
 
         Runs the whole story against an in-process KMS + SSM emulator (never real AWS): deploys
         examples/key-stores.yaml (a CloudHSM and an external key store with their connections, secrets through
-        Secrets Manager dynamic references), renames the external key store while connected (no disconnect), bumps the kmsuser
-        password version (disconnect, update, reconnect), disconnects the external key store out of band and
-        shows drift detection finding it, then deletes the stack: refused while the CloudHSM key store holds a
-        KMS key, done once the key's scheduled deletion has passed.
+        Secrets Manager dynamic references), renames the external key store while connected (no disconnect),
+        bumps the kmsuser password version (disconnect, update, reconnect), disconnects the external key store
+        out of band and shows drift detection finding it, then deletes the stack: refused while the CloudHSM key
+        store holds a KMS key, done once the key's scheduled deletion has passed.
 
         Options:
           --time-scale <x>   share of each wait that is waited for real, 0 to 1 (default 0.005: 200x faster)
@@ -163,7 +163,8 @@ public final class Demo {
 
             heading(out, "1. One stack, two types: each key store is created, then its connection connects it");
             out.println("  (the operator stores the secrets in the emulator's Secrets Manager first)");
-            command(out, "aws secretsmanager create-secret --name payments/kmsuser --secret-string file://kmsuser.json");
+            command(out, "aws secretsmanager create-secret --name payments/kmsuser "
+                + "--secret-string file://kmsuser.json");
             emulator.putSecret("payments/kmsuser", "{\"password\": \"" + PASSWORD + "\"}");
             command(out, "aws secretsmanager create-secret --name xks/proxy --secret-string file://xks-proxy.json");
             emulator.putSecret("xks/proxy", "{\"secret\": \"" + XKS_SECRET + "\"}");

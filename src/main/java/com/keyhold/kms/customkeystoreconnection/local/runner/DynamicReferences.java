@@ -302,8 +302,7 @@ final class DynamicReferences {
             if (ref.secure() && ProviderRegistry.isCustomResource(type)) {
                 problems.add(at + ": " + text + ": CloudFormation does not support dynamic references for secure "
                     + "values (ssm-secure, secretsmanager) in custom resources; use "
-                    + String.join(" or ", List.of("Keyhold::KMS::CustomKeyStore", "Keyhold::KMS::CustomKeyStoreConnection"))
-                    + ", or a NoEcho parameter");
+                    + "Keyhold::KMS::CustomKeyStore or Keyhold::KMS::CustomKeyStoreConnection, or a NoEcho parameter");
                 readable = false;
                 continue;
             }
