@@ -363,4 +363,19 @@ class KeyholdCommandLineTest {
             "--parameter-overrides", "file://" + bad, "HsmState=DISCONNECTED");
         assertThat(run.err()).contains("HsmState is given twice");
     }
+
+    /** create-change-set reaches no target, so a missing secret is found by execute-change-set, before anything runs. */
+    @Test
+    void aMissingSecretIsRefusedWhenTheChangeSetIsExecutedWithNothingChanged() throws Exception {
+        final String template = Path.of("examples/cloudhsm-key-store.yaml").toAbsolutePath().toString();
+        Run run = stack("create-change-set", "--stack-name", "hsm", "--change-set-name", "c", "--template-file",
+            template, "--parameter-overrides", "ClusterId=cluster-765432hgfedcb", "TrustAnchorCertificate=x",
+            "KmsUserPasswordSecret=not/there");
+        assertThat(run.code()).as(run.err()).isZero();
+        run = stack("execute-change-set", "--stack-name", "hsm", "--change-set-name", "c");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("change set c cannot be executed", "Resources.KeyStore.Properties."
+            + "KeyStorePassword", "secret not/there is not in Secrets Manager of the in-process emulator");
+        assertThat(stack("describe-stacks", "--stack-name", "hsm").out()).contains("REVIEW_IN_PROGRESS");
+    }
 }
