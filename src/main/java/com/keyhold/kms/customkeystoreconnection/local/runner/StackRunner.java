@@ -111,7 +111,7 @@ public final class StackRunner {
             // The template as these parameter values make it: resources and outputs whose Condition is false go.
             final Template template = parsed.effective(parameters, ctx.pseudo(stack));
             template.checkResolved(ctx.values(stack, template, parameters), providers,
-                templateBody == null ? "the stack's template" : source);
+                templateBody == null ? "the stack's template" : source, imports != null);
             final boolean create = "REVIEW_IN_PROGRESS".equals(stack.status);
             final ChangeSet cs = new ChangeSet();
             cs.changeSetName = changeSetName;

@@ -24,6 +24,8 @@ import java.util.regex.PatternSyntaxException;
 public final class Template {
     /** The property that names a key store, for the registry type and Keyhold's custom resource alike. */
     static final String KEY_STORE_ID = "CustomKeyStoreId";
+    /** The key store type, whose own input rules are checked with the schema's. */
+    static final String KEY_STORE_TYPE = "Keyhold::KMS::CustomKeyStore";
     private static final Set<String> TOP_LEVEL = Set.of("AWSTemplateFormatVersion", "Description", "Metadata",
         "Parameters", "Conditions", "Mappings", "Resources", "Outputs");
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Transform", "Rules");
@@ -399,6 +401,12 @@ public final class Template {
      * @throws UsageException listing every problem
      */
     public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source) {
+        checkResolved(values, providers, source, false);
+    }
+
+    /** @param importing an IMPORT change set: no create or update handler runs, so their input rules do not apply */
+    public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source,
+                              final boolean importing) {
         final List<String> problems = new ArrayList<>();
         final Map<String, List<String>> byKeyStore = new LinkedHashMap<>();
         resources.values().forEach(r -> {
@@ -416,6 +424,15 @@ public final class Template {
             providers.references().checkResource(r.logicalId(), r.type(), resolved, schema, problems);
             if (schema != null && resolved.isObject()) {
                 checkModel(r.logicalId(), (ObjectNode) resolved, schema, providers.references(), problems);
+                if (KEY_STORE_TYPE.equals(r.type()) && !importing) {
+                    // The type's own rules, in the handler's words. Those of an update only: the template cannot
+                    // tell a create from an import here, and an import needs no secret (its create-only rule, the
+                    // secret on create, stays the create handler's).
+                    for (String problem : com.keyhold.kms.customkeystore.InputRules.problems(
+                        new org.json.JSONObject(resolved.toString()), false)) {
+                        problems.add("Resources." + r.logicalId() + ".Properties: " + problem);
+                    }
+                }
             }
             for (String missing : Intrinsics.unresolvedNames(resolved)) {
                 if (leftOut.contains(missing)) {

@@ -74,4 +74,39 @@ class WholeModelValidationTest {
             assertThat(cs.executionStatus).isEqualTo("AVAILABLE");
         }
     }
+
+    @Test
+    void eachStoreTypesOwnRulesAreCheckedInTheHandlersWords() {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String template = """
+                Resources:
+                  Hsm:
+                    Type: Keyhold::KMS::CustomKeyStore
+                    Properties:
+                      CustomKeyStoreName: hsm
+                  Xks:
+                    Type: Keyhold::KMS::CustomKeyStore
+                    Properties:
+                      CustomKeyStoreName: xks
+                      CustomKeyStoreType: EXTERNAL_KEY_STORE
+                      CloudHsmClusterId: cluster-765432hgfedcb
+                      XksProxyConnectivity: PUBLIC_ENDPOINT
+                      XksProxyUriEndpoint: https://xks.example.com
+                      XksProxyUriPath: /kms/xks/v1
+                      XksProxyAuthenticationCredential:
+                        AccessKeyId: ABCDEFGHIJKLMNOPQRST
+                        RawSecretAccessKey: s3cretXksProxyKeyThatIsLongEnough0123456789+/=
+                """;
+            assertThatThrownBy(() -> f.runner.createChangeSet("s", "c", template, "t.yaml", Map.of()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("Resources.Hsm.Properties: CloudHsmClusterId is required for AWS_CLOUDHSM key "
+                    + "stores.")
+                .hasMessageContaining("Resources.Hsm.Properties: TrustAnchorCertificate is required for AWS_CLOUDHSM "
+                    + "key stores.")
+                .hasMessageContaining("Resources.Xks.Properties: CloudHsmClusterId is a property of AWS_CLOUDHSM key "
+                    + "stores only; this one is EXTERNAL_KEY_STORE.")
+                .hasMessageNotContaining("s3cretXksProxyKey");
+            assertThat(f.runner.store().stackNames()).isEmpty();
+        }
+    }
 }
