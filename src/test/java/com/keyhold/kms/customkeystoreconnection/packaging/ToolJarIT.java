@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,22 @@ class ToolJarIT {
                 .noneMatch(name -> name.startsWith("com/keyhold/kms/customkeystoreconnection/local/"))
                 .noneMatch(name -> name.startsWith("org/yaml/") || name.startsWith("com/fasterxml/jackson/dataformat/yaml/"))
                 .noneMatch(name -> name.equals("examples/maintenance-window.yaml"));
+        }
+    }
+
+    /** Only the runner resolves dynamic references: no Lambda jar carries the Secrets Manager client. */
+    @Test
+    void onlyTheToolJarCarriesTheSecretsManagerClient() throws IOException {
+        for (String lambdaJar : List.of("keyhold-kms-customkeystoreconnection-handler-1.0.0.jar",
+            "keyhold-kms-customkeystore-handler-1.0.0.jar", "keyhold-custom-resource-1.0.0.jar")) {
+            try (JarFile jar = new JarFile(TARGET.resolve(lambdaJar).toFile())) {
+                assertThat(jar.stream().map(e -> e.getName())).as(lambdaJar)
+                    .noneMatch(name -> name.startsWith("software/amazon/awssdk/services/secretsmanager/"));
+            }
+        }
+        try (JarFile jar = new JarFile(TARGET.resolve("keyhold.jar").toFile())) {
+            assertThat(jar.getEntry("software/amazon/awssdk/services/secretsmanager/SecretsManagerClient.class"))
+                .isNotNull();
         }
     }
 }

@@ -13,9 +13,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The AWS JSON 1.1 front door for both services: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
- * (KMS) or {@code AmazonSSM.<Op>} (SSM). Order of checks: signature, operation, body syntax, injected faults
- * (which may name the body's CustomKeyStoreId), then the operation with its member validation.
+ * The AWS JSON 1.1 front door for every service: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>}
+ * (KMS), {@code AmazonSSM.<Op>} (SSM) or {@code secretsmanager.<Op>} (Secrets Manager). Order of checks:
+ * signature, operation, body syntax, injected faults (which may name the body's CustomKeyStoreId), then the
+ * operation with its member validation.
  */
 final class AwsJsonEndpoint implements HttpHandler {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -23,6 +24,8 @@ final class AwsJsonEndpoint implements HttpHandler {
     private static final String SSM_PREFIX = "AmazonSSM.";
     /** CloudHSM v2 (DescribeClusters only), signed for the service {@code cloudhsm}. */
     private static final String CLOUDHSM_PREFIX = "BaldrApiService.";
+    /** Secrets Manager (what the runner's dynamic references read), signed for {@code secretsmanager}. */
+    private static final String SECRETS_PREFIX = "secretsmanager.";
     private static final java.util.regex.Pattern JSON_CONTENT_TYPE = java.util.regex.Pattern.compile(
             "\\s*application/x-amz-json-1\\.[01]\\s*(;.*)?$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
@@ -39,6 +42,9 @@ final class AwsJsonEndpoint implements HttpHandler {
 
         /** CloudHSM v2's read-only operations ({@link KeyStoreBackends#CLOUDHSM_OPERATIONS}). */
         ObjectNode cloudHsm(String operation, JsonNode body, String region);
+
+        /** Secrets Manager's calls ({@link SecretsManagerService#OPERATIONS}). */
+        ObjectNode secretsManager(String operation, JsonNode body, String region);
 
         /** Called after a successful mutating operation, still under the lock. */
         void changed();
@@ -69,13 +75,16 @@ final class AwsJsonEndpoint implements HttpHandler {
         boolean kms = target != null && target.startsWith(KMS_PREFIX);
         boolean ssm = target != null && target.startsWith(SSM_PREFIX);
         boolean hsm = target != null && target.startsWith(CLOUDHSM_PREFIX);
+        boolean secrets = target != null && target.startsWith(SECRETS_PREFIX);
         String operation = kms ? target.substring(KMS_PREFIX.length())
                 : ssm ? target.substring(SSM_PREFIX.length())
-                : hsm ? target.substring(CLOUDHSM_PREFIX.length()) : String.valueOf(target);
+                : hsm ? target.substring(CLOUDHSM_PREFIX.length())
+                : secrets ? target.substring(SECRETS_PREFIX.length()) : String.valueOf(target);
         String storeId = null;
         try {
             SigV4Verifier.Signer signer = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    exchange.getRequestHeaders()::get, body, kms ? "kms" : ssm ? "ssm" : hsm ? "cloudhsm" : null);
+                    exchange.getRequestHeaders()::get, body,
+                    kms ? "kms" : ssm ? "ssm" : hsm ? "cloudhsm" : secrets ? "secretsmanager" : null);
             String path = exchange.getRequestURI().getPath();
             if (path != null && !path.isEmpty() && !path.equals("/")) {
                 throw ApiException.client("UnknownOperationException", "Unknown operation: path '" + path
@@ -89,12 +98,14 @@ final class AwsJsonEndpoint implements HttpHandler {
             }
             if (!exchange.getRequestMethod().equals("POST") || !(kms && KmsService.OPERATIONS.contains(operation)
                     || ssm && SsmService.OPERATIONS.contains(operation)
-                    || hsm && KeyStoreBackends.CLOUDHSM_OPERATIONS.contains(operation))) {
+                    || hsm && KeyStoreBackends.CLOUDHSM_OPERATIONS.contains(operation)
+                    || secrets && SecretsManagerService.OPERATIONS.contains(operation))) {
                 throw ApiException.client("UnknownOperationException", "Unknown operation: X-Amz-Target '"
                         + (target == null ? null : abbreviate(target))
                         + "' with " + exchange.getRequestMethod() + ". This endpoint serves POST / with TrentService."
-                        + KmsService.OPERATIONS + ", AmazonSSM." + SsmService.OPERATIONS + " and BaldrApiService."
-                        + KeyStoreBackends.CLOUDHSM_OPERATIONS + ".");
+                        + KmsService.OPERATIONS + ", AmazonSSM." + SsmService.OPERATIONS + ", BaldrApiService."
+                        + KeyStoreBackends.CLOUDHSM_OPERATIONS + " and secretsmanager."
+                        + SecretsManagerService.OPERATIONS + ".");
             }
             JsonNode json = parse(body);
             storeId = json.path("CustomKeyStoreId").isTextual() ? json.get("CustomKeyStoreId").asText() : null;
@@ -113,8 +124,10 @@ final class AwsJsonEndpoint implements HttpHandler {
             try (StateLock.Held ignored = exclusive.get()) {
                 result = kms ? backend.kms(operation, json, signer.region())
                         : ssm ? backend.ssm(operation, json, signer.region())
-                        : backend.cloudHsm(operation, json, signer.region());
-                if ((kms ? KmsService.MUTATING : ssm ? SsmService.MUTATING : java.util.Set.of()).contains(operation)) {
+                        : hsm ? backend.cloudHsm(operation, json, signer.region())
+                        : backend.secretsManager(operation, json, signer.region());
+                if ((kms ? KmsService.MUTATING : ssm ? SsmService.MUTATING
+                        : secrets ? SecretsManagerService.MUTATING : java.util.Set.<String>of()).contains(operation)) {
                     backend.changed();
                 }
             }
@@ -125,7 +138,8 @@ final class AwsJsonEndpoint implements HttpHandler {
             send(exchange, e.status(), error(e.type(), e.getMessage()));
         } catch (RuntimeException e) {
             // A bug in the emulator: answer it as the service's internal error so clients see a 5xx, not a hang.
-            String type = ssm ? "InternalServerError" : hsm ? "CloudHsmInternalFailureException" : "KMSInternalException";
+            String type = ssm ? "InternalServerError" : hsm ? "CloudHsmInternalFailureException"
+                    : secrets ? "InternalServiceError" : "KMSInternalException";
             log.add(new RequestLog.Entry(clock.instant(), operation, storeId, type));
             send(exchange, 500, error(type, "Keyhold emulator failure: " + e));
         }

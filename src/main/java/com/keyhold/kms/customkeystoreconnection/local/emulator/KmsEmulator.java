@@ -60,6 +60,8 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** Guards the server's lifecycle. */
     private final Object lock = new Object();
+    /** The Region in the ARN of a secret put without a request (seed, {@link #putSecret}). */
+    private static final String SEED_REGION = "us-east-1";
     /** Guards the state (with the state file's lock when there is one, see {@link #hold()}). */
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Clock clock;
@@ -67,6 +69,7 @@ public final class KmsEmulator implements AutoCloseable {
     private final RequestLog log = new RequestLog();
     private final KmsService kms;
     private final SsmService ssm;
+    private final SecretsManagerService secretsManager;
     private final SigV4Verifier verifier;
     private final Path stateFile;
     private final Path lockFile;
@@ -87,6 +90,8 @@ public final class KmsEmulator implements AutoCloseable {
         Random random = new Random(b.randomSeed);
         this.kms = new KmsService(clock, b.timing, faults, random, new KeyStoreBackends(random), b.accountId);
         this.ssm = new SsmService(clock, b.accountId);
+        // Its own random source: secret ARN suffixes do not shift the ids the KMS side draws.
+        this.secretsManager = new SecretsManagerService(clock, b.accountId, new Random(b.randomSeed + 1));
         this.verifier = new SigV4Verifier(b.accessKey, b.secretKey);
         this.stateFile = b.stateFile;
         this.requestedPort = b.port;
@@ -145,6 +150,11 @@ public final class KmsEmulator implements AutoCloseable {
                 @Override
                 public ObjectNode cloudHsm(String operation, JsonNode body, String region) {
                     return backends().describeClusters(body);
+                }
+
+                @Override
+                public ObjectNode secretsManager(String operation, JsonNode body, String region) {
+                    return secretsManager.handle(operation, body, region);
                 }
 
                 @Override
@@ -395,6 +405,29 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts a string secret into the emulator's Secrets Manager: created with the value as AWSCURRENT, or a new
+     * AWSCURRENT version (the old one becomes AWSPREVIOUS). Returns the version id.
+     */
+    public String putSecret(String name, String value) {
+        try (StateLock.Held ignored = hold()) {
+            String versionId = secretsManager.put(name, value, SEED_REGION);
+            persist();
+            return versionId;
+        }
+    }
+
+    /** Loads the "secrets" of a seed or state file; called by StateFile.load only. */
+    void restoreSecrets(JsonNode doc, String source) {
+        secretsManager.load(doc, source, SEED_REGION);
+    }
+
+    private ObjectNode snapshot() {
+        ObjectNode doc = StateFile.snapshot(kms, ssm, faults, clock.instant());
+        secretsManager.snapshot(doc);
+        return doc;
+    }
+
     void restoreParameter(SsmService.Parameter p) {
         try (StateLock.Held ignored = hold()) {
             ssm.restore(p);
@@ -404,7 +437,7 @@ public final class KmsEmulator implements AutoCloseable {
     /** The whole state as the state file holds it (stores with their timelines, parameters, faults). */
     public String stateJson() {
         try (StateLock.Held ignored = hold()) {
-            return StateFile.snapshot(kms, ssm, faults, clock.instant()).toPrettyString();
+            return snapshot().toPrettyString();
         }
     }
 
@@ -480,6 +513,7 @@ public final class KmsEmulator implements AutoCloseable {
         try {
             kms.clear();
             ssm.clear();
+            secretsManager.clear();
             faults.forgetPersisted();
             StateFile.load(StateFile.parse(bytes, stateFile), stateFile.toString(), this);
         } finally {
@@ -491,7 +525,7 @@ public final class KmsEmulator implements AutoCloseable {
     /** Called under {@link #hold()} after every change. */
     private void persist() {
         if (stateFile != null && !loading) {
-            lastSeen = StateFile.write(stateFile, StateFile.snapshot(kms, ssm, faults, clock.instant()));
+            lastSeen = StateFile.write(stateFile, snapshot());
         }
     }
 

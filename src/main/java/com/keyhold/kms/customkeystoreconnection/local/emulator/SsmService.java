@@ -51,6 +51,7 @@ final class SsmService {
     private static final List<String> DATA_TYPES = List.of("text", "aws:ec2:image", "aws:ssm:integration");
     private static final Pattern NAME_CHARS = Pattern.compile("[a-zA-Z0-9_.\\-/]+");
     private static final int MAX_DEPTH = 15;
+    private static final Pattern VERSION_SELECTOR = Pattern.compile("(.+):([0-9]{1,18})");
     private static final int STANDARD_MAX_VALUE = 4096;
     private static final String NAME_RULES = "Parameter name: can't be prefixed with \"aws\" or \"ssm\" "
             + "(case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each "
@@ -141,8 +142,16 @@ final class SsmService {
         String name = v.string("Name", NAME, true);
         boolean decrypt = v.bool("WithDecryption");
         v.check();
+        // "name:version" selects a version (as CloudFormation's ssm dynamic references send it). Only the latest
+        // version is kept, so an older one is answered as a version Parameter Store no longer has.
+        java.util.regex.Matcher selector = VERSION_SELECTOR.matcher(name);
+        Parameter p = find(selector.matches() ? selector.group(1) : name);
+        if (selector.matches() && Long.parseLong(selector.group(2)) != p.version) {
+            throw ApiException.client("ParameterVersionNotFound", "Systems Manager could not find version "
+                    + selector.group(2) + " of " + p.name + ". Verify the version and try again.");
+        }
         ObjectNode out = KmsService.object();
-        out.set("Parameter", describe(find(name), decrypt, region));
+        out.set("Parameter", describe(p, decrypt, region));
         return out;
     }
 

@@ -26,6 +26,7 @@ import java.util.Set;
  * {"stores": [{"id": "cks-1234567890abcdef0", "name": "ops-hsm", "type": "AWS_CLOUDHSM", "state": "CONNECTED",
  *              "failNextConnect": ["INVALID_CREDENTIALS"]}],
  *  "parameters": [{"name": "/keyhold/x", "type": "String", "value": "v"}],
+ *  "secrets": [{"name": "payments/kmsuser", "secretString": "{\"password\": \"...\"}"}],
  *  "faults": {"describeLagSeconds": 3, "failNextConnect": ["NETWORK_ERRORS"], "internalErrorRate": 0.1,
  *             "quotaThrottling": true, "cloudHsmRenameNeedsDisconnected": false}}
  * }</pre>
@@ -34,7 +35,7 @@ final class StateFile {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final Set<String> TOP = Set.of("version", "stores", "parameters", "faults", "clusters", "proxies",
-            "keys");
+            "keys", "secrets");
     private static final Set<String> STORE = Set.of("id", "name", "type", "state", "connectionErrorCode",
             "creationDate", "cloudHsmClusterId", "trustAnchorCertificate", "xksProxy", "keyCount",
             "failNextConnect", "describeLagSeconds", "timeline", "kmsPasswordFingerprint");
@@ -243,6 +244,7 @@ final class StateFile {
             emulator.restoreStore(spec, timeline, where);
         }
         emulator.restoreKeys(doc, source);
+        emulator.restoreSecrets(doc, source);
         i = 0;
         for (JsonNode p : array(doc.path("parameters"), source + " parameters")) {
             String where = source + " parameters[" + i++ + "]";

@@ -109,10 +109,22 @@ final class Args {
         return values.getOrDefault(name, List.of());
     }
 
-    /** Key=Value pairs (--parameter-overrides), in order. */
+    /**
+     * Key=Value pairs (--parameter-overrides), in order. A word {@code file://<path>} reads them from a JSON file as
+     * the AWS CLI does: a list of {"ParameterKey": ..., "ParameterValue": ...}, or a list of "Key=Value" strings; so
+     * a secret need not sit in the command line.
+     */
     Map<String, String> pairs(final String name) {
         final Map<String, String> pairs = new LinkedHashMap<>();
+        final List<String> words = new ArrayList<>();
         for (String word : list(name)) {
+            if (word.startsWith("file://")) {
+                fromFile(name, word.substring("file://".length()), words, pairs);
+            } else {
+                words.add(word);
+            }
+        }
+        for (String word : words) {
             final int eq = word.indexOf('=');
             if (eq <= 0) {
                 throw new UsageException(name + " takes Key=Value pairs, got '" + word + "'");
@@ -123,6 +135,40 @@ final class Args {
             }
         }
         return pairs;
+    }
+
+    private static void fromFile(final String option, final String path, final List<String> words,
+                                 final Map<String, String> pairs) {
+        final String form = "; it must be a JSON list of {\"ParameterKey\": \"Key\", \"ParameterValue\": \"Value\"} "
+            + "or of \"Key=Value\" strings";
+        final com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(path)));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException(option + " file://" + path + ": no such file");
+        } catch (java.io.IOException e) {
+            // The parser's message may quote the file's text (a secret): name the file and the rule only.
+            throw new UsageException(option + " file://" + path + " is not valid JSON" + form);
+        }
+        if (json == null || !json.isArray()) {
+            throw new UsageException(option + " file://" + path + " is not a list" + form);
+        }
+        int i = 0;
+        for (com.fasterxml.jackson.databind.JsonNode item : json) {
+            final String where = option + " file://" + path + " item " + i++;
+            if (item.isTextual()) {
+                words.add(item.asText());
+            } else if (item.isObject() && item.path("ParameterKey").isTextual()
+                && item.path("ParameterValue").isValueNode() && !item.path("ParameterValue").isNull()) {
+                final String key = item.get("ParameterKey").asText();
+                if (pairs.put(key, item.get("ParameterValue").asText()) != null) {
+                    throw new UsageException(option + ": " + key + " is given twice");
+                }
+            } else {
+                throw new UsageException(where + " is neither \"Key=Value\" nor {\"ParameterKey\", "
+                    + "\"ParameterValue\"}" + form);
+            }
+        }
     }
 
     /** The options block of a --help text. */

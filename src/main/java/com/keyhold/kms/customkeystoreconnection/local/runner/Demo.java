@@ -41,7 +41,7 @@ public final class Demo {
     static final String TEMPLATE_PATH = "examples/key-stores.yaml";
     /** The template's default cluster, where the operator resets kmsuser's password. */
     static final String CLUSTER = "cluster-234567abcdefg";
-    /** Demo secrets: given as NoEcho parameters, never printed (the demo's output is checked for them). */
+    /** Demo secrets: put in the emulator's Secrets Manager, never printed (the demo's output is checked for them). */
     static final String PASSWORD = "kmsPswd1";
     static final String NEW_PASSWORD = "resetPw22";
     static final String XKS_SECRET = "s3cretXksProxyKeyThatIsLongEnough0123456789+/=";
@@ -53,10 +53,10 @@ public final class Demo {
 
         Runs the whole story against an in-process KMS + SSM emulator (never real AWS): deploys
         examples/key-stores.yaml (a CloudHSM and an external key store with their connections, secrets through
-        NoEcho parameters), renames the external key store while connected (no disconnect), bumps the kmsuser
-        password version (disconnect, update, reconnect), disconnects the external key store out of band and
-        shows drift detection finding it, then deletes the stack: refused while the CloudHSM key store holds a
-        KMS key, done once the key's scheduled deletion has passed.
+        Secrets Manager dynamic references), renames the external key store while connected (no disconnect),
+        bumps the kmsuser password version (disconnect, update, reconnect), disconnects the external key store
+        out of band and shows drift detection finding it, then deletes the stack: refused while the CloudHSM key
+        store holds a KMS key, done once the key's scheduled deletion has passed.
 
         Options:
           --time-scale <x>   share of each wait that is waited for real, 0 to 1 (default 0.005: 200x faster)
@@ -158,13 +158,19 @@ public final class Demo {
             out.println(time.note());
             out.println("In the emulator a CloudHSM connect takes " + minutes(HSM_CONNECT) + " (up to 20m in KMS), an "
                 + "external key store connect " + minutes(XKS_CONNECT) + ", a disconnect " + minutes(DISCONNECT) + ".");
-            out.println("The secrets are NoEcho parameters (in AWS: dynamic references); they are never printed.");
+            out.println("The secrets come from Secrets Manager through dynamic references, as in AWS: the runner reads "
+                + "them when it calls a handler, and never prints or stores them.");
 
             heading(out, "1. One stack, two types: each key store is created, then its connection connects it");
-            command(out, "keyhold deploy --stack-name " + STACK + " --template-file " + TEMPLATE_PATH
-                + " --parameter-overrides KmsUserPassword=$KMSUSER_PASSWORD XksProxySecret=$XKS_PROXY_SECRET");
-            final Map<String, String> secrets = Map.of("KmsUserPassword", PASSWORD, "XksProxySecret", XKS_SECRET);
-            if (!step(runner, "deploy", template, secrets, out, err)) {
+            out.println("  (the operator stores the secrets in the emulator's Secrets Manager first)");
+            command(out, "aws secretsmanager create-secret --name payments/kmsuser "
+                + "--secret-string file://kmsuser.json");
+            emulator.putSecret("payments/kmsuser", "{\"password\": \"" + PASSWORD + "\"}");
+            command(out, "aws secretsmanager create-secret --name xks/proxy --secret-string file://xks-proxy.json");
+            emulator.putSecret("xks/proxy", "{\"secret\": \"" + XKS_SECRET + "\"}");
+            command(out, "keyhold deploy --stack-name " + STACK + " --template-file " + TEMPLATE_PATH);
+            out.println("  (KeyStorePassword: {{resolve:secretsmanager:payments/kmsuser:SecretString:password}})");
+            if (!step(runner, "deploy", template, Map.of(), out, err)) {
                 return RunnerCli.FAILED;
             }
             final StackState deployed = runner.requireStack(STACK);
@@ -183,11 +189,12 @@ public final class Demo {
             heading(out, "3. Rotate the kmsuser password: disconnect, update, reconnect");
             out.println("  (the operator resets kmsuser's password in " + CLUSTER + " and puts it in the secret)");
             emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+            command(out, "aws secretsmanager put-secret-value --secret-id payments/kmsuser --secret-string "
+                + "file://kmsuser.json");
+            emulator.putSecret("payments/kmsuser", "{\"password\": \"" + NEW_PASSWORD + "\"}");
             command(out, "keyhold create-change-set --stack-name " + STACK + " --change-set-name rotate "
-                + "--use-previous-template --parameter-overrides KmsUserPassword=$NEW_KMSUSER_PASSWORD "
-                + "KmsUserPasswordVersion=2");
-            if (!step(runner, "rotate", null, Map.of("KmsUserPassword", NEW_PASSWORD, "KmsUserPasswordVersion", "2"),
-                out, err)) {
+                + "--use-previous-template --parameter-overrides KmsUserPasswordVersion=2");
+            if (!step(runner, "rotate", null, Map.of("KmsUserPasswordVersion", "2"), out, err)) {
                 return RunnerCli.FAILED;
             }
 

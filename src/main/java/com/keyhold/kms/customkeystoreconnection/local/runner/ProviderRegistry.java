@@ -9,6 +9,7 @@ public final class ProviderRegistry {
 
     private final Map<String, ResourceProvider> providers = new LinkedHashMap<>();
     private ResourceProvider customResources;
+    private DynamicReferences references = new DynamicReferences(DynamicReferences.Source.OFFLINE);
 
     public ProviderRegistry register(final String type, final ResourceProvider provider) {
         providers.put(type, provider);
@@ -18,6 +19,16 @@ public final class ProviderRegistry {
     public ProviderRegistry customResources(final ResourceProvider provider) {
         this.customResources = provider;
         return this;
+    }
+
+    /** Where this registry's target reads dynamic reference values (SSM, Secrets Manager). */
+    ProviderRegistry references(final DynamicReferences.Source source) {
+        this.references = new DynamicReferences(source);
+        return this;
+    }
+
+    DynamicReferences references() {
+        return references;
     }
 
     public static boolean isCustomResource(final String type) {

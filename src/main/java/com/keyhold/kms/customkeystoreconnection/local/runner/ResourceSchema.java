@@ -39,8 +39,13 @@ public final class ResourceSchema {
     /** JSON Schema type of each property that declares one (string, boolean, integer, number, array, object). */
     private final Map<String, String> types = new LinkedHashMap<>();
     private final Map<String, Integer> timeoutMinutes = new LinkedHashMap<>();
+    /** The schema as the handlers' own validator reads it. */
+    private final JsonNode document;
+    /** minLength and maxLength of the string properties that declare them. */
+    private final Map<String, int[]> lengths = new LinkedHashMap<>();
 
     ResourceSchema(final JsonNode schema) {
+        this.document = schema;
         this.typeName = schema.path("typeName").asText();
         final JsonNode definitions = schema.path("definitions");
         schema.path("properties").fields().forEachRemaining(e -> {
@@ -61,6 +66,10 @@ public final class ResourceSchema {
             }
             if (definition.has("pattern")) {
                 patterns.put(e.getKey(), Pattern.compile(definition.get("pattern").asText()));
+            }
+            if (definition.has("minLength") || definition.has("maxLength")) {
+                lengths.put(e.getKey(), new int[] {definition.path("minLength").asInt(0),
+                    definition.path("maxLength").asInt(Integer.MAX_VALUE)});
             }
         });
         schema.path("required").forEach(n -> required.add(n.asText()));
@@ -184,6 +193,80 @@ public final class ResourceSchema {
         return fits ? null : property + " must be a " + type + (enums.containsKey(property) ? " (one of "
             + String.join(", ", enums.get(property)) + ")" : "") + ", got " + (value.isArray() ? "a list "
             : value.isObject() ? "a mapping " : value.isNull() ? "null " : "") + Json.compact(value);
+    }
+
+    /**
+     * The rule a value that must not be shown (a resolved secret) breaks: enum, pattern or length, said without the
+     * value or its length; null when it fits.
+     */
+    public String hiddenValueProblem(final String property, final String value) {
+        final int[] length = lengths.get(property);
+        if (length != null && (value.length() < length[0] || value.length() > length[1])) {
+            return "it must be " + length[0] + " to " + length[1] + " characters long";
+        }
+        final String problem = valueProblem(property, value);
+        return problem == null ? null : problem.substring(problem.lastIndexOf("; ") + 2);
+    }
+
+    /**
+     * The whole model checked with the validator the handlers run first (the CloudFormation plugin's, on this
+     * schema: nested properties, required, oneOf, dependencies, lengths, patterns), so what a handler would refuse
+     * is refused before anything runs. Violations inside {@code unknown} properties (values not known yet) are left
+     * out; inside {@code hidden} ones (secrets) they name the rule only, never the value or its length.
+     */
+    public List<String> modelProblems(final com.fasterxml.jackson.databind.node.ObjectNode model,
+                                      final Set<String> unknown, final Set<String> hidden) {
+        final List<String> problems = new ArrayList<>();
+        try {
+            new software.amazon.cloudformation.resource.Validator().validateObject(
+                new org.json.JSONObject(model.toString()), new org.json.JSONObject(document.toString()));
+        } catch (software.amazon.cloudformation.resource.exceptions.ValidationException e) {
+            final List<software.amazon.cloudformation.resource.exceptions.ValidationException> all = new ArrayList<>();
+            collect(e, all);
+            for (software.amazon.cloudformation.resource.exceptions.ValidationException v : all) {
+                // The validator's message starts with the JSON pointer of the violation: "#/A/B: ...".
+                final String message = String.valueOf(v.getMessage());
+                final String pointer = message.startsWith("#") && message.contains(": ")
+                    ? message.substring(0, message.indexOf(": ")) : "#";
+                final String[] parts = pointer.split("/");
+                final String property = parts.length > 1 ? parts[1] : null;
+                if (property != null && unknown.contains(property)) {
+                    continue;
+                }
+                final String rule = v.getKeyword() == null ? "its schema" : v.getKeyword();
+                if (property != null && (hidden.contains(property) || writeOnlyAt(parts))) {
+                    problems.add(pointer.substring(2).replace('/', '.') + " does not satisfy the schema's " + rule
+                        + " (the value is secret and not shown)");
+                } else {
+                    problems.add(message);
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Whether a violation's pointer parts (#, A, B, ...) are at or inside a write-only value. */
+    private boolean writeOnlyAt(final String[] parts) {
+        for (String[] path : writeOnlyPaths) {
+            boolean inside = parts.length - 1 >= path.length;
+            for (int i = 0; inside && i < path.length; i++) {
+                inside = path[i].equals(parts[i + 1]);
+            }
+            if (inside || parts.length - 1 < path.length && parts.length > 1 && path[0].equals(parts[1])) {
+                // At the value, inside it, or at an object holding it (an object-level rule could quote it).
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void collect(final software.amazon.cloudformation.resource.exceptions.ValidationException e,
+                                final List<software.amazon.cloudformation.resource.exceptions.ValidationException>
+                                    into) {
+        if (e.getCausingExceptions().isEmpty()) {
+            into.add(e);
+        }
+        e.getCausingExceptions().forEach(cause -> collect(cause, into));
     }
 
     /** A problem with one literal value (enum or pattern), or null. */

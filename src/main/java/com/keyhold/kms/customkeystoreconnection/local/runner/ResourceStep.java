@@ -70,13 +70,22 @@ final class ResourceStep {
         ctx.event(stack, op, step.logicalId, physical, type, prefix + "IN_PROGRESS", resumed
             ? "Resumed from the saved callback context" : startReason(step, call), true);
         final ProgressThrottle throttle = new ProgressThrottle();
-        final ProviderResult result = provider.run(call, (c, message) -> {
-            step.call = c;
-            ctx.store.save(stack);
-            if (throttle.shouldPrint(message, ctx.now())) {
-                ctx.event(stack, op, step.logicalId, physical, type, prefix + "IN_PROGRESS", message, true);
-            }
-        });
+        final ProviderResult result;
+        try {
+            // Dynamic references are read now, for this call only: the saved call keeps the references.
+            result = ctx.providers.references().run(provider, call, (c, message) -> {
+                step.call = c;
+                ctx.store.save(stack);
+                if (throttle.shouldPrint(message, ctx.now())) {
+                    ctx.event(stack, op, step.logicalId, physical, type, prefix + "IN_PROGRESS", message, true);
+                }
+            });
+        } catch (UsageException e) {
+            // A secret or parameter that went away (or changed type) since the check: the resource fails, as in
+            // CloudFormation, and the operation rolls back.
+            return recordFailure(stack, step, call, ProviderResult.failed("InvalidRequest", e.getMessage()),
+                physical);
+        }
         step.call = null;
         if ("REPLACE".equals(step.kind) && "DELETE".equals(call.action)
             && (result.success() || "NotFound".equals(result.errorCode()))) {

@@ -42,8 +42,10 @@ public final class RunnerCli {
     private static final Option STACK = Option.value("--stack-name", "<name>", "the stack (letters, digits, "
         + "hyphens)");
     private static final Option TEMPLATE = Option.value("--template-file", "<file>", "the template, YAML or JSON");
-    private static final Option OVERRIDES = Option.list("--parameter-overrides", "<Key=Value> ...",
-        "parameter values; parameters not given keep the stack's current value, else their Default");
+    private static final Option OVERRIDES = Option.list("--parameter-overrides", "<Key=Value> ...|file://<f>",
+        "parameter values; parameters not given keep the stack's current value, else their Default. file://params.json "
+            + "reads them from a file (the AWS CLI's JSON: [{\"ParameterKey\": \"K\", \"ParameterValue\": \"V\"}] or "
+            + "[\"K=V\"]), so secrets stay out of the command line");
     private static final Option CHANGE_SET = Option.value("--change-set-name", "<name>", "the change set");
 
     /** A command: its name, one-line summary, description and options. */

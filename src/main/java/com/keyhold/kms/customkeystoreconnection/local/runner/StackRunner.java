@@ -111,7 +111,7 @@ public final class StackRunner {
             // The template as these parameter values make it: resources and outputs whose Condition is false go.
             final Template template = parsed.effective(parameters, ctx.pseudo(stack));
             template.checkResolved(ctx.values(stack, template, parameters), providers,
-                templateBody == null ? "the stack's template" : source);
+                templateBody == null ? "the stack's template" : source, imports != null);
             final boolean create = "REVIEW_IN_PROGRESS".equals(stack.status);
             final ChangeSet cs = new ChangeSet();
             cs.changeSetName = changeSetName;
@@ -185,6 +185,8 @@ public final class StackRunner {
             }
             final Template template = Template.parse(cs.templateBody, "change set " + changeSetName, providers)
                 .effective(cs.parameters, ctx.pseudo(stack));
+            template.checkDynamicReferences(ctx.values(stack, template, cs.parameters), providers,
+                "change set " + changeSetName);
             if ("IMPORT".equals(cs.changeSetType)) {
                 final StackState done = executeImport(stack, cs, template);
                 cs.executionStatus = "IMPORT_COMPLETE".equals(done.status) ? "EXECUTE_COMPLETE" : "EXECUTE_FAILED";
@@ -285,7 +287,8 @@ public final class StackRunner {
                 provider.schema().primaryIdentifier(), c.physicalId), null, UUID.randomUUID().toString());
             call.stackId = stack.stackId;
             call.physicalId = c.physicalId;
-            final ProviderResult result = provider.run(call, ResourceProvider.ProgressListener.NONE);
+            final ProviderResult result = providers.references().run(provider, call,
+                ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
                 failure = c.logicalId + " (" + c.physicalId + ") could not be imported: " + result.errorCode() + ": "
                     + result.reason();
@@ -426,7 +429,8 @@ public final class StackRunner {
                 UUID.randomUUID().toString());
             call.stackId = stack.stackId;
             call.physicalId = r.physicalId;
-            final ProviderResult result = provider.run(call, ResourceProvider.ProgressListener.NONE);
+            final ProviderResult result = providers.references().run(provider, call,
+                ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
                 drifts.add(new Drift(r.logicalId, r.physicalId, r.type,
                     "NotFound".equals(result.errorCode()) ? "DELETED" : "UNKNOWN", List.of(result.reason())));
@@ -436,6 +440,10 @@ public final class StackRunner {
             // A secret is never read back: CloudFormation's drift detection skips write-only values too.
             final ObjectNode reported = result.model() == null ? null : provider.schema().withoutWriteOnly(result.model());
             provider.schema().withoutWriteOnly(r.properties).fields().forEachRemaining(e -> {
+                if (DynamicReferences.contains(e.getValue())) {
+                    // CloudFormation does not detect drift on dynamic references.
+                    return;
+                }
                 final JsonNode actual = reported == null ? null : reported.get(e.getKey());
                 if (!Objects.equals(e.getValue(), actual)) {
                     differences.add(e.getKey() + ": expected " + Json.compact(e.getValue()) + ", actual "

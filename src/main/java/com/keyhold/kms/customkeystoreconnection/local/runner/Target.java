@@ -15,6 +15,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,10 @@ public final class Target implements AutoCloseable {
     static final String EMULATOR_ACCOUNT = "111122223333";
     /** Default time scale against the in-process emulator: a tenth of the waiting is real. */
     public static final double DEFAULT_TIME_SCALE = 0.1;
-    /** Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples'. */
+    /**
+     * Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples', and
+     * the Secrets Manager secrets their dynamic references read (test values, never real ones).
+     */
     static final String DEFAULT_SEED = """
         {"stores": [
           {"id": "cks-1234567890abcdef0", "name": "example-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
@@ -55,7 +59,11 @@ public final class Target implements AutoCloseable {
           {"id": "cks-0fedcba0987654321", "name": "example-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
            "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
                         "connectivity": "PUBLIC_ENDPOINT"}}
-        ]}
+        ],
+         "secrets": [
+          {"name": "payments/kmsuser", "secretString": "{\\"password\\": \\"examplePw1\\"}"},
+          {"name": "xks/proxy", "secretString": "{\\"secret\\": \\"exampleXksProxySecretAccessKey0123456789+/=\\"}"}
+         ]}
         """;
 
     private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(
@@ -163,6 +171,12 @@ public final class Target implements AutoCloseable {
             final HandlerConfig config = HandlerConfig.defaults();
             final String account = o.env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : EMULATOR_ACCOUNT);
             final ProviderRegistry providers = registry(schema, config, time, log, region, account, credentials);
+            final String ssmUrl = o.env.get("AWS_ENDPOINT_URL_SSM");
+            // The keyhold emulator serves every service at one URL; another Secrets Manager has its own variable.
+            final String secretsUrl = o.env.getOrDefault("AWS_ENDPOINT_URL_SECRETS_MANAGER", ssmUrl);
+            providers.references(ReferenceSource.of(ssmUrl == null ? null : URI.create(ssmUrl),
+                secretsUrl == null ? null : URI.create(secretsUrl), region, credentials, o.aws ? "real AWS in "
+                + region : "the endpoint " + ssmUrl));
             final String describeRegion = region;
             // Through the adapter, which looks a key store up by its id only (never the account's first one).
             final KeyStoreStates keyStores = new KeyStoreStates(id -> new KmsKeyStores(
@@ -214,7 +228,8 @@ public final class Target implements AutoCloseable {
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,
             EMULATOR_SECRET_KEY);
         final ProviderRegistry providers = registry(schema, config, time, log, region, EMULATOR_ACCOUNT,
-            credentials);
+            credentials).references(ReferenceSource.of(emulator.endpoint(), emulator.endpoint(), region, credentials,
+            "the in-process emulator"));
         final KeyStoreStates keyStores = new KeyStoreStates(id -> emulator.storeIds().contains(id)
             ? emulator.describedState(id).name() : null);
         return new Target(providers, time, keyStores, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("

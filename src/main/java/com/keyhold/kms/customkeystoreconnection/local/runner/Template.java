@@ -24,6 +24,8 @@ import java.util.regex.PatternSyntaxException;
 public final class Template {
     /** The property that names a key store, for the registry type and Keyhold's custom resource alike. */
     static final String KEY_STORE_ID = "CustomKeyStoreId";
+    /** The key store type, whose own input rules are checked with the schema's. */
+    static final String KEY_STORE_TYPE = "Keyhold::KMS::CustomKeyStore";
     private static final Set<String> TOP_LEVEL = Set.of("AWSTemplateFormatVersion", "Description", "Metadata",
         "Parameters", "Conditions", "Mappings", "Resources", "Outputs");
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("Transform", "Rules");
@@ -108,6 +110,7 @@ public final class Template {
         template.readResources(root.path("Resources"), providers, problems);
         template.readOutputs(root.path("Outputs"), problems);
         template.checkReferences(providers, problems);
+        DynamicReferences.checkTemplate(root, problems);
         if (problems.isEmpty()) {
             template.creationOrder(problems);
         }
@@ -379,6 +382,10 @@ public final class Template {
         if (value.isMissingNode() || Intrinsics.containsFunction(value) || Intrinsics.isUnresolved(value)) {
             return null;
         }
+        if (DynamicReferences.contains(value)) {
+            // Checked with its value, which is never shown (DynamicReferences.checkResource).
+            return null;
+        }
         final String shape = schema.typeProblem(property, value);
         if (shape != null) {
             return shape;
@@ -394,6 +401,12 @@ public final class Template {
      * @throws UsageException listing every problem
      */
     public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source) {
+        checkResolved(values, providers, source, false);
+    }
+
+    /** @param importing an IMPORT change set: no create or update handler runs, so their input rules do not apply */
+    public void checkResolved(final Intrinsics.Values values, final ProviderRegistry providers, final String source,
+                              final boolean importing) {
         final List<String> problems = new ArrayList<>();
         final Map<String, List<String>> byKeyStore = new LinkedHashMap<>();
         resources.values().forEach(r -> {
@@ -407,6 +420,19 @@ public final class Template {
                         problems.add("Resources." + r.logicalId() + ".Properties." + problem);
                     }
                 });
+            }
+            providers.references().checkResource(r.logicalId(), r.type(), resolved, schema, problems);
+            if (schema != null && resolved.isObject()) {
+                checkModel(r.logicalId(), (ObjectNode) resolved, schema, providers.references(), problems);
+                if (KEY_STORE_TYPE.equals(r.type()) && !importing) {
+                    // The type's own rules, in the handler's words. Those of an update only: the template cannot
+                    // tell a create from an import here, and an import needs no secret (its create-only rule, the
+                    // secret on create, stays the create handler's).
+                    for (String problem : com.keyhold.kms.customkeystore.InputRules.problems(
+                        new org.json.JSONObject(resolved.toString()), false)) {
+                        problems.add("Resources." + r.logicalId() + ".Properties: " + problem);
+                    }
+                }
             }
             for (String missing : Intrinsics.unresolvedNames(resolved)) {
                 if (leftOut.contains(missing)) {
@@ -430,6 +456,67 @@ public final class Template {
             throw new UsageException(source + " cannot be deployed by keyhold (" + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s") + "; nothing was changed):\n  - " + String.join("\n  - ",
                 problems));
+        }
+    }
+
+    /**
+     * The whole resolved model against the type's schema, as the handler's own validator will check it: a value
+     * not known yet (a resource not created) is left out, a dynamic reference is checked with its value when the
+     * runner reaches a target, and a secret's problem names the rule only. A property already reported is not
+     * reported twice.
+     */
+    private static void checkModel(final String logicalId, final ObjectNode resolved, final ResourceSchema schema,
+                                   final DynamicReferences references, final List<String> problems) {
+        final String where = "Resources." + logicalId + ".Properties";
+        final ObjectNode model = resolved.deepCopy();
+        final Set<String> unknown = new java.util.HashSet<>();
+        final Set<String> hidden = new java.util.HashSet<>();
+        resolved.fields().forEachRemaining(e -> {
+            if (Intrinsics.isUnresolved(e.getValue())) {
+                unknown.add(e.getKey());
+            } else if (DynamicReferences.contains(e.getValue())) {
+                final JsonNode value = references.resolvedOrNull(e.getValue(), new LinkedHashSet<>());
+                if (value == null) {
+                    unknown.add(e.getKey());
+                } else {
+                    model.set(e.getKey(), value);
+                    hidden.add(e.getKey());
+                }
+            }
+            if (problems.stream().anyMatch(p -> p.startsWith(where + "." + e.getKey()))) {
+                unknown.add(e.getKey());
+            }
+        });
+        for (String problem : schema.modelProblems(model, unknown, hidden)) {
+            problems.add(where + ": " + problem);
+        }
+    }
+
+    /**
+     * The dynamic references of every resource, checked again with the values they have now: what an execution
+     * checks before anything runs (a secret or parameter deleted since the change set was made stops it there).
+     *
+     * @throws UsageException listing every problem
+     */
+    public void checkDynamicReferences(final Intrinsics.Values values, final ProviderRegistry providers,
+                                       final String source) {
+        final List<String> problems = new ArrayList<>();
+        resources.values().forEach(r -> {
+            final JsonNode resolved;
+            try {
+                resolved = Intrinsics.resolve(r.properties(), values);
+            } catch (UsageException e) {
+                // A value that cannot be resolved now fails its resource when it runs, as in CloudFormation.
+                return;
+            }
+            final ResourceProvider provider = providers.find(r.type());
+            providers.references().checkResource(r.logicalId(), r.type(), resolved,
+                provider == null ? null : provider.schema(), problems);
+        });
+        if (!problems.isEmpty()) {
+            throw new UsageException(source + " cannot be executed (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + " with its dynamic references; nothing was changed):\n  - "
+                + String.join("\n  - ", problems));
         }
     }
 

@@ -251,4 +251,38 @@ class ExamplesTest {
             assertThat(f.output()).doesNotContain(PASSWORD).doesNotContain(XKS_SECRET);
         }
     }
+
+    /** The examples' first form: secrets through dynamic references, read from the default seed's secrets. */
+    @Test
+    void theSecretsComeFromSecretsManagerOnAFreshStateFolder() throws Exception {
+        final String secretsOnly = Target.DEFAULT_SEED.replaceFirst("(?s)\\{\"stores\": \\[.*?\\],", "{\"stores\": [],");
+        final Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("cloudhsm-key-store.yaml", Map.of("ClusterId", CLUSTER, "TrustAnchorCertificate", TRUST_ANCHOR));
+        cases.put("password-rotation.yaml", Map.of("ClusterId", CLUSTER, "TrustAnchorCertificate", TRUST_ANCHOR));
+        cases.put("xks-vpc-endpoint-service.yaml", Map.of("ProxyAccessKeyId", "ABCDEFGHIJKLMNOPQRST"));
+        cases.put("key-stores.yaml", Map.of());
+        for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
+            final Path state = dir.resolve(c.getKey());
+            try (RunnerFixture f = new RunnerFixture(state, secretsOnly, b -> {
+            })) {
+                final StackState s = f.deploy("s", example(c.getKey()), c.getValue());
+                assertThat(s.status).as(c.getKey() + f.output()).isEqualTo("CREATE_COMPLETE");
+                assertThat(Files.readString(state.resolve("stacks/s/stack.json"))).as(c.getKey())
+                    .contains("{{resolve:secretsmanager:");
+                for (String secret : List.of("examplePw1", "exampleXksProxySecretAccessKey0123456789+/=")) {
+                    assertThat(f.output()).as(c.getKey()).doesNotContain(secret);
+                    assertThat(DynamicReferencesTest.runnerFiles(state)).as(c.getKey()).doesNotContain(secret);
+                }
+                if (c.getKey().equals("password-rotation.yaml")) {
+                    // The runbook with the secret: a new AWSCURRENT, the cluster reset, the version raised.
+                    f.emulator().putSecret("payments/kmsuser", "{\"password\": \"rotatedPw3\"}");
+                    f.emulator().backends().resetKmsuserPassword(CLUSTER, "rotatedPw3");
+                    final StackState rotated = f.deploy("s", example(c.getKey()), Map.of("PasswordVersion", "2"));
+                    assertThat(rotated.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
+                    assertThat(f.emulator().state(keyStoreOf(s))).isEqualTo(ConnectionState.CONNECTED);
+                    assertThat(f.output()).doesNotContain("rotatedPw3");
+                }
+            }
+        }
+    }
 }

@@ -290,4 +290,92 @@ class KeyholdCommandLineTest {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("Resuming the CREATE of stack mw", "Successfully created stack - mw");
     }
+
+    /**
+     * The README's headline form on the command line: the kmsuser password from Secrets Manager (seeded through the
+     * emulator seed), the other values from a file:// parameter file, or the NoEcho form from a "Key=Value" list
+     * file; neither password appears in any output, event, handler.log or state file the runner writes.
+     */
+    @Test
+    void secretsComeFromSecretsManagerOrAParameterFileAndAreNeverShown() throws Exception {
+        final String fromSecretsManager = "cliPswd77";
+        final String fromFile = "cliPswd88";
+        final String seed = RunnerFixture.SEED.strip();
+        Files.writeString(dir.resolve("seed.json"), seed.substring(0, seed.length() - 1) + ", \"secrets\": [{\"name\": "
+            + "\"payments/kmsuser\", \"secretString\": \"{\\\"password\\\": \\\"" + fromSecretsManager + "\\\"}\"}]}");
+        final Path params = dir.resolve("params.json");
+        Files.writeString(params, """
+            [{"ParameterKey": "ClusterId", "ParameterValue": "cluster-765432hgfedcb"},
+             {"ParameterKey": "TrustAnchorCertificate", "ParameterValue": "-----BEGIN CERTIFICATE-----\\nMIIBtest\\n-----END CERTIFICATE-----"}]
+            """);
+        final String template = Path.of("examples/cloudhsm-key-store.yaml").toAbsolutePath().toString();
+        final List<Run> runs = new ArrayList<>();
+        runs.add(stack("deploy", "--stack-name", "hsm", "--template-file", template, "--parameter-overrides",
+            "file://" + params));
+        assertThat(runs.get(0).code()).as(runs.get(0).err()).isZero();
+        assertThat(runs.get(0).out()).contains("Successfully created stack - hsm");
+        final Path list = dir.resolve("list.json");
+        Files.writeString(list, "[\"ClusterId=cluster-abcdefghijk23\", \"KmsUserPassword=" + fromFile + "\"]");
+        runs.add(stack("deploy", "--stack-name", "hsm2", "--template-file", template, "--parameter-overrides",
+            "file://" + list, "TrustAnchorCertificate=-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----"));
+        assertThat(runs.get(1).code()).as(runs.get(1).err()).isZero();
+        runs.add(stack("describe-stacks"));
+        runs.add(stack("describe-stack-events", "--stack-name", "hsm"));
+        runs.add(stack("describe-stack-events", "--stack-name", "hsm2"));
+        assertThat(runs.get(2).out()).contains("KmsUserPassword = ****");
+        final String written = DynamicReferencesTest.runnerFiles(dir.resolve("state"));
+        assertThat(written).contains("handler.log").contains("{{resolve:secretsmanager:");
+        assertThat(written).doesNotContain(fromSecretsManager);
+        for (String secret : List.of(fromSecretsManager, fromFile)) {
+            runs.forEach(r -> assertThat(r.out() + r.err()).doesNotContain(secret));
+            for (String file : List.of("handler.log", "stacks/hsm/events.json", "stacks/hsm2/events.json")) {
+                assertThat(Files.readString(dir.resolve("state").resolve(file))).as(file).doesNotContain(secret);
+            }
+        }
+        // The NoEcho form's value is kept in the state (a rollback sends it again; owner-only, as RUNNER.md says);
+        // the dynamic reference's value never is.
+        assertThat(Files.readString(dir.resolve("state/stacks/hsm2/stack.json"))).contains(fromFile);
+    }
+
+    @Test
+    void aBadParameterFileIsRefusedWithoutShowingItsContent() throws Exception {
+        final Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "[{\"ParameterKey\": \"Pw\", \"ParameterValue\": \"hunter2\"");
+        Run run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "file://" + bad);
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("file://" + bad + " is not valid JSON; it must be a JSON list of")
+            .doesNotContain("hunter2");
+        Files.writeString(bad, "{\"Pw\": \"hunter2\"}");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "file://" + bad);
+        assertThat(run.err()).contains("is not a list").doesNotContain("hunter2");
+        Files.writeString(bad, "[42]");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "file://" + bad);
+        assertThat(run.err()).contains("item 0 is neither \"Key=Value\" nor");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "file://" + dir.resolve("none.json"));
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("none.json: no such file");
+        Files.writeString(bad, "[\"HsmState=CONNECTED\"]");
+        run = stack("deploy", "--stack-name", "s", "--template-file", template().toString(),
+            "--parameter-overrides", "file://" + bad, "HsmState=DISCONNECTED");
+        assertThat(run.err()).contains("HsmState is given twice");
+    }
+
+    /** create-change-set reaches no target, so a missing secret is found by execute-change-set, before anything runs. */
+    @Test
+    void aMissingSecretIsRefusedWhenTheChangeSetIsExecutedWithNothingChanged() throws Exception {
+        final String template = Path.of("examples/cloudhsm-key-store.yaml").toAbsolutePath().toString();
+        Run run = stack("create-change-set", "--stack-name", "hsm", "--change-set-name", "c", "--template-file",
+            template, "--parameter-overrides", "ClusterId=cluster-765432hgfedcb", "TrustAnchorCertificate=x",
+            "KmsUserPasswordSecret=not/there");
+        assertThat(run.code()).as(run.err()).isZero();
+        run = stack("execute-change-set", "--stack-name", "hsm", "--change-set-name", "c");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("change set c cannot be executed", "Resources.KeyStore.Properties."
+            + "KeyStorePassword", "secret not/there is not in Secrets Manager of the in-process emulator");
+        assertThat(stack("describe-stacks", "--stack-name", "hsm").out()).contains("REVIEW_IN_PROGRESS");
+    }
 }
