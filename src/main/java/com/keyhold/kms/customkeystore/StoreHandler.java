@@ -274,12 +274,17 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
      * Only a create's record keeps the request's token, by which a retried create recognises its key store.
      */
     protected StoreRecord saveRecord(final Session session, final StoreRecord owner, final boolean creating) {
+        // A password KMS has been given is spent from then on: whoever connects the key store (the connection type,
+        // an operator) makes KMS rotate it, and Keyhold cannot see every connect. So the version sent at create is
+        // listed at once, and never sent again.
         final StoreRecord record = new StoreRecord(session.id(), session.model.getKeyStorePasswordVersion(),
             session.model.getXksProxyAuthenticationCredentialVersion(),
             owner == null ? session.stackId() : owner.stackId(),
             owner == null ? session.logicalId() : owner.logicalResourceId(),
             creating ? session.request.getClientRequestToken() : owner == null ? null : owner.createToken(),
-            config.clock().instant().toString());
+            config.clock().instant().toString(), null, null,
+            creating ? StoreRecord.spending(java.util.List.of(), session.model.getKeyStorePasswordVersion())
+                : owner == null ? java.util.List.of() : owner.spentPasswordVersions());
         if (!creating) {
             run(session, "PutParameter", () -> session.records.save(record));
             return record;
@@ -317,6 +322,17 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             KeyStoreModels.desired(session.model)).ifPresent(problem -> {
                 throw new KeyholdFailureException(FailureKind.InvalidRequest, problem);
             });
+        if (change.properties().contains(StoreProperty.XKS_PROXY_CONNECTIVITY)
+            && !change.properties().contains(StoreProperty.XKS_PROXY_URI_ENDPOINT)) {
+            // API reference, UpdateCustomKeyStore XksProxyConnectivity: a change of connectivity must also change
+            // XksProxyUriEndpoint. Refused here, before the disconnect KMS would refuse it after.
+            throw new KeyholdFailureException(FailureKind.InvalidRequest, String.format("%s: XksProxyConnectivity "
+                + "changes to %s, but XksProxyUriEndpoint stays %s: KMS accepts a change of connectivity only together "
+                + "with a new XksProxyUriEndpoint (the proxy's address for the new connectivity). Nothing was changed: "
+                + "the key store was not disconnected. Set XksProxyUriEndpoint to the new address and update again.",
+                session.id(), session.model.getXksProxyConnectivity(), entry.xksProxyConfiguration() == null ? "(none)"
+                    : entry.xksProxyConfiguration().uriEndpoint()));
+        }
         if (!change.properties().contains(StoreProperty.CLOUD_HSM_CLUSTER_ID)) {
             return;
         }

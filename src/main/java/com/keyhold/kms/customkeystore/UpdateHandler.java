@@ -174,8 +174,6 @@ public class UpdateHandler extends StoreHandler {
         final StoreRecord store = owned(session);
         final KeyStoreChange found = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
-        DisconnectGuard.check(session.id(), KeyStoreModels.refusesDisconnecting(previous, session.model), found,
-            observed);
         checkBeforeChanging(session, entry, found);
         final Optional<OwnershipRecord> record = call(session, "GetParameter",
             () -> session.ownership.find(session.id()));
@@ -195,6 +193,10 @@ public class UpdateHandler extends StoreHandler {
             context.setPasswordKept(true);
             notes.add(KeyStoreUpdatePlanner.spentPassword(session.id(), desiredVersion, observed));
         }
+        // The guard judges what will be sent: a spent password dropped above is no reason to refuse (a rollback).
+        DisconnectGuard.check(session.id(), KeyStoreModels.refusesDisconnecting(previous, session.model),
+            new KeyStoreChange(found.type(), changed.isEmpty() ? EnumSet.noneOf(StoreProperty.class)
+                : EnumSet.copyOf(changed)), observed);
         final String unsent = secretWithoutVersion(session, previous);
         if (unsent != null) {
             notes.add(unsent);
@@ -350,12 +352,25 @@ public class UpdateHandler extends StoreHandler {
 
     private void updateDisconnected(final Session session, final KeyStoreChange change) {
         final CallbackContext context = session.context;
+        final String sending = change.properties().contains(StoreProperty.KEY_STORE_PASSWORD)
+            ? session.model.getKeyStorePasswordVersion() : null;
+        final List<String> spentBefore = context.getSpentPasswordVersions();
+        if (sending != null && (spentBefore == null || !spentBefore.contains(sending))) {
+            // Listed before it is sent: should the answer or the record write after it be lost, the version must
+            // not be sent again (KMS may hold it, and the next connect rotates it).
+            context.setSpentPasswordVersions(StoreRecord.spending(spentBefore, sending));
+            writeRecord(session, KmsConnectionState.DISCONNECTED, Pending.KEEP, null);
+        }
         try {
             run(session, "UpdateCustomKeyStore", () -> session.admin.update(
                 KeyStoreModels.updateRequest(session.id(), session.model, change)));
         } catch (KeyholdFailureException e) {
             final boolean keyholdDisconnected = context.getPhase() == Phase.DISCONNECT_SENT || context.isRestoring()
                 || context.isPendingRecorded();
+            if (sending != null) {
+                // KMS refused the update, so it never held this password: it may be sent again.
+                context.setSpentPasswordVersions(spentBefore);
+            }
             if (context.getComeBackTo() == TargetState.CONNECTED && keyholdDisconnected) {
                 // Keyhold disconnected it for this change: put it back before the failure is reported.
                 context.setRefusalKind(e.failure().kind().name());

@@ -116,8 +116,8 @@ class DanceCostTest {
         CREATE           | 60 |  300 |   2 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         CREATE_XKS       | 60 |  300 |   2 | CreateCustomKeyStore, ssm:DeleteParameter, ssm:GetParameter, ssm:PutParameter ×2                                |  1
         RENAME_CONNECTED | 60 |  300 |   3 | UpdateCustomKeyStore, ssm:GetParameter ×3, ssm:PutParameter                                                    |  3
-        CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  25
-        CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  55
+        CLOUDHSM_DANCE   | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×6, ssm:PutParameter ×4 |  25
+        CLOUDHSM_DANCE   | 60 | 1200 |  55 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×6, ssm:PutParameter ×4 |  55
         XKS_DANCE        | 60 |  300 |  25 | ConnectCustomKeyStore, DisconnectCustomKeyStore, UpdateCustomKeyStore, ssm:GetParameter ×5, ssm:PutParameter ×3 |  25
         DELETE_CONNECTED | 60 |  300 |   8 | DeleteCustomKeyStore, DisconnectCustomKeyStore, ListKeys, ssm:DeleteParameter, ssm:GetParameter ×2             |  8
         """)

@@ -90,4 +90,26 @@ class StoreXksConnectivityTest extends StoreTestBase {
         assertThat(kmsView(id).uriEndpoint()).isEqualTo("https://xks-private.example.com");
         assertThat(emulator.parameterValue(StoreRecord.parameterName(id))).isEqualTo(record);
     }
+
+    @Test
+    void aConnectivityChangeWithoutANewEndpointIsRefusedBeforeAnyCall() {
+        final Map<String, Object> onVpc = vpc("https://xks-private.example.com");
+        final String id = create(onVpc);
+        connect(id);
+        final Optional<String> record = emulator.parameterValue(StoreRecord.parameterName(id));
+
+        final Map<String, Object> publicSameEndpoint = xks("https://xks-private.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        publicSameEndpoint.put("XksProxyConnectivity", "PUBLIC_ENDPOINT");
+        final JsonNode refused = driver.run("UPDATE", with(publicSameEndpoint, id), with(onVpc, id));
+        assertThat(refused.path("status").asText()).as(refused.toString()).isEqualTo("FAILED");
+        assertThat(refused.path("errorCode").asText()).isEqualTo("InvalidRequest");
+        assertThat(refused.path("message").asText()).contains("XksProxyConnectivity changes to PUBLIC_ENDPOINT")
+            .contains("XksProxyUriEndpoint stays https://xks-private.example.com").contains("the key store was not "
+                + "disconnected");
+        assertThat(calls("DisconnectCustomKeyStore")).isZero();
+        assertThat(calls("UpdateCustomKeyStore")).isZero();
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(kmsView(id).connectivityAsString()).isEqualTo("VPC_ENDPOINT_SERVICE");
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(id))).isEqualTo(record);
+    }
 }

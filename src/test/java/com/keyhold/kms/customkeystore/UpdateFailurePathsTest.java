@@ -190,7 +190,8 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(failed.path("message").asText()).contains("INVALID_CREDENTIALS")
             .contains("Keyhold disconnected the FAILED key store, so it is DISCONNECTED now");
         clock.advanceSeconds(60);
-        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1");
+        // Version 2 was listed as spent before UpdateCustomKeyStore sent it: KMS holds it now, and never gets it again.
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1", "2");
         final long updates = calls("UpdateCustomKeyStore");
         final long connections = connectionCalls();
 
@@ -216,7 +217,7 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(recovered.path("status").asText()).as(recovered.toString()).isEqualTo("SUCCESS");
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(record(id).isNull("comeBackTo")).isTrue();
-        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1", "3");
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1", "2", "3");
         assertNoSecretAnywhere();
     }
 
@@ -393,5 +394,78 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(calls("ConnectCustomKeyStore") - connectsBefore).isEqualTo(2);
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.FAILED);
         assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void aPasswordKmsWasGivenIsNeverSentAgainEvenWhenKeyholdNeverSawItConnect() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        // Listed at create: whoever connects the key store (here the connection type) makes KMS rotate it.
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1");
+        connect(id);
+        emulator.outOfBandDisconnect(id);
+        clock.advanceSeconds(60);
+        emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
+        final JsonNode rotated = driver.run("UPDATE", with(v2, id), with(v1, id));
+        assertThat(rotated.path("status").asText()).as(rotated.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+
+        // Back to version 1 (a rollback, or a template reverted): its password is spent, so nothing is sent.
+        final JsonNode back = driver.run("UPDATE", with(v1, id), with(v2, id));
+        assertThat(back.path("status").asText()).as(back.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(1);
+        assertThat(messages()).contains(id + ": KeyStorePassword of KeyStorePasswordVersion 1 is not sent to KMS");
+        assertThat(record(id).getString("keyStorePasswordVersion")).isEqualTo("2");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void aPasswordWhoseRecordWriteFailedAfterKmsTookItIsNotSentAgain() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        connect(id);
+        emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
+        final ObjectNode request = driver.request("UPDATE", with(v2, id), with(v1, id));
+        resumeUntilPhase(request, "UPDATE_SENT");
+        // KMS holds version 2 now; the record's next write is denied, and the operation fails.
+        emulator.faults().errorNext("PutParameter", null, "AccessDeniedException", 20);
+        final JsonNode failed = driver.resume(request, 20);
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        emulator.faults().clear();
+        // Version 2 was listed as spent before it was sent, so the record already says so.
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).contains("2");
+
+        // CloudFormation's rollback reconnects the key store (KMS rotates version 2's password on that connect) ...
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(v2, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        final long updates = calls("UpdateCustomKeyStore");
+        // ... and deploying version 2 again does not send its spent password (which would fail INVALID_CREDENTIALS).
+        final JsonNode again = driver.run("UPDATE", with(v2, id), with(v1, id));
+        assertThat(again.path("status").asText()).as(again.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(updates);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(messages()).contains(id + ": KeyStorePassword of KeyStorePasswordVersion 2 is not sent to KMS");
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void theDisconnectGuardDoesNotRefuseARollbackWhoseOnlyChangeIsASpentPassword() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        v1.put("RefuseDisconnectingUpdates", true);
+        final String id = create(v1);
+        connect(id);
+        final Map<String, Object> v2 = hsm("payments-hsm", PASSWORD, "2");
+        v2.put("RefuseDisconnectingUpdates", true);
+        // Version 1 is spent (sent at create, rotated by the connect): going back to it sends nothing, so the guard
+        // has nothing to refuse and the rollback stays green.
+        final JsonNode back = driver.run("UPDATE", with(v1, id), with(v2, id));
+        assertThat(back.path("status").asText()).as(back.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("DisconnectCustomKeyStore")).isZero();
+        assertThat(calls("UpdateCustomKeyStore")).isZero();
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
     }
 }

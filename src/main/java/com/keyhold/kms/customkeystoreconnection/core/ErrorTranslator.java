@@ -133,7 +133,10 @@ public final class ErrorTranslator {
         if (message == null || message.isBlank()) {
             return "(KMS gave no detail).";
         }
-        final String kept = message.replaceAll("(?s)Value '.*?' at '", "A value at '").strip();
+        // Up to the member name KMS names next ("at 'keyStorePassword' failed to satisfy"), so that a value that
+        // itself holds "' at '" is still dropped whole.
+        final String kept = message.replaceAll("(?s)Value '.*?' at '(?=[A-Za-z][A-Za-z0-9.\\[\\]]*' failed to satisfy)",
+            "A value at '").replaceAll("(?s)Value '.*?' at '(?=[A-Za-z][A-Za-z0-9.\\[\\]]*')", "A value at '").strip();
         return kept.endsWith(".") ? kept : kept + ".";
     }
 

@@ -377,8 +377,8 @@ public final class KeyStoreUpdatePlanner {
                 + "it failed", keyStoreId)
             : String.format("%s: KMS accepted the change of %s, but reconnecting failed", keyStoreId, change.names());
         final String where = disconnected
-            ? "Keyhold disconnected the FAILED key store, so it is DISCONNECTED now; KMS keys in it are unusable until "
-                + "it connects."
+            ? "Keyhold disconnected the FAILED key store, so it is DISCONNECTED now (DISCONNECTING for the moment KMS "
+                + "takes to disconnect it); KMS keys in it are unusable until it connects."
             : String.format("Keyhold tried to disconnect the FAILED key store and KMS refused, so it is still FAILED; "
                 + "KMS keys in it are unusable. Run 'aws kms disconnect-custom-key-store --custom-key-store-id %s' "
                 + "before connecting it again.", keyStoreId);
@@ -419,9 +419,13 @@ public final class KeyStoreUpdatePlanner {
                                           final String reconnectFailure, final boolean external) {
         return String.format("%s: the key store stays %s: an earlier update disconnected it and reconnecting it failed "
             + "with ConnectionErrorCode %s, and this update changes nothing that could fix that, so Keyhold did not "
-            + "try the same connect again (repeated failed logins can lock kmsuser out). %s To put it back: fix the "
+            + "try the same connect again (%s). %s To put it back: fix the "
             + "cause and update the stack with it%s, or run 'aws kms connect-custom-key-store --custom-key-store-id "
-            + "%s'.", keyStoreId, stays(observed), reconnectFailure, ConnectionErrorGuide.explain(reconnectFailure, external),
+            + "%s'.", keyStoreId, stays(observed), reconnectFailure, SecondConnect.worthIt(reconnectFailure)
+                ? "it failed moments ago, and an update that changes nothing, such as CloudFormation's rollback, must "
+                    + "not fail again on the same cause"
+                : SecondConnect.of(reconnectFailure).reason(),
+            ConnectionErrorGuide.explain(reconnectFailure, external),
             "INVALID_CREDENTIALS".equals(reconnectFailure) ? (external
                 ? " (XksProxyAuthenticationCredential with a new XksProxyAuthenticationCredentialVersion)"
                 : " (reset kmsuser's password in the cluster, put it into the secret KeyStorePassword resolves, and "

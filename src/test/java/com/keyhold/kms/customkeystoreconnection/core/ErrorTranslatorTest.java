@@ -116,6 +116,11 @@ class ErrorTranslatorTest {
             + "have length greater than or equal to 7. Correct the property it names (what KMS accepts is in the KMS "
             + "API reference for UpdateCustomKeyStore), then run the stack operation again.");
         assertThat(ErrorTranslator.withoutValues(null)).isEqualTo("(KMS gave no detail).");
+        // A value that itself holds "' at '" is dropped whole, up to the member KMS names.
+        assertThat(ErrorTranslator.withoutValues("1 validation error detected: Value 'ab' at 'cd' at "
+            + "'keyStorePassword' failed to satisfy constraint: Member must match")).isEqualTo("1 validation error "
+            + "detected: A value at 'keyStorePassword' failed to satisfy constraint: Member must match.")
+            .doesNotContain("cd");
         assertThat(ErrorTranslator.withoutValues("Value 'a' at 'x' failed; Value 'b' at 'y' failed."))
             .isEqualTo("A value at 'x' failed; A value at 'y' failed.");
     }
