@@ -53,7 +53,8 @@ public class CreateHandler extends StoreHandler {
         // The record names this stack's resource and the versions the secrets went under; a failed write calls back
         // and writes again (CreateCustomKeyStore is not repeated: the id is in the context).
         final StoreRecord record = saveRecord(session, null, true);
-        run(session, "DeleteParameter", () -> session.records.removeIntent(model.getCustomKeyStoreName()));
+        run(session, "DeleteParameter", () -> session.records.removeIntent(model.getCustomKeyStoreName(),
+            session.request.getClientRequestToken()));
         return ProgressEvent.defaultSuccessHandler(KeyStoreModels.read(entry.get(), record));
     }
 
@@ -65,12 +66,7 @@ public class CreateHandler extends StoreHandler {
     private String create(final Session session) {
         final String name = session.model.getCustomKeyStoreName();
         final String token = session.request.getClientRequestToken();
-        final boolean retried = call(session, "GetParameter", () -> session.records.findIntent(name))
-            .filter(intent -> intent.writtenBy(token)).isPresent();
-        if (!retried) {
-            run(session, "PutParameter", () -> session.records.saveIntent(
-                new CreateIntent(name, token, config.clock().instant().toString())));
-        }
+        final boolean retried = !writeIntent(session, name, token);
         final RuntimeException failure;
         try {
             return createOrFind(session, retried);
@@ -82,13 +78,47 @@ public class CreateHandler extends StoreHandler {
         if (failure instanceof KeyholdFailureException) {
             // KMS created nothing: the intent has served. A call back (a transient error) keeps it for the retry.
             try {
-                session.records.removeIntent(name);
+                session.records.removeIntent(name, token);
             } catch (RuntimeException e) {
                 session.log("Could not remove the create intent " + CreateIntent.parameterName(name) + ": "
-                    + e.getClass().getSimpleName() + "; it is harmless, and the next create of this name replaces it");
+                    + e.getClass().getSimpleName() + "; until it is removed, creates of this name by other operations "
+                    + "fail AlreadyExists: " + removeIntentCommand(name));
             }
         }
         throw failure;
+    }
+
+    /**
+     * Writes this operation's intent, never over another's: true when written, false when this operation's own is
+     * already there (a retry). Another operation's intent means a create of this name is under way or died after its
+     * CreateCustomKeyStore; replacing it would let that create's retry fail to recognise, and so orphan, its key store.
+     */
+    private boolean writeIntent(final Session session, final String name, final String token) {
+        if (call(session, "PutParameter", () -> session.records.saveNewIntent(
+            new CreateIntent(name, token, config.clock().instant().toString())))) {
+            return true;
+        }
+        final Optional<CreateIntent> existing = call(session, "GetParameter", () -> session.records.findIntent(name));
+        if (existing.isEmpty()) {
+            // The other create finished between the write and the read: write again on the next invocation.
+            throw new CallBack(config.schedule().firstDelaySeconds(), String.format("%s: another create of the name "
+                + "'%s' just ended; writing this create's intent again", ResourceModel.TYPE_NAME, name));
+        }
+        if (existing.get().writtenBy(token)) {
+            return false;
+        }
+        throw new KeyholdFailureException(FailureKind.AlreadyExists, String.format("%s: another create of the custom "
+            + "key store name '%s' is under way, or died after creating its key store: its create intent %s (written "
+            + "%s) carries another operation's token. Nothing was changed and no key store was created. Wait for that "
+            + "create to finish, or choose another CustomKeyStoreName. If no create of this name is running, the intent "
+            + "is stale: check that no key store has the name ('aws kms describe-custom-key-stores "
+            + "--custom-key-store-name <name>'; one that does, and that no stack manages, is that create's: import "
+            + "it), then remove the intent with '%s' and run the stack operation again.", ResourceModel.TYPE_NAME,
+            name, CreateIntent.parameterName(name), existing.get().at(), removeIntentCommand(name)));
+    }
+
+    private static String removeIntentCommand(final String name) {
+        return "aws ssm delete-parameter --name " + CreateIntent.parameterName(name);
     }
 
     /**

@@ -8,7 +8,9 @@ import com.keyhold.kms.customkeystoreconnection.WrapperDriver;
 import com.keyhold.kms.customkeystoreconnection.core.CreateIntent;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.ConnectionState;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.RequestLog;
 import com.keyhold.kms.customkeystoreconnection.local.emulator.StoreSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -109,5 +111,78 @@ class StoreIdenticalCreateTest extends StoreTestBase {
         assertThat(resumed.path("status").asText()).as(resumed.toString()).isEqualTo("SUCCESS");
         assertThat(resumed.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(made);
         assertThat(emulator.parameterValue(StoreRecord.parameterName(made))).isPresent();
+    }
+
+    @Test
+    void aCreateOfTheSameNameWhileAnotherIsUnderWayLeavesItsIntentAndTheOtherOwnsItsKeyStore() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String intentName = CreateIntent.parameterName("payments-hsm");
+        // A: KMS creates the key store, then A's invocation dies (the describe that follows does not show it, and
+        // that answer is lost): A's intent is the only sign that the key store is A's.
+        emulator.faults().errorNext("DescribeCustomKeyStores", "*", "CustomKeyStoreNotFoundException", 2);
+        final ObjectNode a = driver.request("CREATE", v1, null);
+        assertThat(driver.invoke(a).path("status").asText()).isEqualTo("IN_PROGRESS");
+        final String made = emulator.storeIds().get(0);
+        final Optional<String> intentOfA = emulator.parameterValue(intentName);
+        assertThat(intentOfA).isPresent();
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(made))).as("A died before its record").isEmpty();
+
+        // B: another stack's create of the same name, while A is between its attempts.
+        final int before = emulator.requestLog().entries().size();
+        final JsonNode b = otherStack().run("CREATE", v1, null);
+        assertThat(b.path("status").asText()).as(b.toString()).isEqualTo("FAILED");
+        assertThat(b.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(b.has("resourceModel")).as("no model: CloudFormation's rollback deletes nothing").isFalse();
+        assertThat(b.path("message").asText())
+            .contains("another create of the custom key store name 'payments-hsm' is under way, or died after creating "
+                + "its key store")
+            .contains("its create intent " + intentName)
+            .contains("Nothing was changed and no key store was created")
+            .contains("'aws ssm delete-parameter --name " + intentName + "'");
+        final List<RequestLog.Entry> callsOfB = emulator.requestLog().entries().subList(before,
+            emulator.requestLog().entries().size());
+        assertThat(callsOfB).extracting(entry -> entry.operation() + " " + entry.outcome())
+            .as("B wrote nothing over A's intent and never reached KMS")
+            .containsExactly("PutParameter ParameterAlreadyExists", "GetParameter OK");
+        assertThat(emulator.parameterValue(intentName)).as("A's intent, untouched").isEqualTo(intentOfA);
+        assertThat(emulator.storeIds()).containsExactly(made);
+        assertThat(emulator.parameterValue(StoreRecord.parameterName(made))).isEmpty();
+
+        // A is retried (same request, same token): it still recognises its key store.
+        a.putNull("callbackContext");
+        final JsonNode resumed = driver.resume(a, Integer.MAX_VALUE);
+        assertThat(resumed.path("status").asText()).as(resumed.toString()).isEqualTo("SUCCESS");
+        assertThat(resumed.path("resourceModel").path("CustomKeyStoreId").asText()).isEqualTo(made);
+        assertThat(calls("CreateCustomKeyStore")).isEqualTo(1);
+        assertThat(emulator.storeIds()).containsExactly(made);
+        assertThat(emulator.state(made)).isEqualTo(ConnectionState.DISCONNECTED);
+        final String record = emulator.parameterValue(StoreRecord.parameterName(made)).orElseThrow();
+        assertThat(record).contains(WrapperDriver.STACK_ID).contains(a.path("bearerToken").asText());
+        assertThat(emulator.parameterValue(intentName)).as("A removed its own intent").isEmpty();
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void anotherCreatesIntentThatEndsWhileThisCreateReadsItIsWrittenAgainOnTheNextInvocation() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        // A writes its intent and dies before KMS sees its create.
+        emulator.faults().resetConnectionNext("CreateCustomKeyStore", 1);
+        assertThat(driver.invoke(driver.request("CREATE", v1, null)).path("status").asText()).isEqualTo("IN_PROGRESS");
+        final Optional<String> intentOfA = emulator.parameterValue(CreateIntent.parameterName("payments-hsm"));
+        // B cannot write its intent; when it reads, A's seems gone (A ended in between): B tries again later.
+        emulator.faults().errorNext("GetParameter", "*", "ParameterNotFound", 1);
+        final ObjectNode b = otherStack().request("CREATE", v1, null);
+        final JsonNode first = otherStack().invoke(b);
+        assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("IN_PROGRESS");
+        assertThat(first.path("message").asText()).contains("another create of the name 'payments-hsm' just ended");
+        assertThat(calls("CreateCustomKeyStore")).isEqualTo(1);
+        // A's intent is still there after all: B's next invocation is refused, and leaves it.
+        b.set("callbackContext", first.get("callbackContext"));
+        final JsonNode refused = otherStack().resume(b, Integer.MAX_VALUE);
+        assertThat(refused.path("errorCode").asText()).as(refused.toString()).isEqualTo("AlreadyExists");
+        assertThat(refused.has("resourceModel")).isFalse();
+        assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm"))).isEqualTo(intentOfA);
+        assertThat(emulator.storeIds()).isEmpty();
+        assertThat(calls("CreateCustomKeyStore")).isEqualTo(1);
     }
 }

@@ -223,6 +223,11 @@ class StoreRecordTest extends StoreTestBase {
         assertThat(second.path("message").asText()).contains("payments-hsm");
         assertThat(emulator.storeIds()).containsExactly(first);
         assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm")))
-            .as("left behind, harmless: the next create of the name replaces it").isPresent();
+            .as("left behind: never replaced by another create, so it blocks the name until removed").isPresent();
+        final JsonNode third = driver.run("CREATE", sameName, null);
+        assertThat(third.path("errorCode").asText()).isEqualTo("AlreadyExists");
+        assertThat(third.path("message").asText()).contains("another create of the custom key store name "
+            + "'payments-hsm'").contains("aws ssm delete-parameter --name " + CreateIntent.parameterName("payments-hsm"));
+        assertThat(emulator.storeIds()).containsExactly(first);
     }
 }

@@ -65,17 +65,33 @@ public final class SsmStoreRecords {
         });
     }
 
-    public void saveIntent(final CreateIntent intent) {
-        parameters.put(CreateIntent.parameterName(intent.customKeyStoreName()), "Keyhold create in progress: a "
-            + "CloudFormation create of the key store of this name; removed when it completes.", new JSONStringer()
-            .object().key("customKeyStoreName").value(intent.customKeyStoreName())
-            .key("clientRequestToken").value(intent.clientRequestToken()).key("at").value(intent.at())
-            .endObject().toString(), true);
+    /**
+     * Writes a create's intent, never over an existing one: false when an intent of this name already exists (another
+     * operation's, or this operation's own on a retry), left as it is for the caller to read and judge.
+     */
+    public boolean saveNewIntent(final CreateIntent intent) {
+        try {
+            parameters.put(CreateIntent.parameterName(intent.customKeyStoreName()), "Keyhold create in progress: a "
+                + "CloudFormation create of the key store of this name; removed when it completes.", new JSONStringer()
+                .object().key("customKeyStoreName").value(intent.customKeyStoreName())
+                .key("clientRequestToken").value(intent.clientRequestToken()).key("at").value(intent.at())
+                .endObject().toString(), false);
+            return true;
+        } catch (ParameterAlreadyExistsException e) {
+            return false;
+        }
     }
 
-    /** Removes the intent; one that is already gone is not an error. */
-    public void removeIntent(final String customKeyStoreName) {
-        parameters.delete(CreateIntent.parameterName(customKeyStoreName));
+    /**
+     * Removes the intent only when the operation carrying {@code token} wrote it: another create's intent of the same
+     * name stays. SSM has no conditional delete, so a tiny window remains: were this intent removed by hand and another
+     * create to write its own between the read and the delete (one round trip), that one would go; its create is then
+     * judged by its record alone on a retry. One that is already gone is not an error.
+     */
+    public void removeIntent(final String customKeyStoreName, final String token) {
+        if (findIntent(customKeyStoreName).filter(intent -> intent.writtenBy(token)).isPresent()) {
+            parameters.delete(CreateIntent.parameterName(customKeyStoreName));
+        }
     }
 
     private static String write(final StoreRecord record) {

@@ -84,14 +84,20 @@ class SsmStoreRecordsTest {
     void anIntentRoundTripsAndOnlyItsOwnTokenMatches() {
         final FakeSsm ssm = new FakeSsm();
         final SsmStoreRecords records = new SsmStoreRecords(() -> ssm, AwsInvoker.DIRECT);
-        records.saveIntent(new CreateIntent("payments hsm/ünïcode", "token-1", "2026-11-30T10:00:00Z"));
+        assertThat(records.saveNewIntent(new CreateIntent("payments hsm/ünïcode", "token-1", "2026-11-30T10:00:00Z")))
+            .isTrue();
+        assertThat(records.saveNewIntent(new CreateIntent("payments hsm/ünïcode", "token-2", "2026-11-30T10:01:00Z")))
+            .as("never over another's intent").isFalse();
         final CreateIntent found = records.findIntent("payments hsm/ünïcode").orElseThrow();
         assertThat(found.writtenBy("token-1")).isTrue();
         assertThat(found.writtenBy("token-2")).isFalse();
         assertThat(found.writtenBy(null)).isFalse();
         assertThat(records.findIntent("payments hsm")).isEmpty();
-        records.removeIntent("payments hsm/ünïcode");
-        records.removeIntent("payments hsm/ünïcode");
+        records.removeIntent("payments hsm/ünïcode", "token-2");
+        assertThat(records.findIntent("payments hsm/ünïcode")).as("another operation's token removes nothing")
+            .isPresent();
+        records.removeIntent("payments hsm/ünïcode", "token-1");
+        records.removeIntent("payments hsm/ünïcode", "token-1");
         assertThat(records.findIntent("payments hsm/ünïcode")).isEmpty();
     }
 
