@@ -6,6 +6,7 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TransitionPlanner;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.json.JSONObject;
 import software.amazon.awssdk.services.kms.model.CustomKeyStoreNameInUseException;
@@ -110,11 +111,12 @@ public class CreateHandler extends StoreHandler {
         throw new KeyholdFailureException(FailureKind.AlreadyExists, String.format("%s: another create of the custom "
             + "key store name '%s' is under way, or died after creating its key store: its create intent %s (written "
             + "%s) carries another operation's token. Nothing was changed and no key store was created. Wait for that "
-            + "create to finish, or choose another CustomKeyStoreName. If no create of this name is running, the intent "
-            + "is stale: check that no key store has the name ('aws kms describe-custom-key-stores "
+            + "create to finish, or choose another CustomKeyStoreName. If no create of this name is running, the "
+            + "intent is stale: check that no key store has the name ('aws kms describe-custom-key-stores "
             + "--custom-key-store-name <name>'; one that does, and that no stack manages, is that create's: import "
             + "it), then remove the intent with '%s' and run the stack operation again.", ResourceModel.TYPE_NAME,
-            name, CreateIntent.parameterName(name), existing.get().at(), removeIntentCommand(name)));
+            name, CreateIntent.parameterName(name),
+            Objects.requireNonNullElse(existing.get().at(), "by hand or unreadable"), removeIntentCommand(name)));
     }
 
     private static String removeIntentCommand(final String name) {

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Issue #19 item 4. KMS answers a CloudHSM create that repeats all the properties of a DISCONNECTED key store with that
@@ -184,5 +188,32 @@ class StoreIdenticalCreateTest extends StoreTestBase {
         assertThat(emulator.parameterValue(CreateIntent.parameterName("payments-hsm"))).isEqualTo(intentOfA);
         assertThat(emulator.storeIds()).isEmpty();
         assertThat(calls("CreateCustomKeyStore")).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleIntentBlocksTheNameUntilTheOperatorRemovesItWithTheCommandGiven() {
+        final String intentName = CreateIntent.parameterName("payments-hsm");
+        try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+            .build()) {
+            ssm.putParameter(request -> request.name(intentName).value("left by hand").type("String"));
+            final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+            final JsonNode blocked = driver.run("CREATE", v1, null);
+            assertThat(blocked.path("errorCode").asText()).as(blocked.toString()).isEqualTo("AlreadyExists");
+            assertThat(blocked.has("resourceModel")).isFalse();
+            assertThat(blocked.path("message").asText()).contains("(written by hand or unreadable)")
+                .contains("the intent is stale").contains("aws ssm delete-parameter --name " + intentName);
+            assertThat(calls("CreateCustomKeyStore")).isZero();
+            assertThat(emulator.storeIds()).isEmpty();
+            assertThat(emulator.parameterValue(intentName)).contains("left by hand");
+
+            ssm.deleteParameter(request -> request.name(intentName));
+            final JsonNode created = driver.run("CREATE", v1, null);
+            assertThat(created.path("status").asText()).as(created.toString()).isEqualTo("SUCCESS");
+            final String id = created.path("resourceModel").path("CustomKeyStoreId").asText();
+            assertThat(emulator.storeIds()).containsExactly(id);
+            assertThat(emulator.parameterValue(StoreRecord.parameterName(id))).isPresent();
+            assertThat(emulator.parameterValue(intentName)).isEmpty();
+        }
     }
 }

@@ -226,8 +226,9 @@ class StoreRecordTest extends StoreTestBase {
             .as("left behind: never replaced by another create, so it blocks the name until removed").isPresent();
         final JsonNode third = driver.run("CREATE", sameName, null);
         assertThat(third.path("errorCode").asText()).isEqualTo("AlreadyExists");
-        assertThat(third.path("message").asText()).contains("another create of the custom key store name "
-            + "'payments-hsm'").contains("aws ssm delete-parameter --name " + CreateIntent.parameterName("payments-hsm"));
+        assertThat(third.path("message").asText())
+            .contains("another create of the custom key store name 'payments-hsm'")
+            .contains("aws ssm delete-parameter --name " + CreateIntent.parameterName("payments-hsm"));
         assertThat(emulator.storeIds()).containsExactly(first);
     }
 }
