@@ -13,6 +13,8 @@ import com.keyhold.kms.customkeystoreconnection.core.KeyholdFailureException;
 import com.keyhold.kms.customkeystoreconnection.core.KmsConnectionState;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.Decision;
+import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.SecondConnect;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.StoreType;
@@ -116,6 +118,11 @@ public class UpdateHandler extends StoreHandler {
                             } catch (CallBack wait) {
                                 throw again.isEmpty() ? wait
                                     : new CallBack(wait.delaySeconds, again + " (" + wait.getMessage() + ")");
+                            } catch (KeyholdFailureException failedAgain) {
+                                // The one more connect is spent (it ended FAILED too, or its wait ran out): the
+                                // table's FAIL, which disconnects the FAILED key store and records the code.
+                                session.log(failedAgain.failure().message());
+                                throw new KeyholdFailureException(fail(session, change, next, entry, observed));
                             }
                             break;
                         }
@@ -368,8 +375,16 @@ public class UpdateHandler extends StoreHandler {
             final boolean keyholdDisconnected = context.getPhase() == Phase.DISCONNECT_SENT || context.isRestoring()
                 || context.isPendingRecorded();
             if (sending != null) {
-                // KMS refused the update, so it never held this password: it may be sent again.
+                // KMS refused the update, so it never held this password: it may be sent again. Written back now,
+                // whichever way the failure goes on (best effort: the refusal is what the operator must read).
                 context.setSpentPasswordVersions(spentBefore);
+                try {
+                    writeRecord(session, KmsConnectionState.DISCONNECTED, Pending.KEEP, null);
+                } catch (RuntimeException unwritten) {
+                    session.log(session.id() + ": could not take KeyStorePasswordVersion " + sending + " off the "
+                        + "store record's spent versions (" + unwritten.getClass().getSimpleName() + "); raise the "
+                        + "version to send the password again");
+                }
             }
             if (context.getComeBackTo() == TargetState.CONNECTED && keyholdDisconnected) {
                 // Keyhold disconnected it for this change: put it back before the failure is reported.
@@ -428,7 +443,13 @@ public class UpdateHandler extends StoreHandler {
             return null;
         }
         if (context.isSecondConnect()) {
-            return context.getProgress() != null && context.getProgress().isRecovering() ? "" : null;
+            // Under way until the recovery's own Connect was made and the key store moved after it: a FAILED look
+            // before that is its Disconnect not yet made (a transient error) or describe lag, the Transition's to
+            // judge. After it, the second connect failed too: the table's FAIL reports it (fail() disconnects the
+            // FAILED key store and records the code, so a rollback does not connect it yet again).
+            final Progress progress = context.getProgress();
+            return progress != null && progress.lastCallWas(Decision.Action.CONNECT) && progress.isMovedSinceLastCall()
+                ? null : "";
         }
         final String code = entry.connectionErrorCodeAsString();
         if (!SecondConnect.worthIt(code)) {

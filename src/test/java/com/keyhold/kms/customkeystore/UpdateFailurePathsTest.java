@@ -390,10 +390,23 @@ class UpdateFailurePathsTest extends StoreTestBase {
         final JsonNode failed = driver.run("UPDATE", with(moved, id), with(v1, id));
 
         assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
-        assertThat(failed.path("message").asText()).contains("XKS_PROXY_TIMED_OUT").contains("not CONNECTED now");
+        assertThat(failed.path("message").asText()).contains("XKS_PROXY_TIMED_OUT")
+            .contains("Keyhold disconnected the FAILED key store, so it is DISCONNECTED now");
         assertThat(calls("ConnectCustomKeyStore") - connectsBefore).isEqualTo(2);
-        assertThat(emulator.state(id)).isEqualTo(ConnectionState.FAILED);
+        clock.advanceSeconds(60);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.DISCONNECTED);
         assertThat(record(id).getString("comeBackTo")).isEqualTo("CONNECTED");
+        assertThat(record(id).getString("reconnectFailure")).isEqualTo("XKS_PROXY_TIMED_OUT");
+
+        // CloudFormation's rollback moves the endpoint back, so it reconnects: its connect times out (the third
+        // fault queued), its one more connect succeeds.
+        final long connectsAfter = calls("ConnectCustomKeyStore");
+        final JsonNode rollback = driver.run("UPDATE", with(v1, id), with(moved, id));
+        assertThat(rollback.path("status").asText()).as(rollback.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("ConnectCustomKeyStore") - connectsAfter).isEqualTo(2);
+        assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(record(id).isNull("comeBackTo")).isTrue();
+        assertThat(record(id).isNull("reconnectFailure")).isTrue();
     }
 
     @Test
@@ -467,5 +480,23 @@ class UpdateFailurePathsTest extends StoreTestBase {
         assertThat(calls("DisconnectCustomKeyStore")).isZero();
         assertThat(calls("UpdateCustomKeyStore")).isZero();
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void aPasswordKmsRefusedWhileDisconnectedMayBeSentAgain() {
+        final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
+        final String id = create(v1);
+        // DISCONNECTED (as after create): the update needs no disconnect, and KMS refuses it (here: the role).
+        emulator.faults().errorNext("UpdateCustomKeyStore", id, "AccessDeniedException", 1);
+        final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
+        final JsonNode refused = driver.run("UPDATE", with(v2, id), with(v1, id));
+        assertThat(refused.path("status").asText()).as(refused.toString()).isEqualTo("FAILED");
+        // KMS never held version 2: it is not spent, and the same update sends it.
+        assertThat(record(id).getJSONArray("spentPasswordVersions").toList()).containsExactly("1");
+        final JsonNode again = driver.run("UPDATE", with(v2, id), with(v1, id));
+        assertThat(again.path("status").asText()).as(again.toString()).isEqualTo("SUCCESS");
+        assertThat(calls("UpdateCustomKeyStore")).isEqualTo(2);
+        assertThat(record(id).getString("keyStorePasswordVersion")).isEqualTo("2");
+        assertThat(messages()).doesNotContain("is not sent to KMS");
     }
 }
