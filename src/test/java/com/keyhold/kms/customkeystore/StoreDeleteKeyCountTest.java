@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Each test asserts the key store's connection state, its store record and the calls made.
  */
 class StoreDeleteKeyCountTest extends StoreTestBase {
-    /** 300 keys an invocation: every ListKeys page is cut to fit, so a few hundred keys make several pages. */
-    private static final KeyScanBudget SMALL = new KeyScanBudget(300, Duration.ofSeconds(30));
+    /** 3 keys an invocation: every ListKeys page is cut to fit, so a handful of keys make several pages. */
+    private static final KeyScanBudget SMALL = new KeyScanBudget(3, Duration.ofSeconds(30));
     private static final String DENY_DESCRIBE = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoLooking\","
         + "\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"kms:Describe*\"],\"Resource\":\"*\"}]}";
 
@@ -65,14 +65,14 @@ class StoreDeleteKeyCountTest extends StoreTestBase {
         return d.responses().stream().filter(r -> "IN_PROGRESS".equals(r.path("status").asText())).count();
     }
 
-    @ParameterizedTest(name = "the key store''s key is key {0} of 901")
-    @ValueSource(ints = {0, 299, 300, 900})
+    @ParameterizedTest(name = "the key store''s key is key {0} of 10")
+    @ValueSource(ints = {0, 2, 3, 9})
     void aKeyOnAnyPageRefusesTheDeleteBeforeAnyDisconnect(final int position) {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
         final String id = connectedKeyStore(v1);
         emulator.addAccountKeys(position);
         emulator.keyCount(id, 1);
-        emulator.addAccountKeys(900 - position);
+        emulator.addAccountKeys(9 - position);
         final WrapperDriver d = budgeted(SMALL);
 
         final JsonNode refused = d.run("DELETE", with(v1, id), null);
@@ -80,28 +80,28 @@ class StoreDeleteKeyCountTest extends StoreTestBase {
         assertThat(refused.path("errorCode").asText()).as(refused.toString()).isEqualTo("ResourceConflict");
         assertThat(refused.path("message").asText()).contains(id + " holds 1 KMS key (").contains("stays CONNECTED")
             .contains("DeletionPolicy: Retain");
-        assertThat(calls("ListKeys")).as("pages of 300: 300, 300, 300, 1").isEqualTo(4);
-        assertThat(calls("DescribeKey")).as("every key described once").isEqualTo(901);
+        assertThat(calls("ListKeys")).as("pages of 3: 3, 3, 3, 1").isEqualTo(4);
+        assertThat(calls("DescribeKey")).as("every key described once").isEqualTo(10);
         assertThat(inProgress(d)).as("one page an invocation").isEqualTo(3);
         assertThat(calls("DisconnectCustomKeyStore")).isZero();
         assertThat(calls("DeleteCustomKeyStore")).isZero();
         assertThat(emulator.state(id)).isEqualTo(ConnectionState.CONNECTED);
         assertThat(hasRecord(id)).isTrue();
-        assertThat(d.responses().get(0).path("message").asText()).contains("300 keys of the account described so "
-            + "far, " + (position < 300 ? 1 : 0) + " in this key store");
+        assertThat(d.responses().get(0).path("message").asText()).contains("3 keys of the account described so "
+            + "far, " + (position < 3 ? 1 : 0) + " in this key store");
     }
 
     @Test
     void aCountWithNoKeyInTheKeyStoreDisconnectsOnlyAfterTheLastPage() {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
         final String id = connectedKeyStore(v1);
-        emulator.addAccountKeys(650);
+        emulator.addAccountKeys(7);
         final WrapperDriver d = budgeted(SMALL);
         final ObjectNode request = d.request("DELETE", with(v1, id), null);
 
         d.resume(request, 3);
         assertThat(calls("ListKeys")).isEqualTo(3);
-        assertThat(calls("DescribeKey")).isEqualTo(650);
+        assertThat(calls("DescribeKey")).isEqualTo(7);
         assertThat(calls("DisconnectCustomKeyStore")).as("the third invocation counted the last page, then "
             + "disconnected").isEqualTo(1);
         final JsonNode deleted = d.resume(request, Integer.MAX_VALUE);
@@ -183,7 +183,7 @@ class StoreDeleteKeyCountTest extends StoreTestBase {
         final Map<String, Object> v1 = hsm("payments-hsm", PASSWORD, "1");
         final String id = connectedKeyStore(v1);
         emulator.keyCount(id, 1);
-        emulator.addAccountKeys(400);
+        emulator.addAccountKeys(4);
         final WrapperDriver d = budgeted(SMALL);
         final ObjectNode request = d.request("DELETE", with(v1, id), null);
         d.resume(request, 1);
