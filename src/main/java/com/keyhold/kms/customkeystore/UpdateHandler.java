@@ -4,6 +4,7 @@ import com.keyhold.kms.customkeystoreconnection.core.DisconnectGuard;
 import com.keyhold.kms.customkeystoreconnection.core.Failure;
 import com.keyhold.kms.customkeystoreconnection.core.FailureKind;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreChange;
+import com.keyhold.kms.customkeystoreconnection.core.ErrorTranslator;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreUpdatePlanner;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreUpdatePlanner.FailReason;
 import com.keyhold.kms.customkeystoreconnection.core.KeyStoreUpdatePlanner.Next;
@@ -509,7 +510,8 @@ public class UpdateHandler extends StoreHandler {
                 session.keyStores.disconnect(session.id());
             } catch (RuntimeException e) {
                 disconnected = false;
-                session.log(session.id() + ": could not disconnect the FAILED key store: " + e.getClass().getSimpleName());
+                session.log(session.id() + ": could not disconnect the FAILED key store (KMS answered "
+                    + ErrorTranslator.errorCode(e) + "); it is still FAILED");
             }
         }
         return KeyStoreUpdatePlanner.failure(next.reason(), session.id(), change, context.getPhase(),

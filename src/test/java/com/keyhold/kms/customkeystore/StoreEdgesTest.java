@@ -53,7 +53,38 @@ class StoreEdgesTest extends StoreTestBase {
     }
 
     @Test
-    void theCallbackContextSurvivesJsonWithoutASecret() {
+    void noCallbackContextOfADanceHoldsASecret() {
+        // A CloudHSM dance with a new password and an XKS dance with a new proxy: every callback context CloudFormation
+        // keeps between invocations, every message, and each final answer are free of each secret the requests carried.
+        // (An IN_PROGRESS answer's resourceModel is the desired model CloudFormation sends back on the next invocation,
+        // as the protocol asks: that one carries the write-only properties the next step still needs.)
+        final Map<String, Object> hsmBefore = hsm("payments-hsm", PASSWORD, "1");
+        final String hsmId = create(hsmBefore);
+        connect(hsmId);
+        emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        final JsonNode hsmMoved = driver.run("UPDATE", with(hsm("payments-hsm", NEW_PASSWORD, "2"), hsmId),
+            with(hsmBefore, hsmId));
+        final Map<String, Object> xksBefore = xks("https://xks-a.example.com", ACCESS_KEY_ID, XKS_SECRET);
+        final String xksId = create(xksBefore);
+        connect(xksId);
+        final JsonNode xksMoved = driver.run("UPDATE", with(xks("https://xks-b.example.com", ACCESS_KEY_ID,
+            XKS_SECRET), xksId), with(xksBefore, xksId));
+
+        assertThat(hsmMoved.path("status").asText()).as(hsmMoved.toString()).isEqualTo("SUCCESS");
+        assertThat(xksMoved.path("status").asText()).as(xksMoved.toString()).isEqualTo("SUCCESS");
+        assertThat(driver.responses().stream().filter(r -> r.has("callbackContext")).count())
+            .as("both dances called back").isGreaterThan(4);
+        for (JsonNode response : driver.responses()) {
+            final String kept = "IN_PROGRESS".equals(response.path("status").asText())
+                ? response.path("callbackContext").toString() + response.path("message").asText() : response.toString();
+            assertThat(kept).doesNotContain(PASSWORD).doesNotContain(NEW_PASSWORD).doesNotContain(XKS_SECRET);
+        }
+        assertThat(emulator.state(hsmId)).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(emulator.state(xksId)).isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void theCallbackContextRoundTripsThroughJson() {
         final CallbackContext context = new CallbackContext();
         context.setCreatedId("cks-1");
         context.setPhase(Phase.DISCONNECT_SENT);

@@ -190,11 +190,38 @@ class StoreEndToEndTest extends StoreTestBase {
 
     @Test
     void listPagesEveryKeyStore() {
-        emulator.seedStore(StoreSpec.cloudHsm("seeded").id("cks-1234567890abcdef0"));
-        final JsonNode list = driver.run("LIST", null, null);
-        assertThat(list.path("status").asText()).isEqualTo("SUCCESS");
-        assertThat(list.path("resourceModels").get(0).path("CustomKeyStoreId").asText())
-            .isEqualTo("cks-1234567890abcdef0");
+        // Three key stores in pages of two (CloudFormation's maxResults): the third is reached only by the NextToken.
+        final java.util.Set<String> seeded = new java.util.TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            final String id = "cks-1234567890abcdef" + i;
+            emulator.seedStore(StoreSpec.cloudHsm("seeded-" + i).id(id));
+            seeded.add(id);
+        }
+        final ObjectNode firstRequest = driver.request("LIST", null, null);
+        firstRequest.put("maxResults", 2);
+        final JsonNode first = driver.invoke(firstRequest);
+        assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("SUCCESS");
+        assertThat(first.path("resourceModels")).hasSize(2);
+        assertThat(first.path("nextToken").isTextual()).as(first.toString()).isTrue();
+
+        final ObjectNode next = driver.request("LIST", null, null);
+        next.put("maxResults", 2);
+        next.put("nextToken", first.path("nextToken").asText());
+        final JsonNode second = driver.invoke(next);
+
+        assertThat(second.path("resourceModels")).hasSize(1);
+        assertThat(second.path("nextToken").isMissingNode() || second.path("nextToken").isNull())
+            .as("the last page has no token: " + second).isTrue();
+        final java.util.List<String> listed = new java.util.ArrayList<>();
+        first.path("resourceModels").forEach(m -> listed.add(m.path("CustomKeyStoreId").asText()));
+        second.path("resourceModels").forEach(m -> listed.add(m.path("CustomKeyStoreId").asText()));
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(seeded);
+        assertThat(calls("DescribeCustomKeyStores")).isEqualTo(2);
+        // Without maxResults, KMS's own page size: all three in one page.
+        assertThat(driver.run("LIST", null, null).path("resourceModels")).hasSize(3);
+        assertThat(ListHandler.pageSize(5000)).isEqualTo(1000);
+        assertThat(ListHandler.pageSize(0)).isNull();
+        assertThat(ListHandler.pageSize(1)).isEqualTo(1);
     }
 
     @Test

@@ -162,7 +162,8 @@ public final class ErrorTranslator {
         return false;
     }
 
-    private static String errorCode(final Throwable e) {
+    /** The AWS error code of {@code e} (AccessDeniedException, ...), or its class's name when AWS gave none. */
+    public static String errorCode(final Throwable e) {
         if (e instanceof AwsServiceException && ((AwsServiceException) e).awsErrorDetails() != null) {
             return ((AwsServiceException) e).awsErrorDetails().errorCode();
         }
