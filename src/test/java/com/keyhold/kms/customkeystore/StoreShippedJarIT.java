@@ -28,7 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The key store type's lifecycle through its shipped jar, one fresh JVM per invocation as Lambda runs it, against the
+ * The key store type's lifecycle through its shipped jar, one fresh JVM per invocation as Lambda runs it (the
+ * Lambda entry point custom-key-store/.rpdk-config declares, made with its no-argument constructor), against the
  * emulator: create, read, rename while CONNECTED, the password dance, an XKS endpoint move and credential rotation,
  * delete refused with keys, delete. The in-process tests cover every branch; this proves the trimmed jar carries what
  * those paths load, and that no secret reaches its output.
@@ -45,7 +46,7 @@ class StoreShippedJarIT {
     @BeforeEach
     void start() throws Exception {
         emulator = KmsEmulator.builder().clock(clock).build().start();
-        jvm = new FreshJvm(JAR, "com.keyhold.kms.customkeystore.HandlerWrapperExecutable", Map.of(
+        jvm = new FreshJvm(JAR, FreshJvm.lambdaEntryPoint(Path.of("custom-key-store")), Map.of(
             "AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString(),
             "AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString()),
             Files.createTempDirectory(Path.of("target"), "store-jar-it-"));

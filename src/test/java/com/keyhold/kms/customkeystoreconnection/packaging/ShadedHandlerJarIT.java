@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The unit and end-to-end tests run on the unshaded class path, so they cannot see what shading removed from the
- * handler jar. This drives the shipped jar itself, one fresh JVM per invocation as Lambda would, through create
+ * handler jar. This drives the shipped jar itself, one fresh JVM per invocation as Lambda would, through the Lambda
+ * entry point .rpdk-config declares (made with its no-argument constructor, as Lambda's runtime does), through create
  * (with its callbacks), read, update, list and delete against the emulator: a class the trimming dropped by mistake
- * shows up here as a NoClassDefFoundError.
+ * shows up here as a NoClassDefFoundError, a wrong entry point as a failed start. The executable entry point gets one
+ * request of its own.
  */
 class ShadedHandlerJarIT {
     private static final Path JAR = Path.of("target/keyhold-kms-customkeystoreconnection-handler-1.0.0.jar");
@@ -39,7 +41,7 @@ class ShadedHandlerJarIT {
         telemetry = new TelemetrySink();
         tmp = Files.createTempDirectory(Path.of("target"), "shaded-it-");
         // The owner's metrics and logs (providerCredentials) go to a loopback stand-in that keeps what it was sent.
-        jvm = new FreshJvm(JAR, "com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable", Map.of(
+        jvm = new FreshJvm(JAR, FreshJvm.lambdaEntryPoint(Path.of(".")), Map.of(
             "AWS_ENDPOINT_URL_KMS", emulator.endpoint().toString(),
             "AWS_ENDPOINT_URL_SSM", emulator.endpoint().toString(),
             "AWS_ENDPOINT_URL_CLOUDWATCH", telemetry.endpoint().toString(),
@@ -83,6 +85,16 @@ class ShadedHandlerJarIT {
             .isEqualTo("NotFound");
         assertThat(run(request("CREATE", Map.of("CustomKeyStoreId", "my store", "ConnectionState", "UP"), null))
             .path("errorCode").asText()).isEqualTo("InvalidRequest");
+    }
+
+    @Test
+    void theExecutableEntryPointAnswersTheSame() throws Exception {
+        final FreshJvm executable = new FreshJvm(JAR, "com.keyhold.kms.customkeystoreconnection.HandlerWrapperExecutable",
+            jvm.environment(), tmp);
+        assertThat(executable.invoke(request("READ", Map.of("CustomKeyStoreId", "cks-00000000000000000"), null))
+            .path("errorCode").asText()).isEqualTo("NotFound");
+        assertThat(emulator.requestLog().entries()).anySatisfy(e -> assertThat(e.operation())
+            .isEqualTo("DescribeCustomKeyStores"));
     }
 
     @Test

@@ -19,13 +19,22 @@ import java.util.concurrent.TimeUnit;
  * through the type's executable entry point, production wiring pointed at loopback endpoints by the SDK's
  * environment variables. What shading dropped by mistake shows up as a NoClassDefFoundError.
  *
+ * <p>{@code entryPoint} is either the type's Lambda entry point ({@code Class::handleRequest}, .rpdk-config's
+ * {@code entrypoint}), which {@link LambdaRuntimeStandIn} loads as Lambda's runtime would, or its executable entry
+ * point class ({@code executableEntrypoint}), which takes the request as its argument.
+ *
  * @param jar         the shipped jar
- * @param executable  the type's executable entry point class
+ * @param executable  the type's Lambda entry point ({@code Class::handleRequest}) or executable entry point class
  * @param environment extra environment (endpoints)
  * @param work        a private directory: java.io.tmpdir and the last invocation's standard error
  */
 public record FreshJvm(Path jar, String executable, Map<String, String> environment, Path work) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The Lambda entry point ({@code entrypoint}) that the CLI project folder's .rpdk-config declares. */
+    public static String lambdaEntryPoint(final Path projectFolder) throws java.io.IOException {
+        return JSON.readTree(projectFolder.resolve(".rpdk-config").toFile()).path("entrypoint").asText();
+    }
 
     /** A stack's request as CloudFormation sends it (protocol 2.0.0), with a token of its own per operation. */
     public static ObjectNode request(final String typeName, final String action, final Map<String, ?> properties,
@@ -57,13 +66,24 @@ public record FreshJvm(Path jar, String executable, Map<String, String> environm
     /** One invocation; its standard error stays in {@code work/stderr.txt} until the next. */
     public JsonNode invoke(final ObjectNode request) throws Exception {
         final Path stderr = work.resolve("stderr.txt");
-        final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Djava.io.tmpdir=" + work, "-cp", jar.toString(), executable,
-            JSON.writeValueAsString(request)).redirectError(stderr.toFile());
+        final String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final boolean lambda = executable.contains("::");
+        // The stand-in is the only class taken from the test build; the jar comes first on the class path.
+        final ProcessBuilder builder = (lambda
+            ? new ProcessBuilder(javaCommand, "-Djava.io.tmpdir=" + work, "-cp", jar + java.io.File.pathSeparator
+                + Path.of(LambdaRuntimeStandIn.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                LambdaRuntimeStandIn.class.getName(), executable)
+            : new ProcessBuilder(javaCommand, "-Djava.io.tmpdir=" + work, "-cp", jar.toString(), executable,
+                JSON.writeValueAsString(request))).redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().remove("AWS_LAMBDA_FUNCTION_NAME");
         final Process process = builder.start();
+        try (var in = process.getOutputStream()) {
+            if (lambda) {
+                in.write(JSON.writeValueAsBytes(request));
+            }
+        }
         final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         final String errors = Files.readString(stderr);
