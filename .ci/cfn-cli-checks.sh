@@ -15,8 +15,19 @@ started=$SECONDS
 
 if command -v cfn >/dev/null 2>&1; then
     cfn=("$(command -v cfn)")
-    # The Python the pip-installed cfn runs on: it can import rpdk for the offline `cfn test`.
-    cfn_python="$(head -1 "${cfn[0]}" | sed -e 's/^#! *//' -e 's/ .*//')"
+    # The Python the pip-installed cfn runs on (its first line, else python3): it imports rpdk for the offline
+    # `cfn test`.
+    cfn_python=""
+    for candidate in "$(head -1 "${cfn[0]}" | sed -e 's/^#! *//' -e 's/ .*//')" python3; do
+        if "$candidate" -c 'import rpdk.core.cli, yaml' 2>/dev/null; then
+            cfn_python="$candidate"
+            break
+        fi
+    done
+    if [[ -z "$cfn_python" ]]; then
+        echo "cfn-cli-checks: found ${cfn[0]}, but no Python that imports its rpdk.core (tried its first line and python3)" >&2
+        exit 1
+    fi
     cfn_test_offline=("$cfn_python" "$root/.ci/cfn-test-offline.py")
     role_python="$cfn_python"
     echo "cfn-cli-checks: the CloudFormation CLI on PATH: ${cfn[0]}"

@@ -93,19 +93,13 @@ public final class LambdaInvokeCommand {
             err.println("Run 'keyhold lambda-invoke --help' for the options.");
             return USAGE;
         }
-        for (String property : ENDPOINT_PROPERTIES) {
-            System.setProperty(property, endpoint);
-        }
-        final HttpServer server;
+        final Serving serving;
         try {
             final PrintStream log = logFile == null ? err
                 : new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8);
-            final Map<String, LambdaFunction> functions = functions(template, log);
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            server.createContext("/", exchange -> answer(exchange, functions));
-            server.start();
-            out.println("Lambda Invoke for " + String.join(", ", functions.keySet()) + " listening on http://127.0.0.1:"
-                + server.getAddress().getPort() + " (AWS calls to " + endpoint + ")");
+            serving = start(template, endpoint, port, log);
+            out.println("Lambda Invoke for " + String.join(", ", serving.functions()) + " listening on "
+                + serving.url() + " (AWS calls to " + endpoint + ")");
             out.flush();
         } catch (IOException | IllegalArgumentException e) {
             err.println("keyhold lambda-invoke: cannot start: " + e.getMessage());
@@ -118,9 +112,33 @@ public final class LambdaInvokeCommand {
         } catch (InterruptedException e) {
             out.println("Lambda Invoke stopped.");
         } finally {
-            server.stop(0);
+            serving.server().stop(0);
         }
         return OK;
+    }
+
+    /**
+     * Serves the template's functions on 127.0.0.1:{@code port} (0 picks one), their AWS calls sent to
+     * {@code endpoint} (set as the SDK's endpoint system properties of this JVM).
+     */
+    static Serving start(final Path template, final String endpoint, final int port, final PrintStream log)
+            throws IOException {
+        final String checked = endpoint(endpoint);
+        final Map<String, LambdaFunction> functions = functions(template, log);
+        for (String property : ENDPOINT_PROPERTIES) {
+            System.setProperty(property, checked);
+        }
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/", exchange -> answer(exchange, functions));
+        server.start();
+        return new Serving(server, functions.keySet());
+    }
+
+    /** A started server and the names of the functions it serves. */
+    record Serving(HttpServer server, java.util.Set<String> functions) {
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
     }
 
     /** The template's functions by logical id: Handler and CodeUri (from the template's folder), Globals' Timeout. */
@@ -210,7 +228,7 @@ public final class LambdaInvokeCommand {
     }
 
     /** Only plain-HTTP loopback endpoints: an emulator on this machine, never an AWS Region's endpoint. */
-    private static String endpoint(final String text) {
+    static String endpoint(final String text) {
         final URI uri;
         try {
             uri = URI.create(text);
