@@ -1,6 +1,7 @@
 package com.keyhold.kms.customkeystoreconnection.local;
 
 import com.keyhold.kms.customkeystoreconnection.local.emulator.EmulatorCommand;
+import com.keyhold.kms.customkeystoreconnection.local.lambda.LambdaInvokeCommand;
 import com.keyhold.kms.customkeystoreconnection.local.runner.Demo;
 import com.keyhold.kms.customkeystoreconnection.local.runner.RunnerCli;
 import com.keyhold.kms.customkeystoreconnection.local.runner.Sleeper;
@@ -23,6 +24,7 @@ public final class Keyhold {
         Commands:
         %s  emulator               run the KMS + SSM emulator in the foreground (keyhold emulator --help);
                                  keyhold emulator reset-kmsuser-password: the runbook's kmsuser reset
+          lambda-invoke          Lambda's Invoke API for a SAM template's handler jars, for cfn test (--help)
           demo                   the whole loop in under a minute against an in-process emulator
 
         Exit codes: 0 done, 1 the operation failed (e.g. rolled back), 2 bad usage or bad input.
@@ -84,6 +86,9 @@ public final class Keyhold {
         if ("emulator".equals(command)) {
             return EmulatorCommand.run(rest, in, out, err);
         }
+        if ("lambda-invoke".equals(command)) {
+            return LambdaInvokeCommand.run(rest, out, err);
+        }
         if ("demo".equals(command)) {
             return Demo.run(rest, out, err, workingDir, sleeper, clock);
         }
@@ -91,7 +96,7 @@ public final class Keyhold {
             return new RunnerCli(out, err, env, sleeper, clock).run(command, rest);
         }
         err.println("keyhold: unknown command '" + command + "'; commands: " + String.join(", ",
-            RunnerCli.commands()) + ", emulator, demo. Run 'keyhold --help'.");
+            RunnerCli.commands()) + ", emulator, lambda-invoke, demo. Run 'keyhold --help'.");
         return RunnerCli.USAGE;
     }
 

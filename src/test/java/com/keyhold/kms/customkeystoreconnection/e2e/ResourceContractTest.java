@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * CloudFormation's resource contract beyond the CLI's suite (ContractSuiteTest): what a refusal leaves untouched, and
- * LIST's paging.
+ * CloudFormation's resource contract beyond the CLI's suite (`cfn test`, run by .ci/cfn-cli-checks.sh): what a
+ * refusal leaves untouched, and LIST's paging.
  */
 class ResourceContractTest extends EmulatorTestBase {
     private static final List<String> READ_ONLY = List.of("CustomKeyStoreName", "CustomKeyStoreType",
