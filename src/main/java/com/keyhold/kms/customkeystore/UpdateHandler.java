@@ -258,8 +258,9 @@ public class UpdateHandler extends StoreHandler {
     private StoreRecord owned(final Session session) {
         final Optional<StoreRecord> record = record(session);
         if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
+            final String note = takeOverIfStale(session, record.get());
             throw new KeyholdFailureException(FailureKind.NotFound,
-                record.get().notThisResourceMessage(session.stackId(), session.logicalId()));
+                record.get().notThisResourceMessage(session.stackId(), session.logicalId()) + note);
         }
         return record.orElse(null);
     }

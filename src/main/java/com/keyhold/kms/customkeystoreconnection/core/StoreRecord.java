@@ -81,6 +81,15 @@ public record StoreRecord(String customKeyStoreId,
         return Ownership.owner(stackId, logicalResourceId);
     }
 
+    /**
+     * This record taken over by another resource ({@link RecordedStack}: its stack no longer holds the key store):
+     * the same versions and pending state, owned by {@code newStackId}'s {@code newLogicalId}; no create's token.
+     */
+    public StoreRecord takenOverBy(final String newStackId, final String newLogicalId, final String at) {
+        return new StoreRecord(customKeyStoreId, keyStorePasswordVersion, xksProxyAuthenticationCredentialVersion,
+            newStackId, newLogicalId, null, at, comeBackTo, reconnectFailure, spentPasswordVersions);
+    }
+
     /** Why a request that is not the record's resource changed nothing, and what to do (update and delete say it). */
     public String notThisResourceMessage(final String requestStackId, final String requestLogicalId) {
         return String.format("%s is managed by another Keyhold::KMS::CustomKeyStore resource: its record %s names %s, "

@@ -287,9 +287,18 @@ public final class StackRunner {
                 provider.schema().primaryIdentifier(), c.physicalId), null, UUID.randomUUID().toString());
             call.stackId = stack.stackId;
             call.physicalId = c.physicalId;
+            // As in CloudFormation, the stack lists the resource while it is imported (DescribeStackResources).
+            final ResourceState importing = new ResourceState();
+            importing.logicalId = c.logicalId;
+            importing.type = c.resourceType;
+            importing.physicalId = c.physicalId;
+            importing.status = "IMPORT_IN_PROGRESS";
+            stack.resources.put(c.logicalId, importing);
+            store.save(stack);
             final ProviderResult result = providers.references().run(provider, call,
                 ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
+                stack.resources.remove(c.logicalId);
                 failure = c.logicalId + " (" + c.physicalId + ") could not be imported: " + result.errorCode() + ": "
                     + result.reason();
                 ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_FAILED", failure, true);
