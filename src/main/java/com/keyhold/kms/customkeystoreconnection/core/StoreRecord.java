@@ -100,6 +100,16 @@ public record StoreRecord(String customKeyStoreId,
             parameterName(customKeyStoreId));
     }
 
+    /**
+     * What an update by a resource that is not the record's reports when KMS already has every property it asks for:
+     * it succeeds and changes nothing (the rollback of an update that was refused).
+     */
+    public String unchangedMessage(final String requestStackId, final String requestLogicalId) {
+        return String.format("%s: left untouched. Its record %s names %s, not this resource (stack %s, logical id %s); "
+            + "KMS already has every property this update asks for, so it changes nothing in KMS or Parameter "
+            + "Store.", customKeyStoreId, parameterName(customKeyStoreId), owner(), requestStackId, requestLogicalId);
+    }
+
     /** What a delete by a resource that is not the record's reports: it succeeds and changes nothing. */
     public String leftAloneMessage(final String requestStackId, final String requestLogicalId) {
         return String.format("%s: left untouched. Its record %s names %s, not this resource (stack %s, logical id %s), "

@@ -153,32 +153,66 @@ class StackMovesTest {
         }
     }
 
+    static final String STORE = """
+        Resources:
+          Store:
+            Type: Keyhold::KMS::CustomKeyStore
+            DeletionPolicy: Retain
+            Properties:
+              CustomKeyStoreName: %s
+              CloudHsmClusterId: cluster-765432hgfedcb
+              TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\\nMIIBtest\\n-----END CERTIFICATE-----"
+              KeyStorePassword: kmsPswd1
+              KeyStorePasswordVersion: '1'
+        """;
+
+    /** A key store made by stack a (retained, a deleted), imported into stack b: its id. */
+    private static String storeMovedToB(final RunnerFixture f, final StackState[] stacks) throws InterruptedException {
+        final StackState a = f.deploy("a", STORE.formatted("payments-hsm"), Map.of());
+        assertThat(a.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+        final String id = a.resources.get("Store").physicalId;
+        assertThat(f.runner.deleteStack("a").status).isEqualTo("DELETE_COMPLETE");
+        f.runner.createChangeSet("b", "imp", STORE.formatted("payments-hsm"), "t.yaml", Map.of(),
+            Imports.parse("[{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\",\"LogicalResourceId\":\"Store\","
+                + "\"ResourceIdentifier\":{\"CustomKeyStoreId\":\"" + id + "\"}}]", f.stateDir));
+        final StackState b = f.runner.executeChangeSet("b", "imp");
+        assertThat(b.status).as(f.output()).isEqualTo("IMPORT_COMPLETE");
+        stacks[0] = a;
+        stacks[1] = b;
+        return id;
+    }
+
+    @Test
+    void theKeyStoreTypeRefusedForADeniedCallRollsBackWithoutAChange() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState[] stacks = new StackState[2];
+            final String id = storeMovedToB(f, stacks);
+            f.emulator().faults().errorNext("DescribeStackResources", Faults.ANY, "AccessDenied", 10);
+            f.emulator().requestLog().clear();
+            final StackState failed = f.deploy("b", STORE.formatted("payments-hsm-2"), Map.of());
+            assertThat(failed.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+            assertThat(new StateStore(f.stateDir).events("b")).anySatisfy(e -> assertThat(e.reason).contains(
+                "NotFound", id + " is managed by another Keyhold::KMS::CustomKeyStore resource", "Allow "
+                    + "cloudformation:DescribeStackResources to the handler's role"));
+            final JSONObject record = new JSONObject(f.emulator().parameterValue(StoreRecord.parameterName(id))
+                .orElseThrow());
+            assertThat(record.getString("stackId")).as("left as it was").isEqualTo(stacks[0].stackId);
+            assertThat(f.emulator().requestCount("UpdateCustomKeyStore")).isZero();
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
+            assertThat(f.emulator().requestCount("DescribeStackResources")).as("the update's and the rollback's")
+                .isEqualTo(2);
+        }
+    }
+
     @Test
     void theKeyStoreTypeTakesItsStoreRecordOverAfterARetainAndImport() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
-            final String store = """
-                Resources:
-                  Store:
-                    Type: Keyhold::KMS::CustomKeyStore
-                    DeletionPolicy: Retain
-                    Properties:
-                      CustomKeyStoreName: %s
-                      CloudHsmClusterId: cluster-765432hgfedcb
-                      TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\\nMIIBtest\\n-----END CERTIFICATE-----"
-                      KeyStorePassword: kmsPswd1
-                      KeyStorePasswordVersion: '1'
-                """;
-            final StackState a = f.deploy("a", store.formatted("payments-hsm"), Map.of());
-            assertThat(a.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
-            final String id = a.resources.get("Store").physicalId;
-            assertThat(f.runner.deleteStack("a").status).isEqualTo("DELETE_COMPLETE");
-            f.runner.createChangeSet("b", "imp", store.formatted("payments-hsm"), "t.yaml", Map.of(),
-                Imports.parse("[{\"ResourceType\":\"Keyhold::KMS::CustomKeyStore\",\"LogicalResourceId\":\"Store\","
-                    + "\"ResourceIdentifier\":{\"CustomKeyStoreId\":\"" + id + "\"}}]", dir));
-            final StackState b = f.runner.executeChangeSet("b", "imp");
-            assertThat(b.status).as(f.output()).isEqualTo("IMPORT_COMPLETE");
+            final StackState[] stacks = new StackState[2];
+            final String id = storeMovedToB(f, stacks);
+            final StackState a = stacks[0];
+            final StackState b = stacks[1];
             f.emulator().requestLog().clear();
-            final StackState renamed = f.deploy("b", store.formatted("payments-hsm-2"), Map.of());
+            final StackState renamed = f.deploy("b", STORE.formatted("payments-hsm-2"), Map.of());
             assertThat(renamed.status).as(f.output()).isEqualTo("UPDATE_COMPLETE");
             assertThat(f.output()).contains(id + ": taking its record over from stack " + a.stackId);
             final JSONObject record = new JSONObject(f.emulator().parameterValue(StoreRecord.parameterName(id))
