@@ -63,17 +63,20 @@ public final class CloudFormationStacks implements StackResourcesPort {
                 body, SignedRequests.credentials(carrier.overrideConfiguration()), "DescribeStackResources"));
             return null;
         });
-        final Document xml = parse(answer.get());
-        if (answer.get().status() / 100 != 2) {
-            final String code = text(xml.getDocumentElement(), "Code");
-            final String message = text(xml.getDocumentElement(), "Message");
+        final int status = answer.get().status();
+        if (status / 100 != 2) {
+            // An error whose body is not the service's XML (a proxy's page) still carries its HTTP status.
+            final Document error = parsedOrNull(answer.get());
+            final String code = error == null ? null : text(error.getDocumentElement(), "Code");
+            final String message = error == null ? "HTTP " + status : text(error.getDocumentElement(), "Message");
             if ("ValidationError".equals(code) && message != null && message.contains("does not exist")) {
                 return Optional.empty();
             }
-            throw AwsServiceException.builder().statusCode(answer.get().status()).message(message)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code == null ? "HTTP " + answer.get().status()
-                    : code).errorMessage(message).serviceName("CloudFormation").build()).build();
+            throw AwsServiceException.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code == null ? "HTTP " + status : code)
+                    .errorMessage(message).serviceName("CloudFormation").build()).build();
         }
+        final Document xml = parse(answer.get());
         final NodeList members = xml.getElementsByTagName("member");
         for (int i = 0; i < members.getLength(); i++) {
             final Element member = (Element) members.item(i);
@@ -91,6 +94,14 @@ public final class CloudFormationStacks implements StackResourcesPort {
     private static String text(final Element parent, final String name) {
         final NodeList found = parent.getElementsByTagName(name);
         return found.getLength() == 0 ? null : found.item(0).getTextContent().trim();
+    }
+
+    private Document parsedOrNull(final SignedRequests.Answer answer) {
+        try {
+            return parse(answer);
+        } catch (SdkClientException e) {
+            return null;
+        }
     }
 
     private Document parse(final SignedRequests.Answer answer) {
