@@ -15,6 +15,8 @@ import java.util.Optional;
  *   <tr><td>stack S, logical id L</td><td>names S and L</td><td>OWNER</td></tr>
  *   <tr><td>stack S, logical id L</td><td>names S and another logical id</td><td>ANOTHER_RESOURCE</td></tr>
  *   <tr><td>stack S, logical id L</td><td>names another stack (or no stack)</td><td>ANOTHER_RESOURCE</td></tr>
+ *   <tr><td>stack S, logical id L, S holds the key store as L</td><td>names a resource its stack no longer holds
+ *   (CloudFormation, {@link RecordedStack}; or no stack)</td><td>STALE_RECORD: taken over</td></tr>
  *   <tr><td>no stack id</td><td>any record</td><td>OWNER</td></tr>
  * </table>
  *
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param record            the record found, or null when there is none
  * @param stackId           the request's stack id, null when it comes from no stack
  * @param logicalResourceId the request's logical id
+ * @param note              why a record naming another resource was (STALE_RECORD) or was not taken over, for the
+ *                          messages; null before CloudFormation was asked
  */
 public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecord record, String stackId,
                         String logicalResourceId, String note) {
