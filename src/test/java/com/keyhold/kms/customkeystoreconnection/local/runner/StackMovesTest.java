@@ -115,6 +115,22 @@ class StackMovesTest {
     }
 
     @Test
+    void anImportOfAKeyStoreALiveStackHoldsIsRefusedBeforeAnythingRuns() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final StackState a = f.deploy("a", CONNECTION.formatted("Conn", "Retain"), Map.of());
+            f.emulator().requestLog().clear();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.runner.createChangeSet("b", "imp",
+                CONNECTION.formatted("Moved", "Retain"), "t.yaml", Map.of(), importing(RunnerFixture.TYPE, "Moved",
+                    f.stateDir))).isInstanceOf(UsageException.class).hasMessageContaining("resource to import Moved: "
+                        + HSM + " already belongs to stack a");
+            assertThat(new StateStore(f.stateDir).load("b")).isEmpty();
+            assertThat(ownership(f).getString("stackId")).isEqualTo(a.stackId);
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(f.emulator().requestLog().entries()).isEmpty();
+        }
+    }
+
+    @Test
     void whileTheRecordedStackHoldsItAnotherResourceChangesNothing() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
             final StackState a = f.deploy("a", CONNECTION.formatted("Conn", "Retain"), Map.of());
