@@ -44,7 +44,8 @@ public class DeleteHandler extends StoreHandler {
         if (!context.isDeleteChecked()) {
             final Optional<StoreRecord> record = record(session);
             if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
-                final String message = record.get().leftAloneMessage(session.stackId(), session.logicalId());
+                final String message = record.get().leftAloneMessage(session.stackId(), session.logicalId())
+                    + takeOverIfStale(session, record.get());
                 session.log(message);
                 final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultSuccessHandler(null);
                 event.setMessage(message);

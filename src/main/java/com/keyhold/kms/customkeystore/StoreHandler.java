@@ -20,6 +20,8 @@ import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
 import com.keyhold.kms.customkeystoreconnection.core.StoreProperty;
+import com.keyhold.kms.customkeystoreconnection.core.RecordedStack;
+import com.keyhold.kms.customkeystoreconnection.core.StackResourcesPort;
 import com.keyhold.kms.customkeystoreconnection.core.StoreRecord;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import com.keyhold.kms.customkeystoreconnection.protocol.ResourceTypeBinding;
@@ -57,10 +59,12 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
         final OwnershipPort ownership;
         final SsmStoreRecords records;
         final CloudHsmClusterPort clusters;
+        final StackResourcesPort stacks;
 
         Session(final ResourceHandlerRequest<ResourceModel> request, final ResourceModel model,
                 final CallbackContext context, final Logger logger, final ProxyClient<KmsClient> kms,
-                final ProxyClient<SsmClient> ssm, final CloudHsmClusterPort clusters) {
+                final ProxyClient<SsmClient> ssm, final CloudHsmClusterPort clusters,
+                final StackResourcesPort stacks) {
             this.request = request;
             this.model = model;
             this.context = context;
@@ -70,6 +74,7 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             this.ownership = new SsmOwnership(ssm::client, ssm::injectCredentialsAndInvokeV2);
             this.records = new SsmStoreRecords(ssm::client, ssm::injectCredentialsAndInvokeV2);
             this.clusters = clusters;
+            this.stacks = stacks;
         }
 
         String id() {
@@ -129,7 +134,9 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             final ProxyClient<KmsClient> kms = proxy.newProxy(() -> config.clients().kms(region));
             final Session session = new Session(request, model, context, logger, kms,
                 proxy.newProxy(() -> config.clients().ssm(region)),
-                config.clients().cloudHsm(region, kms::injectCredentialsAndInvokeV2));
+                config.clients().cloudHsm(region, kms::injectCredentialsAndInvokeV2),
+                (stackId, logicalId) -> config.clients().cloudFormation(region, kms::injectCredentialsAndInvokeV2)
+                    .find(stackId, logicalId));
             return withWhatKmsDoesNotKeep(handle(session), model);
         } catch (CallBack wait) {
             final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
@@ -261,6 +268,23 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
             default:
                 throw new KeyholdFailureException(onFailure.apply(step.failure()));
         }
+    }
+
+    /**
+     * For a store record that names another resource: asks CloudFormation whether that resource's stack still holds the
+     * key store ({@link RecordedStack}). When it does not and this request's stack does, the record becomes this
+     * resource's and this invocation ends with an in-progress event that says so (the operation goes on as the
+     * owner's); otherwise returns what to add to the refusal (empty when the recorded stack holds the key store).
+     */
+    protected String takeOverIfStale(final Session session, final StoreRecord record) {
+        final RecordedStack.Check check = RecordedStack.check(session.stacks, record.stackId(),
+            record.logicalResourceId(), session.stackId(), session.logicalId(), session.id());
+        if (!check.takeOver()) {
+            return check.reason() == null ? "" : check.reason();
+        }
+        run(session, "PutParameter", () -> session.records.save(record.takenOverBy(session.stackId(),
+            session.logicalId(), config.clock().instant().toString())));
+        throw new CallBack(0, check.reason());
     }
 
     /** This key store's store record, or empty when there is none. */

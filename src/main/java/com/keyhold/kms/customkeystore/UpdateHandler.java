@@ -82,6 +82,11 @@ public class UpdateHandler extends StoreHandler {
                 recordUpdate(session, observed);
             }
             if (context.getPhase() == null) {
+                final ProgressEvent<ResourceModel, CallbackContext> unchanged = unchangedOrRefused(session, entry,
+                    previous);
+                if (unchanged != null) {
+                    return unchanged;
+                }
                 final String note = start(session, entry, previous, observed);
                 final KeyStoreChange change = change(session);
                 if (change.mode() != KeyStoreChange.Mode.NOTHING || context.isRestoring()) {
@@ -259,10 +264,38 @@ public class UpdateHandler extends StoreHandler {
     private StoreRecord owned(final Session session) {
         final Optional<StoreRecord> record = record(session);
         if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
+            final String note = takeOverIfStale(session, record.get());
             throw new KeyholdFailureException(FailureKind.NotFound,
-                record.get().notThisResourceMessage(session.stackId(), session.logicalId()));
+                record.get().notThisResourceMessage(session.stackId(), session.logicalId()) + note);
         }
         return record.orElse(null);
+    }
+
+    /**
+     * An update by a resource the store record does not name (a stale record is taken over first, {@link
+     * #takeOverIfStale}): when KMS already has every property it asks for (CloudFormation's rollback of an update
+     * that was refused), it succeeds and changes nothing, so that a refused update never leaves its stack in
+     * UPDATE_ROLLBACK_FAILED; otherwise NotFound, naming the owner. Null when the record names this resource or
+     * there is none.
+     */
+    private ProgressEvent<ResourceModel, CallbackContext> unchangedOrRefused(final Session session,
+                                                                            final CustomKeyStoresListEntry entry,
+                                                                            final ResourceModel previous) {
+        final Optional<StoreRecord> record = record(session);
+        if (record.isEmpty() || record.get().names(session.stackId(), session.logicalId())) {
+            return null;
+        }
+        final String note = takeOverIfStale(session, record.get());
+        if (!KeyStoreChange.between(KeyStoreModels.reported(entry, record.get(), previous),
+            KeyStoreModels.desired(session.model)).properties().isEmpty()) {
+            throw new KeyholdFailureException(FailureKind.NotFound,
+                record.get().notThisResourceMessage(session.stackId(), session.logicalId()) + note);
+        }
+        final String message = record.get().unchangedMessage(session.stackId(), session.logicalId()) + note;
+        session.log(message);
+        final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultSuccessHandler(session.model);
+        event.setMessage(message);
+        return event;
     }
 
     /** Once KMS has the change: the record takes the new versions (checked again to be this resource's first). */

@@ -14,6 +14,8 @@ import com.keyhold.kms.customkeystoreconnection.core.Ownership;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipPort;
 import com.keyhold.kms.customkeystoreconnection.core.OwnershipRecord;
 import com.keyhold.kms.customkeystoreconnection.core.Progress;
+import com.keyhold.kms.customkeystoreconnection.core.RecordedStack;
+import com.keyhold.kms.customkeystoreconnection.core.StackResourcesPort;
 import com.keyhold.kms.customkeystoreconnection.core.StepResult;
 import com.keyhold.kms.customkeystoreconnection.core.TargetState;
 import java.time.Duration;
@@ -50,10 +52,12 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         final ProxyClient<KmsClient> kmsProxy;
         final KeyStorePort keyStores;
         final OwnershipPort ownership;
+        final StackResourcesPort stacks;
 
         Session(final AmazonWebServicesClientProxy proxy, final ResourceHandlerRequest<ResourceModel> request,
                 final ResourceModel model, final CallbackContext context, final Logger logger,
-                final ProxyClient<KmsClient> kmsProxy, final ProxyClient<SsmClient> ssmProxy) {
+                final ProxyClient<KmsClient> kmsProxy, final ProxyClient<SsmClient> ssmProxy,
+                final StackResourcesPort stacks) {
             this.proxy = proxy;
             this.request = request;
             this.model = model;
@@ -62,6 +66,7 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
             this.kmsProxy = kmsProxy;
             this.keyStores = new KmsKeyStores(kmsProxy::client, kmsProxy::injectCredentialsAndInvokeV2);
             this.ownership = new SsmOwnership(ssmProxy::client, ssmProxy::injectCredentialsAndInvokeV2);
+            this.stacks = stacks;
         }
 
         String id() {
@@ -100,9 +105,19 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
             }
             // Clients are built on first use (the factory caches them per Region).
             final String region = request.getRegion();
-            final Session session = new Session(proxy, request, model, context, logger,
-                proxy.newProxy(() -> config.clients().kms(region)), proxy.newProxy(() -> config.clients().ssm(region)));
+            final ProxyClient<KmsClient> kms = proxy.newProxy(() -> config.clients().kms(region));
+            final Session session = new Session(proxy, request, model, context, logger, kms,
+                proxy.newProxy(() -> config.clients().ssm(region)),
+                (stackId, logicalId) -> config.clients().cloudFormation(region, kms::injectCredentialsAndInvokeV2)
+                    .find(stackId, logicalId));
             return handle(session);
+        } catch (TakenOver taken) {
+            // Its own event, before the operation goes on as the owner's (the next invocation finds the new record).
+            logger.log(taken.getMessage());
+            final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultInProgressHandler(context,
+                0, model);
+            event.setMessage(taken.getMessage());
+            return event;
         } catch (KeyholdFailureException e) {
             return failed(model, context, e.failure());
         }
@@ -236,17 +251,52 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
         }
     }
 
-    /** Reads the ownership record and applies the ownership rule to this request's stack id and logical id. */
+    /**
+     * Reads the ownership record and applies the ownership rule to this request's stack id and logical id; a record
+     * naming another resource is checked against CloudFormation ({@link RecordedStack}).
+     */
     protected static Ownership ownership(final Session session) {
         final Optional<OwnershipRecord> found = callOnce(() -> session.ownership.find(session.id()),
             new Attempt("GetParameter", session.id(), session.region()));
-        return Ownership.decide(session.id(), found, session.request.getStackId(),
+        final Ownership decided = Ownership.decide(session.id(), found, session.request.getStackId(),
             session.request.getLogicalResourceIdentifier());
+        if (decided.verdict() != Ownership.Verdict.ANOTHER_RESOURCE) {
+            return decided;
+        }
+        return decided.checked(RecordedStack.check(session.stacks, decided.record().stackId(),
+            decided.record().logicalResourceId(), decided.stackId(), decided.logicalResourceId(), session.id()));
+    }
+
+    /**
+     * A stale record naming another resource becomes this resource's: written, then this invocation ends with an
+     * in-progress event that says so ({@link TakenOver}); the operation goes on as the owner's.
+     */
+    protected void takeOver(final Session session, final Ownership stale) {
+        final OwnershipRecord taken = stale.takenOver(session.request.getClientRequestToken(),
+            config.clock().instant().toString());
+        callOnce(() -> {
+            session.ownership.save(taken);
+            return null;
+        }, new Attempt("PutParameter", session.id(), session.region()));
+        throw new TakenOver(stale.note());
     }
 
     /** The record, when this request's resource owns the key store; NotFound naming the owner otherwise. */
-    protected static OwnershipRecord requireOwnRecord(final Session session) {
-        return ownership(session).owned(session.region());
+    protected OwnershipRecord requireOwnRecord(final Session session) {
+        final Ownership ownership = ownership(session);
+        if (ownership.verdict() == Ownership.Verdict.STALE_RECORD) {
+            takeOver(session, ownership);
+        }
+        return ownership.owned(session.region());
+    }
+
+    /** Ends the invocation after a takeover, with its message as the in-progress event. */
+    protected static final class TakenOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TakenOver(final String message) {
+            super(message, null, false, false);
+        }
     }
 
     protected OwnershipRecord recordFor(final Session session) {

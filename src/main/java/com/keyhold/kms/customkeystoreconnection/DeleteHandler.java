@@ -42,6 +42,9 @@ public class DeleteHandler extends BaseHandlerStd {
             if (ownership.verdict() == Ownership.Verdict.ANOTHER_RESOURCE) {
                 return leftAlone(session, ownership);
             }
+            if (ownership.verdict() == Ownership.Verdict.STALE_RECORD) {
+                takeOver(session, ownership);
+            }
             final OwnershipRecord record = ownership.owned(session.region());
             // The template's value wins; the record covers a delete request that omits the property.
             final String onDelete = session.model.getConnectionStateOnDelete() != null
@@ -57,7 +60,8 @@ public class DeleteHandler extends BaseHandlerStd {
             .then(progress -> {
                 // Checked again in the invocation that releases: only this resource's own record goes.
                 final Ownership ownership = ownership(session);
-                if (ownership.verdict() == Ownership.Verdict.ANOTHER_RESOURCE) {
+                if (ownership.verdict() == Ownership.Verdict.ANOTHER_RESOURCE
+                    || ownership.verdict() == Ownership.Verdict.STALE_RECORD) {
                     return leftAlone(session, ownership);
                 }
                 callOnce(() -> {

@@ -31,7 +31,9 @@ public class ReadHandler extends BaseHandlerStd {
 
     @Override
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
-        final OwnershipRecord record = requireOwnRecord(session);
+        // A stale record names another resource that no longer holds the key store: this one reads it (an import
+        // reads before it holds it), and its first update or delete takes the record over. Reading writes nothing.
+        final OwnershipRecord record = ownership(session).owned(session.region());
         final Observation observed = describeOnce(session);
         final ResourceModel model = ResourceModel.builder()
             .customKeyStoreId(session.id())

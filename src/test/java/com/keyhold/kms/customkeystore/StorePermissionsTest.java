@@ -8,7 +8,10 @@ import com.keyhold.kms.customkeystoreconnection.testsupport.EmulatorClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.keyhold.kms.customkeystoreconnection.local.emulator.CloudFormationService;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,7 +52,7 @@ class StorePermissionsTest extends StoreTestBase {
     private Set<String> calledSinceCleared() {
         return emulator.requestLog().entries().stream().map(RequestLog.Entry::operation)
             .map(op -> (Set.of("GetParameter", "PutParameter", "DeleteParameter", "GetParametersByPath").contains(op)
-                ? "ssm:" : "kms:") + op).collect(Collectors.toCollection(TreeSet::new));
+                ? "ssm:" : "DescribeStackResources".equals(op) ? "cloudformation:" : "kms:") + op).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
@@ -67,10 +70,18 @@ class StorePermissionsTest extends StoreTestBase {
         driver.run("LIST", null, null);
         assertThat(calledSinceCleared()).isEqualTo(permissions("list"));
 
+        // Update and delete each come from a stack that holds the key store while the record's stack no longer does
+        // (their widest path: CloudFormation is asked, and the record taken over); the connection is the last's.
+        final String[] holder = {"arn:aws:cloudformation:us-east-1:123456789012:stack/moved/1",
+            "arn:aws:cloudformation:us-east-1:123456789012:stack/again/2"};
         final WrapperDriver connection = new WrapperDriver(clock, EmulatorClients.at(emulator.endpoint()))
-            .as(WrapperDriver.STACK_ID, "Connection");
+            .as(holder[1], "Connection");
         connection.run("CREATE", Map.of("CustomKeyStoreId", id, "ConnectionState", "CONNECTED"), null);
         emulator.backends().resetKmsuserPassword(CLUSTER, NEW_PASSWORD);
+        emulator.stacks(name -> name.equals(holder[0]) ? Optional.of(List.of(new CloudFormationService.Stacks.Resource(
+            name, "moved", "Store", id, "Keyhold::KMS::CustomKeyStore", "UPDATE_IN_PROGRESS", null)))
+            : Optional.empty());
+        driver.as(holder[0], "Store");
         emulator.requestLog().clear();
         final Map<String, Object> v2 = hsm("payments-hsm", NEW_PASSWORD, "2");
         assertThat(driver.run("UPDATE", with(v2, id), with(v1, id)).path("status").asText()).isEqualTo("SUCCESS");
@@ -80,8 +91,11 @@ class StorePermissionsTest extends StoreTestBase {
         final Map<String, Object> other = hsm("other-hsm", PASSWORD, null);
         other.put("CloudHsmClusterId", "cluster-765432abcdefg");
         emulator.keyCount(create(other), 1);
+        holder[0] = holder[1];
+        driver.as(holder[0], "Store");
         emulator.requestLog().clear();
-        assertThat(driver.run("DELETE", with(v2, id), null).path("status").asText()).isEqualTo("SUCCESS");
+        final com.fasterxml.jackson.databind.JsonNode deleted = driver.run("DELETE", with(v2, id), null);
+        assertThat(deleted.path("status").asText()).as(deleted.toString()).isEqualTo("SUCCESS");
         assertThat(calledSinceCleared()).isEqualTo(permissions("delete"));
 
         final Set<String> union = new HashSet<>();

@@ -104,7 +104,8 @@ class ResourceModelSchemaTest implements SchemaProjectChecks {
     void readAndListNeedExactlyWhatTheyCall() throws IOException {
         final JSONObject handlers = schema().getJSONObject("handlers");
         assertThat(strings(handlers.getJSONObject("read").getJSONArray("permissions")))
-            .containsExactlyInAnyOrder("kms:DescribeCustomKeyStores", "ssm:GetParameter");
+            .containsExactlyInAnyOrder("kms:DescribeCustomKeyStores", "ssm:GetParameter",
+                "cloudformation:DescribeStackResources");
         assertThat(strings(handlers.getJSONObject("list").getJSONArray("permissions")))
             .containsExactly("ssm:GetParametersByPath");
     }

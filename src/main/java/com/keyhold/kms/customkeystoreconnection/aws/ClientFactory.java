@@ -70,8 +70,27 @@ public class ClientFactory {
 
     static URI cloudHsmEndpoint(final String region, final java.util.function.UnaryOperator<String> env,
                                 final java.util.function.UnaryOperator<String> properties) {
-        for (String configured : new String[] {properties.apply("aws.endpointUrlCloudHsmV2"),
-            env.apply("AWS_ENDPOINT_URL_CLOUDHSM_V2"), properties.apply("aws.endpointUrl"),
+        return serviceEndpoint(region, env, properties, "CloudHsmV2", "CLOUDHSM_V2",
+            CloudHsmClusters::defaultEndpoint);
+    }
+
+    /**
+     * CloudFormation's DescribeStackResources for the Region, sending with {@code invoker}'s credentials; the endpoint
+     * follows the SDK's rules as for CloudHSM: AWS_ENDPOINT_URL_CLOUDFORMATION (aws.endpointUrlCloudFormation).
+     */
+    public CloudFormationStacks cloudFormation(final String region, final AwsInvoker invoker) {
+        return new CloudFormationStacks(httpClient, endpoint != null ? endpoint : serviceEndpoint(region,
+            System::getenv, System::getProperty, "CloudFormation", "CLOUDFORMATION",
+            CloudFormationStacks::defaultEndpoint), region, invoker);
+    }
+
+    /** This service's configured endpoint (its own, then the global one), else the Region's own. */
+    static URI serviceEndpoint(final String region, final java.util.function.UnaryOperator<String> env,
+                               final java.util.function.UnaryOperator<String> properties, final String propertySuffix,
+                               final String envSuffix,
+                               final java.util.function.BiFunction<String, String, URI> regional) {
+        for (String configured : new String[] {properties.apply("aws.endpointUrl" + propertySuffix),
+            env.apply("AWS_ENDPOINT_URL_" + envSuffix), properties.apply("aws.endpointUrl"),
             env.apply("AWS_ENDPOINT_URL")}) {
             if (configured != null && !configured.isBlank()) {
                 return URI.create(configured.trim());
@@ -79,8 +98,7 @@ public class ClientFactory {
         }
         final software.amazon.awssdk.regions.RegionMetadata metadata =
             software.amazon.awssdk.regions.RegionMetadata.of(Region.of(region));
-        return CloudHsmClusters.defaultEndpoint(region, metadata == null ? "amazonaws.com"
-            : metadata.partition().dnsSuffix());
+        return regional.apply(region, metadata == null ? "amazonaws.com" : metadata.partition().dnsSuffix());
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(final B builder,

@@ -3,7 +3,6 @@ package com.keyhold.kms.customkeystoreconnection.aws;
 import com.keyhold.kms.customkeystoreconnection.core.CloudHsmCluster;
 import com.keyhold.kms.customkeystoreconnection.core.CloudHsmClusterPort;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,21 +15,10 @@ import org.json.JSONException;
 import org.json.JSONObject;
 import org.json.JSONStringer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * CloudHSM v2's DescribeClusters, the one CloudHSM call Keyhold makes, without the CloudHSM SDK (one call does not
@@ -73,7 +61,7 @@ public final class CloudHsmClusters implements CloudHsmClusterPort {
             .value(clusterId).endArray().endObject().endObject().toString();
         final AtomicReference<JSONObject> answer = new AtomicReference<>();
         invoker.invoke(DescribeClustersRequest.create(), carrier -> {
-            answer.set(send(body, credentials(carrier.overrideConfiguration())));
+            answer.set(send(body, SignedRequests.credentials(carrier.overrideConfiguration())));
             return null;
         });
         final JSONArray clusters = answer.get().optJSONArray("Clusters");
@@ -100,43 +88,13 @@ public final class CloudHsmClusters implements CloudHsmClusterPort {
             certificates == null ? null : certificates.optString("ClusterCertificate", null));
     }
 
-    private static AwsCredentialsProvider credentials(final Optional<AwsRequestOverrideConfiguration> injected) {
-        return injected.flatMap(AwsRequestOverrideConfiguration::credentialsProvider)
-            .orElseGet(() -> DefaultCredentialsProvider.builder().build());
-    }
-
     private JSONObject send(final String body, final AwsCredentialsProvider credentials) {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        final SdkHttpFullRequest unsigned = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-            .encodedPath(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath())
-            .putHeader("Content-Type", CONTENT_TYPE).putHeader("X-Amz-Target", TARGET).build();
-        final AwsCredentialsIdentity identity = credentials.resolveCredentials();
-        final SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity).request(unsigned)
-            .payload(ContentStreamProvider.fromByteArray(bytes))
-            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
-            .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        final SdkHttpRequest request = signed.request();
-        final int status;
-        final byte[] response;
-        try {
-            final HttpExecuteResponse executed = http.prepareRequest(HttpExecuteRequest.builder().request(request)
-                .contentStreamProvider(ContentStreamProvider.fromByteArray(bytes)).build()).call();
-            status = executed.httpResponse().statusCode();
-            final Optional<? extends InputStream> stream = executed.responseBody();
-            if (stream.isPresent()) {
-                try (InputStream in = stream.get()) {
-                    response = in.readAllBytes();
-                }
-            } else {
-                response = new byte[0];
-            }
-        } catch (IOException e) {
-            throw SdkClientException.builder().message("DescribeClusters could not reach " + endpoint + ": " + e)
-                .cause(e).build();
-        }
-        final JSONObject json = json(response, status);
-        if (status / 100 != 2) {
-            throw error(status, json);
+        final SignedRequests.Answer answer = SignedRequests.send(http, endpoint, region, SIGNING_NAME,
+            java.util.Map.of("Content-Type", CONTENT_TYPE, "X-Amz-Target", TARGET), body, credentials,
+            "DescribeClusters");
+        final JSONObject json = json(answer.body(), answer.status());
+        if (answer.status() / 100 != 2) {
+            throw error(answer.status(), json);
         }
         return json;
     }

@@ -15,6 +15,8 @@ import java.util.Optional;
  *   <tr><td>stack S, logical id L</td><td>names S and L</td><td>OWNER</td></tr>
  *   <tr><td>stack S, logical id L</td><td>names S and another logical id</td><td>ANOTHER_RESOURCE</td></tr>
  *   <tr><td>stack S, logical id L</td><td>names another stack (or no stack)</td><td>ANOTHER_RESOURCE</td></tr>
+ *   <tr><td>stack S, logical id L, S holds the key store as L</td><td>names a resource its stack no longer holds
+ *   (CloudFormation, {@link RecordedStack}; or no stack)</td><td>STALE_RECORD: taken over</td></tr>
  *   <tr><td>no stack id</td><td>any record</td><td>OWNER</td></tr>
  * </table>
  *
@@ -31,9 +33,11 @@ import java.util.Optional;
  * @param record            the record found, or null when there is none
  * @param stackId           the request's stack id, null when it comes from no stack
  * @param logicalResourceId the request's logical id
+ * @param note              why a record naming another resource was (STALE_RECORD) or was not taken over, for the
+ *                          messages; null before CloudFormation was asked
  */
 public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecord record, String stackId,
-                        String logicalResourceId) {
+                        String logicalResourceId, String note) {
 
     public enum Verdict {
         /** No ownership record: no Keyhold resource manages the key store (never created, or already deleted). */
@@ -41,7 +45,12 @@ public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecor
         /** The record names the request's stack and logical id (or the request comes from no stack). */
         OWNER,
         /** The record names another resource: the request changes nothing. */
-        ANOTHER_RESOURCE
+        ANOTHER_RESOURCE,
+        /**
+         * The record names another resource that its stack no longer holds, and this request's stack holds the key
+         * store ({@link RecordedStack}): the request takes the record over, saying so ({@link #note}).
+         */
+        STALE_RECORD
     }
 
     /** The verdict for a request from {@code stackId} (null: from no stack) and {@code logicalResourceId}. */
@@ -56,7 +65,26 @@ public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecor
         } else {
             verdict = Verdict.ANOTHER_RESOURCE;
         }
-        return new Ownership(verdict, customKeyStoreId, record, stackId, logicalResourceId);
+        return new Ownership(verdict, customKeyStoreId, record, stackId, logicalResourceId, null);
+    }
+
+    /**
+     * This verdict once CloudFormation was asked whether the record's stack still holds the key store: STALE_RECORD
+     * when this request's resource may take the record over, else ANOTHER_RESOURCE with the reason in its messages.
+     */
+    public Ownership checked(final RecordedStack.Check check) {
+        return new Ownership(check.takeOver() ? Verdict.STALE_RECORD : verdict, customKeyStoreId, record, stackId,
+            logicalResourceId, check.reason());
+    }
+
+    /** The record this request's resource takes over: the same desired state, owned by this request's resource. */
+    public OwnershipRecord takenOver(final String token, final String at) {
+        return new OwnershipRecord(customKeyStoreId, record.connectionState(), record.connectionStateOnDelete(),
+            stackId, logicalResourceId, token, at);
+    }
+
+    private String noted() {
+        return note == null ? "" : note;
     }
 
     /**
@@ -84,6 +112,7 @@ public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecor
     public OwnershipRecord owned(final String region) {
         switch (verdict) {
             case OWNER:
+            case STALE_RECORD:
                 return record;
             case UNMANAGED:
                 throw new KeyholdFailureException(FailureKind.NotFound,
@@ -101,13 +130,24 @@ public record Ownership(Verdict verdict, String customKeyStoreId, OwnershipRecor
             + "resources declare the same key store. Manage the key store from its owner; to stop declaring it here, "
             + "remove this resource from the template (its delete then leaves the key store and that record alone).",
             customKeyStoreId, OwnershipRecord.parameterName(customKeyStoreId), record.owner(), stackId,
-            logicalResourceId);
+            logicalResourceId) + noted();
+    }
+
+    /**
+     * What an update by a resource that does not own the key store reports when the key store already is in
+     * {@code state}: it succeeds and changes nothing (the rollback of an update that was refused).
+     */
+    public String unchangedMessage(final String state) {
+        return String.format("%s is already %s: left untouched. Its ownership record names %s, not this resource "
+            + "(stack %s, logical id %s); this update asks for nothing KMS does not already have, so it changes "
+            + "nothing in KMS or Parameter Store.", customKeyStoreId, state, record.owner(), stackId,
+            logicalResourceId) + noted();
     }
 
     /** What a delete by a resource that does not own the key store reports: it succeeds and changes nothing. */
     public String leftAloneMessage() {
         return String.format("%s: left untouched. Its ownership record names %s, not this resource (stack %s, "
             + "logical id %s), so deleting this resource changes nothing in KMS or Parameter Store.",
-            customKeyStoreId, record.owner(), stackId, logicalResourceId);
+            customKeyStoreId, record.owner(), stackId, logicalResourceId) + noted();
     }
 }

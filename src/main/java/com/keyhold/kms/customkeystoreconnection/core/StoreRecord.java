@@ -81,6 +81,15 @@ public record StoreRecord(String customKeyStoreId,
         return Ownership.owner(stackId, logicalResourceId);
     }
 
+    /**
+     * This record taken over by another resource ({@link RecordedStack}: its stack no longer holds the key store):
+     * the same versions and pending state, owned by {@code newStackId}'s {@code newLogicalId}; no create's token.
+     */
+    public StoreRecord takenOverBy(final String newStackId, final String newLogicalId, final String at) {
+        return new StoreRecord(customKeyStoreId, keyStorePasswordVersion, xksProxyAuthenticationCredentialVersion,
+            newStackId, newLogicalId, null, at, comeBackTo, reconnectFailure, spentPasswordVersions);
+    }
+
     /** Why a request that is not the record's resource changed nothing, and what to do (update and delete say it). */
     public String notThisResourceMessage(final String requestStackId, final String requestLogicalId) {
         return String.format("%s is managed by another Keyhold::KMS::CustomKeyStore resource: its record %s names %s, "
@@ -89,6 +98,16 @@ public record StoreRecord(String customKeyStoreId,
             + "delete-parameter --name %s' and update this stack again.", customKeyStoreId,
             parameterName(customKeyStoreId), owner(), requestStackId, requestLogicalId,
             parameterName(customKeyStoreId));
+    }
+
+    /**
+     * What an update by a resource that is not the record's reports when KMS already has every property it asks for:
+     * it succeeds and changes nothing (the rollback of an update that was refused).
+     */
+    public String unchangedMessage(final String requestStackId, final String requestLogicalId) {
+        return String.format("%s: left untouched. Its record %s names %s, not this resource (stack %s, logical id %s); "
+            + "KMS already has every property this update asks for, so it changes nothing in KMS or Parameter "
+            + "Store.", customKeyStoreId, parameterName(customKeyStoreId), owner(), requestStackId, requestLogicalId);
     }
 
     /** What a delete by a resource that is not the record's reports: it succeeds and changes nothing. */

@@ -92,4 +92,25 @@ class OwnershipTest {
         final OwnershipRecord updated = record(A, "Conn").get().updated("DISCONNECTED", "CONNECTED", "token-2", "now");
         assertThat(updated).isEqualTo(new OwnershipRecord(ID, "DISCONNECTED", "CONNECTED", A, "Conn", "token-2", "now"));
     }
+
+    @Test
+    void aStaleRecordIsTakenOverKeepingItsDesiredStateAndItsMessagesCarryTheReason() {
+        final Ownership other = Ownership.decide(ID, record(A, "Conn"), B, "Moved");
+        final Ownership stale = other.checked(new RecordedStack.Check(true, "taken over because"));
+        assertThat(stale.verdict()).isEqualTo(Ownership.Verdict.STALE_RECORD);
+        assertThat(stale.note()).isEqualTo("taken over because");
+        assertThat(stale.owned("us-east-1")).isEqualTo(record(A, "Conn").get());
+        assertThat(stale.takenOver("token-3", "later")).isEqualTo(new OwnershipRecord(ID, "CONNECTED", null, B,
+            "Moved", "token-3", "later"));
+
+        final Ownership standing = other.checked(new RecordedStack.Check(false, " Because."));
+        assertThat(standing.verdict()).isEqualTo(Ownership.Verdict.ANOTHER_RESOURCE);
+        assertThat(standing.notThisResourceMessage()).endsWith("alone). Because.");
+        assertThat(standing.leftAloneMessage()).endsWith("Parameter Store. Because.");
+        assertThat(standing.unchangedMessage("CONNECTED")).startsWith(ID + " is already CONNECTED: left untouched. "
+            + "Its ownership record names stack " + A + " (logical id Conn), not this resource (stack " + B
+            + ", logical id Moved)").endsWith("nothing in KMS or Parameter Store. Because.");
+        assertThat(other.checked(new RecordedStack.Check(false, null)).notThisResourceMessage())
+            .isEqualTo(other.notThisResourceMessage()).endsWith("alone).");
+    }
 }

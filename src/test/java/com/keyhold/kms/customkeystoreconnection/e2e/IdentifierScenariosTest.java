@@ -95,7 +95,12 @@ class IdentifierScenariosTest extends EmulatorTestBase {
         assertThat(delete.path("status").asText()).as(delete.toString()).isEqualTo("SUCCESS");
         assertThat(delete.path("message").asText()).contains("left untouched");
         assertThat(everything()).isEqualTo(before);
-        assertThat(callsSince(calls)).extracting(RequestLog.Entry::operation).containsOnly("GetParameter");
+        // Reads only: whether the record's stack still holds it (this emulator serves no stacks: it cannot tell, so
+        // the refusal stands), and the update whether the key store already is as asked (it is not).
+        assertThat(callsSince(calls)).extracting(RequestLog.Entry::operation).containsExactly("GetParameter",
+            "DescribeStackResources", "DescribeCustomKeyStores", "GetParameter", "DescribeStackResources",
+            "GetParameter", "DescribeStackResources");
+        assertThat(update.path("message").asText()).contains("Keyhold could not ask CloudFormation whether stack ");
     }
 
     @Test

@@ -44,7 +44,7 @@ class TemplatePermissionsTest {
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + OwnershipRecord.PATH + "/*",
         "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + StoreRecord.PATH + "/*");
     /** The services whose actions a handler's permissions name (KMS checks the last three on the caller). */
-    private static final String[] SERVICES = {"kms:", "ssm:", "cloudhsm:", "ec2:", "iam:"};
+    private static final String[] SERVICES = {"kms:", "ssm:", "cloudhsm:", "ec2:", "iam:", "cloudformation:"};
     private static final List<String> ROLE_TEMPLATES = List.of("resource-role.yaml", "custom-key-store/resource-role.yaml",
         "registration.yaml", "custom-resource.yaml");
 

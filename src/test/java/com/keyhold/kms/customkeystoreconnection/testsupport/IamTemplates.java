@@ -101,6 +101,10 @@ public final class IamTemplates {
 
     /** The IAM action of a KMS or SSM API operation (as the emulator logs it): the service is the SDK's that models it. */
     public static String iamAction(final String operation) {
+        if ("DescribeStackResources".equals(operation)) {
+            // The one CloudFormation call, sent without its SDK (aws/CloudFormationStacks).
+            return "cloudformation:" + operation;
+        }
         for (String service : new String[] {"kms", "ssm"}) {
             try {
                 Class.forName("software.amazon.awssdk.services." + service + ".model." + operation + "Request");
@@ -109,7 +113,7 @@ public final class IamTemplates {
                 // not this service's
             }
         }
-        throw new AssertionError("the emulator received " + operation + ", an operation of neither KMS nor SSM");
+        throw new AssertionError("the emulator received " + operation + ", an operation of neither KMS, SSM nor CloudFormation");
     }
 
     private static List<String> strings(final JsonNode node) {

@@ -57,9 +57,11 @@ final class AwsJsonEndpoint implements HttpHandler {
     private final Faults faults;
     private final RequestLog log;
     private final Clock clock;
+    private final Supplier<CloudFormationService.Stacks> stacks;
 
     AwsJsonEndpoint(Supplier<StateLock.Held> exclusive, Backend backend, SigV4Verifier verifier, Faults faults, RequestLog log,
-            Clock clock) {
+            Clock clock, Supplier<CloudFormationService.Stacks> stacks) {
+        this.stacks = stacks;
         this.exclusive = exclusive;
         this.backend = backend;
         this.verifier = verifier;
@@ -71,6 +73,12 @@ final class AwsJsonEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
+        String form = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (form != null && form.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            // The query protocol: CloudFormation's DescribeStackResources.
+            CloudFormationService.handle(exchange, body, verifier, faults, log, clock, stacks.get());
+            return;
+        }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         boolean kms = target != null && target.startsWith(KMS_PREFIX);
         boolean ssm = target != null && target.startsWith(SSM_PREFIX);

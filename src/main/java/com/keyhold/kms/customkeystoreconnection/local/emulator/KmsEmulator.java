@@ -80,6 +80,7 @@ public final class KmsEmulator implements AutoCloseable {
     private final InetAddress bindAddress;
     private HttpServer server;
     private ExecutorService executor;
+    private volatile CloudFormationService.Stacks stacks;
 
     private KmsEmulator(Builder b) {
         this.clock = b.clock;
@@ -161,10 +162,19 @@ public final class KmsEmulator implements AutoCloseable {
                 public void changed() {
                     persist();
                 }
-            }, verifier, faults, log, clock));
+            }, verifier, faults, log, clock, () -> stacks));
             server.start();
             return this;
         }
+    }
+
+    /**
+     * Serves CloudFormation's DescribeStackResources for these stacks (the local runner's), so that the handlers can
+     * tell whether a record's stack still holds a key store; null serves none.
+     */
+    public KmsEmulator stacks(CloudFormationService.Stacks stacks) {
+        this.stacks = stacks;
+        return this;
     }
 
     /** Stops listening; the state (and the state file) stay as they are. */

@@ -24,7 +24,8 @@ final class EmulatorClients extends ClientFactory {
     private final Map<String, SsmClient> ssm = new ConcurrentHashMap<>();
 
     EmulatorClients(final URI endpoint, final SdkHttpClient http, final ClientOverrideConfiguration overrides) {
-        // The endpoint reaches the base class for the one call it makes itself (CloudHSM's DescribeClusters).
+        // The endpoint reaches the base class for the calls it makes itself (CloudHSM's DescribeClusters,
+        // CloudFormation's DescribeStackResources).
         super(http, overrides, endpoint);
         this.endpoint = endpoint;
         this.http = http;

@@ -206,7 +206,10 @@ final class OperationEngine {
         final Operation op = stack.operation;
         stack.status = "CREATE".equals(op.kind) ? "ROLLBACK_FAILED" : "UPDATE_ROLLBACK_FAILED";
         stack.statusReason = "The rollback could not undo every change (see the events). Fix the cause, then run "
-            + "keyhold recover-stack --stack-name " + stack.stackName + " --resume to retry it.";
+            + "keyhold recover-stack --stack-name " + stack.stackName + " --resume to retry it"
+            + ("CREATE".equals(op.kind) ? "" : " (or keyhold continue-update-rollback --stack-name " + stack.stackName
+            + " --resources-to-skip <logical ids> to leave those resources as the failed update left them)")
+            + ", or keyhold delete-stack --stack-name " + stack.stackName + ".";
         stack.version++;
         ctx.store.save(stack);
         ctx.stackEvent(stack, op, stack.statusReason);

@@ -25,7 +25,7 @@ public final class RunnerCli {
 
     /** The commands that run resource handlers (and so start the target); the others only read the state folder. */
     private static final Set<String> HANDLER_COMMANDS = Set.of("deploy", "execute-change-set", "delete-stack",
-        "detect-stack-drift", "recover-stack");
+        "detect-stack-drift", "recover-stack", "continue-update-rollback");
     private static final List<Option> COMMON = List.of(
         Option.value("--state-dir", "<dir>", "where stacks and the in-process emulator's state are kept "
             + "(default .keyhold)"),
@@ -92,7 +92,14 @@ public final class RunnerCli {
                 + "resource's callback context saved. --resume continues from there (the handler picks up where it\n"
                 + "was); --rollback undoes the operation instead. Also retries a rollback that failed.",
             with(STACK, Option.flag("--resume", "continue the interrupted operation"),
-                Option.flag("--rollback", "roll the interrupted operation back"))));
+                Option.flag("--rollback", "roll the interrupted operation back"))),
+        new Command("continue-update-rollback", "retry the rollback of a stack in UPDATE_ROLLBACK_FAILED",
+            "As CloudFormation's ContinueUpdateRollback: retries the failed rollback; each resource named in\n"
+                + "--resources-to-skip (only those whose rollback failed) is marked UPDATE_COMPLETE and left as the\n"
+                + "failed update left it, while the stack records its previous properties. The stack ends\n"
+                + "UPDATE_ROLLBACK_COMPLETE. (delete-stack also accepts a stack in UPDATE_ROLLBACK_FAILED.)",
+            with(STACK, Option.list("--resources-to-skip", "<LogicalId> ...", "resources whose rollback is "
+                + "skipped"))));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -274,6 +281,8 @@ public final class RunnerCli {
                     printDrift(runner.detectDrift(stack), out);
                     yield OK;
                 }
+                case "continue-update-rollback" -> result(runner.continueUpdateRollback(stack,
+                    args.list("--resources-to-skip")), out, err);
                 case "recover-stack" -> {
                     final StackState state = runner.recover(stack, args.has("--rollback"));
                     yield "DELETE_COMPLETE".equals(state.status) ? deleted(null, stack, out, err)

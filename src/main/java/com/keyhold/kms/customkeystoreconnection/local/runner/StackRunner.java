@@ -287,9 +287,18 @@ public final class StackRunner {
                 provider.schema().primaryIdentifier(), c.physicalId), null, UUID.randomUUID().toString());
             call.stackId = stack.stackId;
             call.physicalId = c.physicalId;
+            // As in CloudFormation, the stack lists the resource while it is imported (DescribeStackResources).
+            final ResourceState importing = new ResourceState();
+            importing.logicalId = c.logicalId;
+            importing.type = c.resourceType;
+            importing.physicalId = c.physicalId;
+            importing.status = "IMPORT_IN_PROGRESS";
+            stack.resources.put(c.logicalId, importing);
+            store.save(stack);
             final ProviderResult result = providers.references().run(provider, call,
                 ResourceProvider.ProgressListener.NONE);
             if (!result.success()) {
+                stack.resources.remove(c.logicalId);
                 failure = c.logicalId + " (" + c.physicalId + ") could not be imported: " + result.errorCode() + ": "
                     + result.reason();
                 ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_FAILED", failure, true);
@@ -355,7 +364,10 @@ public final class StackRunner {
                 out.println("Stack " + stackName + " does not exist; nothing to delete.");
                 return null;
             }
-            refuseIfInterrupted(stack);
+            if (!stack.status.endsWith("ROLLBACK_FAILED")) {
+                // As CloudFormation: a stack whose rollback failed may be deleted (every resource it holds goes).
+                refuseIfInterrupted(stack);
+            }
             refuseIfExportsAreImported(stack);
             final Operation op = new Operation();
             op.kind = "DELETE";
@@ -402,6 +414,49 @@ public final class StackRunner {
         StateStore.checkName("stack name", stackName);
         try (StateStore.Lock ignored = store.lock(stackName)) {
             return recovery.recover(requireStack(stackName), rollback);
+        }
+    }
+
+    /**
+     * CloudFormation's ContinueUpdateRollback: retries the rollback of a stack in UPDATE_ROLLBACK_FAILED, skipping
+     * {@code skip} (logical ids whose rollback failed): each is marked UPDATE_COMPLETE, the stack records its
+     * previous properties while the resource keeps what the failed update left, and the stack ends
+     * UPDATE_ROLLBACK_COMPLETE once the rest is rolled back.
+     */
+    public StackState continueUpdateRollback(final String stackName, final List<String> skip)
+        throws InterruptedException {
+        StateStore.checkName("stack name", stackName);
+        try (StateStore.Lock ignored = store.lock(stackName)) {
+            final StackState stack = requireStack(stackName);
+            if (!"UPDATE_ROLLBACK_FAILED".equals(stack.status) || stack.operation == null) {
+                throw new OperationFailedException("stack " + stackName + " is " + stack.status + ": "
+                    + "continue-update-rollback applies only to a stack in UPDATE_ROLLBACK_FAILED; nothing was changed");
+            }
+            final Operation op = stack.operation;
+            final List<Step> skippable = op.rollbackSteps.stream().filter(s -> "FAILED".equals(s.status)
+                && "ROLLBACK_UPDATE".equals(s.kind)).toList();
+            final List<String> unknown = skip.stream().filter(id -> skippable.stream()
+                .noneMatch(s -> s.logicalId.equals(id))).toList();
+            if (!unknown.isEmpty()) {
+                throw new UsageException("--resources-to-skip " + String.join(" ", unknown) + ": only resources whose "
+                    + "update rollback failed can be skipped (as in CloudFormation); in stack " + stackName + ": "
+                    + (skippable.isEmpty() ? "none" : String.join(" ", skippable.stream().map(s -> s.logicalId)
+                    .toList())) + ". Nothing was changed");
+            }
+            for (Step step : skippable) {
+                if (skip.contains(step.logicalId)) {
+                    step.status = "SKIPPED";
+                    if (op.before.containsKey(step.logicalId)) {
+                        op.before.get(step.logicalId).status = "UPDATE_COMPLETE";
+                    }
+                    final ResourceState r = stack.resources.get(step.logicalId);
+                    ctx.event(stack, op, step.logicalId, r == null ? null : r.physicalId, r == null ? null : r.type,
+                        "UPDATE_COMPLETE", "Skipped by continue-update-rollback: the resource keeps what the failed "
+                            + "update left, while the stack records its previous properties; update the stack (or "
+                            + "the resource) to make them agree", true);
+                }
+            }
+            return recovery.recover(stack, false);
         }
     }
 

@@ -223,6 +223,8 @@ public final class Target implements AutoCloseable {
             throw new UsageException("the emulator cannot start from " + (o.emulatorSeed != null ? o.emulatorSeed
                 : stateFile) + ": " + e.getMessage());
         }
+        // The handlers ask it whether a record's stack still holds a key store, about this folder's stacks.
+        emulator.stacks(new LocalStacks(new StateStore(o.stateDir)));
         final HandlerConfig config = new HandlerConfig(compressed, new EmulatorClients(emulator.endpoint(),
             SharedHttpClient.get(), ClientFactory.STANDARD_RETRIES), PollSchedule.DEFAULT, RetryPolicy.DEFAULT);
         final Supplier<AwsCredentials> credentials = () -> AwsBasicCredentials.create(EMULATOR_ACCESS_KEY,

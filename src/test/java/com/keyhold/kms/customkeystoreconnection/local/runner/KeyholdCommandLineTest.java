@@ -58,15 +58,15 @@ class KeyholdCommandLineTest {
         final Run run = keyhold(Map.of(), "--help");
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("deploy", "create-change-set", "describe-change-set", "execute-change-set",
-            "describe-stack-events", "detect-stack-drift", "delete-stack", "recover-stack", "emulator", "demo",
-            "--aws");
+            "describe-stack-events", "detect-stack-drift", "delete-stack", "recover-stack", "continue-update-rollback",
+            "emulator", "demo", "--aws");
         assertThat(keyhold(Map.of()).code()).isEqualTo(2);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"deploy", "create-change-set", "describe-change-set", "execute-change-set",
         "describe-stack-events", "describe-stacks", "detect-stack-drift", "delete-stack", "recover-stack", "demo",
-        "emulator"})
+        "emulator", "continue-update-rollback"})
     void everyCommandHasHelp(final String command) {
         final Run run = keyhold(Map.of(), command, "--help");
         assertThat(run.code()).isZero();
@@ -243,6 +243,15 @@ class KeyholdCommandLineTest {
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("Stack with id mw does not exist");
         assertThat(stack("delete-stack", "--stack-name", "mw").out()).contains("does not exist; nothing to delete");
+    }
+
+    @Test
+    void continueUpdateRollbackRefusesAStackWhoseRollbackDidNotFail() throws Exception {
+        assertThat(stack("deploy", "--stack-name", "mw", "--template-file", template().toString()).code()).isZero();
+        final Run run = stack("continue-update-rollback", "--stack-name", "mw", "--resources-to-skip", "Hsm", "Xks");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("stack mw is CREATE_COMPLETE: continue-update-rollback applies only to a stack "
+            + "in UPDATE_ROLLBACK_FAILED; nothing was changed");
     }
 
     @Test
