@@ -199,6 +199,12 @@ public final class RunnerCli {
     private int execute(final String name, final Args args) throws InterruptedException {
         final Target.Options o = options(args);
         final StateStore store = new StateStore(o.stateDir);
+        final StackTarget aimed = StackTarget.aimedBy(o.aws, env);
+        if (args.has("--stack-name")) {
+            // Before anything runs or is created (the in-process emulator's folder included).
+            final String stackName = StateStore.checkName("stack name", args.value("--stack-name"));
+            store.load(stackName).ifPresent(s -> StackTarget.check(s, aimed, region(o), store.dir()));
+        }
         if (!HANDLER_COMMANDS.contains(name) && o.emulatorSeed != null) {
             // This command starts no handler, but a later one will use the emulator's state: seed it now (or say
             // that a saved state wins), rather than ignore the flag without a word.
@@ -241,8 +247,19 @@ public final class RunnerCli {
                     out.println("No stacks in " + store.dir() + ".");
                 }
                 final StackRunner runner = offline(store, o);
+                final List<String> elsewhere = new ArrayList<>();
                 for (String stack : names) {
-                    describeStack(runner, runner.requireStack(stack), out);
+                    final StackState state = runner.requireStack(stack);
+                    if (StackTarget.madeOn(state, aimed, region(o))) {
+                        describeStack(runner, state, out);
+                    } else {
+                        elsewhere.add(stack + " (" + StackTarget.madeOn(state).describe(store.dir()) + " in "
+                            + StackTarget.regionOf(state) + ")");
+                    }
+                }
+                if (!elsewhere.isEmpty()) {
+                    // As CloudFormation lists only the stacks of the Region asked: the others are named, not shown.
+                    out.println("Not shown, made on another target or Region: " + String.join(", ", elsewhere) + ".");
                 }
                 return OK;
             }
@@ -264,7 +281,7 @@ public final class RunnerCli {
                 out.println(target.time().note());
             }
             final StackRunner runner = new StackRunner(store, target.providers(), target.time(), out,
-                target.region(), target.accountId(), target.keyStores());
+                target.region(), target.accountId(), target.keyStores()).boundTo(aimed);
             return switch (name) {
                 case "deploy" -> deploy(runner, stack, args);
                 case "execute-change-set" -> result(runner.executeChangeSet(stack,
@@ -286,7 +303,8 @@ public final class RunnerCli {
 
     private StackRunner offline(final StateStore store, final Target.Options o) {
         return new StackRunner(store, Target.offlineRegistry(), Timekeeper.real(), out, region(o),
-            env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT));
+            env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT))
+            .boundTo(StackTarget.aimedBy(o.aws, env));
     }
 
     private int deploy(final StackRunner runner, final String stack, final Args args) throws InterruptedException {

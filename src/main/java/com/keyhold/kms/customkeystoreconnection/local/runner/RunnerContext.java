@@ -18,6 +18,8 @@ final class RunnerContext {
     final PrintStream out;
     final String region;
     final String accountId;
+    /** The target the commands run on, recorded in the stacks they make; null when not known (tests). */
+    StackTarget target;
     private final EventPrinter printer;
     private String parsedKey;
     private Template parsed;
