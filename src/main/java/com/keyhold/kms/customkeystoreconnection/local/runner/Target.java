@@ -50,14 +50,16 @@ public final class Target implements AutoCloseable {
     public static final double DEFAULT_TIME_SCALE = 0.1;
     /**
      * Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples', and
-     * the Secrets Manager secrets their dynamic references read (test values, never real ones).
+     * the Secrets Manager secrets their dynamic references read (test values, never real ones). Their cluster and
+     * proxy are not those key-stores.yaml creates by default: KMS gives each key store its own cluster and proxy
+     * address, so the demo's template deploys on a fresh state folder.
      */
     static final String DEFAULT_SEED = """
         {"stores": [
           {"id": "cks-1234567890abcdef0", "name": "example-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
-           "cloudHsmClusterId": "cluster-234567abcdefg"},
+           "cloudHsmClusterId": "cluster-exampleseeded"},
           {"id": "cks-0fedcba0987654321", "name": "example-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
-           "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
+           "xksProxy": {"uriEndpoint": "https://xks-seeded.example.com", "uriPath": "/kms/xks/v1",
                         "connectivity": "PUBLIC_ENDPOINT"}}
         ],
          "secrets": [
