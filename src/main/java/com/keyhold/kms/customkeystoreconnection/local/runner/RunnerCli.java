@@ -142,6 +142,9 @@ public final class RunnerCli {
             err.println("keyhold " + name + ": " + e.getMessage());
             err.println("Run 'keyhold " + name + " --help' for the options.");
             return USAGE;
+        } catch (DamagedStateException e) {
+            err.println("keyhold " + name + ": " + e.getMessage());
+            return USAGE;
         } catch (OperationFailedException e) {
             err.println("keyhold " + name + ": " + e.getMessage());
             return FAILED;
@@ -248,8 +251,17 @@ public final class RunnerCli {
                 }
                 final StackRunner runner = offline(store, o);
                 final List<String> elsewhere = new ArrayList<>();
+                final List<String> damaged = new ArrayList<>();
                 for (String stack : names) {
-                    final StackState state = runner.requireStack(stack);
+                    final StackState state;
+                    try {
+                        state = runner.requireStack(stack);
+                    } catch (DamagedStateException e) {
+                        // One damaged file is that stack's problem only: the others are still shown.
+                        out.println("Stack " + stack + ": cannot be read, see below");
+                        damaged.add(e.getMessage());
+                        continue;
+                    }
                     if (StackTarget.madeOn(state, aimed, region(o))) {
                         describeStack(runner, state, out);
                     } else {
@@ -261,7 +273,8 @@ public final class RunnerCli {
                     // As CloudFormation lists only the stacks of the Region asked: the others are named, not shown.
                     out.println("Not shown, made on another target or Region: " + String.join(", ", elsewhere) + ".");
                 }
-                return OK;
+                damaged.forEach(message -> err.println("keyhold " + name + ": " + message));
+                return damaged.isEmpty() ? OK : USAGE;
             }
             default -> {
                 // The commands below run handlers: they need the target.

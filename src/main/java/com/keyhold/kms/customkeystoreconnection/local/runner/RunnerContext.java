@@ -67,7 +67,14 @@ final class RunnerContext {
             if (other.equals(importer)) {
                 continue;
             }
-            final StackState s = store.load(other).orElse(null);
+            final StackState s;
+            try {
+                s = store.load(other).orElse(null);
+            } catch (DamagedStateException e) {
+                // Another stack's damaged file is its own problem: the message below names it.
+                known.add("(stack " + other + " cannot be read)");
+                continue;
+            }
             if (s == null || s.exports == null) {
                 continue;
             }

@@ -384,6 +384,10 @@ public final class StackRunner {
 
     /** As CloudFormation: a stack whose export another stack imports cannot be deleted. */
     private void refuseIfExportsAreImported(final StackState stack) {
+        if (stack.exports.isEmpty()) {
+            // Nothing to import from it: the other stacks (one of them perhaps damaged) need not be read.
+            return;
+        }
         final List<String> inUse = new ArrayList<>();
         for (String other : store.stackNames()) {
             if (other.equals(stack.stackName)) {
