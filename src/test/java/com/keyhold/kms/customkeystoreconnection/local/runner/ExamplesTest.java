@@ -73,7 +73,7 @@ class ExamplesTest {
      */
     @ParameterizedTest
     @MethodSource("covered")
-    void everyExampleDeploysOnAFreshStateFolderAsItIs(final String example) {
+    void everyExampleDeploysOnAFreshStateFolderAsItIs(final String example) throws IOException {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final List<String> args = new ArrayList<>(List.of("deploy", "--stack-name", "fresh", "--template-file",
@@ -87,6 +87,8 @@ class ExamplesTest {
             Path.of(""));
         assertThat(code).as(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Successfully created stack - fresh");
+        // A lookup that finds nothing, as expected on a first create, is not a failure in the handlers' log.
+        assertThat(Files.readString(dir.resolve("fresh/handler.log"))).doesNotContain("Failed to execute");
     }
 
     @Test
