@@ -59,7 +59,8 @@ class KeyholdCommandLineTest {
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("deploy", "create-change-set", "describe-change-set", "execute-change-set",
             "describe-stack-events", "detect-stack-drift", "delete-stack", "recover-stack", "emulator", "demo",
-            "--aws");
+            "--aws", "Keyhold::KMS::CustomKeyStore            a KMS custom key store",
+            "Keyhold::KMS::CustomKeyStoreConnection  a key store's connection state");
         assertThat(keyhold(Map.of()).code()).isEqualTo(2);
     }
 
@@ -119,6 +120,26 @@ class KeyholdCommandLineTest {
         assertThat(run.err()).contains("--time-scale is given twice");
         run = keyhold(Map.of(), "recover-stack", "--stack-name", "s", "--resume", "--rollback");
         assertThat(run.err()).contains("exactly one of --resume or --rollback");
+    }
+
+    /** Nothing is created for a stack name CloudFormation would refuse: not even the state folder. */
+    @Test
+    void anInvalidStackNameIsRefusedBeforeAnythingIsCreated() throws Exception {
+        final Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, RunnerFixture.SEED);
+        final Path state = dir.resolve("state");
+        for (String[] command : List.of(new String[]{"deploy", "--template-file", template().toString()},
+            new String[]{"delete-stack"}, new String[]{"recover-stack", "--resume"}, new String[]{"detect-stack-drift"},
+            new String[]{"create-change-set", "--change-set-name", "c", "--template-file", template().toString()})) {
+            final List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--stack-name", "1bad_name", "--state-dir", state.toString(), "--emulator-seed",
+                seed.toString()));
+            final Run run = keyhold(Map.of(), args.toArray(String[]::new));
+            assertThat(run.code()).as(command[0]).isEqualTo(2);
+            assertThat(run.err()).as(command[0]).contains("stack name '1bad_name' is not valid: it must start with a "
+                + "letter and contain only letters, digits and hyphens");
+            assertThat(state).as(command[0]).doesNotExist();
+        }
     }
 
     @Test
