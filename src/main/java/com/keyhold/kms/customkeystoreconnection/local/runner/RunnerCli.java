@@ -452,11 +452,13 @@ public final class RunnerCli {
 
     static void printEvents(final List<StackEvent> events, final PrintStream out) {
         final List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"Timestamp", "LogicalResourceId", "PhysicalResourceId", "ResourceStatus",
+        // Elapsed is the time the live events printed (the runner's clock, emulated against the in-process
+        // emulator); Timestamp is the same clock's instant.
+        rows.add(new String[]{"Timestamp", "Elapsed", "LogicalResourceId", "PhysicalResourceId", "ResourceStatus",
             "ResourceStatusReason"});
         for (StackEvent e : events) {
-            rows.add(new String[]{e.timestamp, e.logicalId, shorten(e.physicalId), e.status,
-                e.reason == null ? "-" : e.reason});
+            rows.add(new String[]{e.timestamp, e.elapsed == null ? "-" : "+" + e.elapsed, e.logicalId,
+                shorten(e.physicalId), e.status, e.reason == null ? "-" : oneLine(e.reason)});
         }
         Table.print(rows, out);
     }
@@ -473,19 +475,45 @@ public final class RunnerCli {
         if (!s.parameters.isEmpty()) {
             out.println("  Parameters:");
             final Set<String> hidden = Template.noEchoParameters(s.templateBody, s.parameters.keySet());
-            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : v)));
+            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : oneLine(v))));
         }
         if (!s.resources.isEmpty()) {
             out.println("  Resources:");
             final List<String[]> rows = new ArrayList<>();
             rows.add(new String[]{"LogicalResourceId", "PhysicalResourceId", "ResourceType", "ResourceStatus"});
-            s.resources.values().forEach(r -> rows.add(new String[]{r.logicalId, r.physicalId, r.type, r.status}));
+            s.resources.values().forEach(r -> rows.add(new String[]{r.logicalId, r.physicalId, r.type,
+                statusNow(s, r)}));
             Table.print(rows, out);
         }
         if (!s.outputs.isEmpty()) {
             out.println("  Outputs:");
-            s.outputs.forEach((k, v) -> out.println("    " + k + " = " + v));
+            s.outputs.forEach((k, v) -> out.println("    " + k + " = " + oneLine(v)));
         }
+    }
+
+    /** A value on one line (a PEM certificate's line breaks as \n), so that it cannot break the layout. */
+    static String oneLine(final String value) {
+        return value == null ? null : value.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    /**
+     * The resource's status as CloudFormation shows it during an operation: the step in flight is
+     * {@code <ACTION>_IN_PROGRESS}, not the status the last operation left.
+     */
+    static String statusNow(final StackState s, final StackState.ResourceState r) {
+        if (s.operation != null && s.inProgress()) {
+            for (StackState.Step step : s.operation.steps) {
+                if (step.logicalId.equals(r.logicalId) && step.call != null && "PENDING".equals(step.status)) {
+                    return step.call.action + "_IN_PROGRESS";
+                }
+            }
+            for (StackState.Step step : s.operation.rollbackSteps) {
+                if (step.logicalId.equals(r.logicalId) && step.call != null && "PENDING".equals(step.status)) {
+                    return step.call.action + "_IN_PROGRESS";
+                }
+            }
+        }
+        return r.status;
     }
 
     static void printDrift(final List<StackRunner.Drift> drifts, final PrintStream out) {

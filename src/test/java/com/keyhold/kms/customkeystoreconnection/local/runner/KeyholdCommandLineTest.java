@@ -122,6 +122,37 @@ class KeyholdCommandLineTest {
         assertThat(run.err()).contains("exactly one of --resume or --rollback");
     }
 
+    /**
+     * While an update is in flight (here: stopped by a crash), describe-stacks shows the resource being updated as
+     * UPDATE_IN_PROGRESS and the others as the last operation left them; describe-stack-events shows the elapsed
+     * times the live events printed; a multi-line value stays on one line.
+     */
+    @Test
+    void describeShowsTheResourceInFlightEmulatedElapsedTimesAndOneLineValues() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir.resolve("state"))) {
+            assertThat(f.deploy("mw", RunnerFixture.TWO_STORES, Map.of()).status).isEqualTo("CREATE_COMPLETE");
+            f.runner = f.runner(new ProviderRegistry().register(RunnerFixture.TYPE,
+                new RunnerFixture.CrashingProvider(f.target.providers().find(RunnerFixture.TYPE), 1)));
+            try {
+                f.deploy("mw", RunnerFixture.TWO_STORES, Map.of("HsmState", "DISCONNECTED"));
+            } catch (RunnerFixture.SimulatedCrash expected) {
+                // the process "dies" mid-update
+            }
+        }
+        Run run = stack("describe-stacks", "--stack-name", "mw");
+        assertThat(run.out()).contains("Stack mw: UPDATE_IN_PROGRESS");
+        assertThat(run.out().lines().filter(l -> l.contains(RunnerFixture.HSM)).toList()).as(run.out())
+            .singleElement().asString().contains(RunnerFixture.HSM).endsWith("UPDATE_IN_PROGRESS");
+        assertThat(run.out().lines().filter(l -> l.contains(RunnerFixture.XKS)).toList()).as(run.out())
+            .singleElement().asString().endsWith("CREATE_COMPLETE");
+        run = stack("describe-stack-events", "--stack-name", "mw");
+        assertThat(run.out().lines().filter(l -> l.contains("Timestamp")).toList()).as(run.out()).singleElement()
+            .asString().containsPattern("Timestamp +Elapsed +LogicalResourceId");
+        assertThat(run.out()).contains("+0:00");
+        assertThat(RunnerCli.oneLine("-----BEGIN CERTIFICATE-----\nMIIB\r\n-----END CERTIFICATE-----"))
+            .isEqualTo("-----BEGIN CERTIFICATE-----\\nMIIB\\r\\n-----END CERTIFICATE-----");
+    }
+
     /** Nothing is created for a stack name CloudFormation would refuse: not even the state folder. */
     @Test
     void anInvalidStackNameIsRefusedBeforeAnythingIsCreated() throws Exception {
