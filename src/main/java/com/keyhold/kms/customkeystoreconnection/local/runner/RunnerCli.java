@@ -315,7 +315,7 @@ public final class RunnerCli {
     }
 
     private StackRunner offline(final StateStore store, final Target.Options o) {
-        return new StackRunner(store, Target.offlineRegistry(), Timekeeper.real(), out, region(o),
+        return new StackRunner(store, Target.offlineRegistry(), Target.offlineTime(o), out, region(o),
             env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT))
             .boundTo(StackTarget.aimedBy(o.aws, env));
     }

@@ -238,6 +238,19 @@ public final class Target implements AutoCloseable {
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
     }
 
+    /**
+     * The runner's clock for commands that start no target (create-change-set, describe-*), so that their events
+     * (REVIEW_IN_PROGRESS) are on the same clock as the others: the in-process emulator's emulated time, read from
+     * its clock.json without moving it, or real time.
+     */
+    public static Timekeeper offlineTime(final Options o) {
+        if (o.aws || o.env.get("AWS_ENDPOINT_URL_KMS") != null) {
+            return Timekeeper.real();
+        }
+        final long offset = readOffset(o.stateDir.resolve("emulator").resolve("clock.json"));
+        return new CompressedTime(o.baseClock, offset, 0, Sleeper.NONE, shared -> shared);
+    }
+
     /** An AWS Region code (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ...), or a usage error. */
     public static String checkRegion(final String region, final String source) {
         if (region == null || !REGION.matcher(region).matches()) {

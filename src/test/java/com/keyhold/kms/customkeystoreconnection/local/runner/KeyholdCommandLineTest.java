@@ -149,6 +149,14 @@ class KeyholdCommandLineTest {
         assertThat(run.out().lines().filter(l -> l.contains("Timestamp")).toList()).as(run.out()).singleElement()
             .asString().containsPattern("Timestamp +Elapsed +LogicalResourceId");
         assertThat(run.out()).contains("+0:00");
+        // Every event is on the emulated clock (the tests' base is 2025-01-01), REVIEW_IN_PROGRESS included, which
+        // create-change-set records without starting the emulator.
+        assertThat(stack("create-change-set", "--stack-name", "fresh", "--change-set-name", "c", "--template-file",
+            template().toString()).code()).isZero();
+        run = stack("describe-stack-events", "--stack-name", "fresh");
+        assertThat(run.out().lines().filter(l -> l.contains("REVIEW_IN_PROGRESS")).toList()).singleElement()
+            .asString().startsWith("  2025-01-01T");
+        assertThat(run.out()).doesNotContain(String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC)) + "-");
         assertThat(RunnerCli.oneLine("-----BEGIN CERTIFICATE-----\nMIIB\r\n-----END CERTIFICATE-----"))
             .isEqualTo("-----BEGIN CERTIFICATE-----\\nMIIB\\r\\n-----END CERTIFICATE-----");
     }
