@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.kms.model.UpdateCustomKeyStoreRequest;
 
 /**
  * Issue #19 item 0 in the KMS adapters: every look-up of a key store is by its id (or name), never the first entry of
- * an unfiltered DescribeCustomKeyStores, which is another key store of the account. A null or blank id is a Keyhold
+ * an unfiltered DescribeCustomKeyStores, which is another key store of the account (a name look-up reads the list,
+ * but takes only the entry of that exact name). A null or blank id is a Keyhold
  * defect refused before the call; an answer naming another key store is not taken.
  */
 class KeyStoreLookupTest {
