@@ -67,8 +67,26 @@ public final class KmsKeyStoreAdmin {
             throw new IllegalArgumentException("describeByName needs a key store name; got "
                 + (customKeyStoreName == null ? "null" : "a blank one"));
         }
-        return describe(DescribeCustomKeyStoresRequest.builder().customKeyStoreName(customKeyStoreName).build(),
-            entry -> customKeyStoreName.equals(entry.customKeyStoreName()));
+        // Through the account's list, not DescribeCustomKeyStores' name filter: that one answers an absent name (what
+        // every create expects) with CustomKeyStoreNotFoundException, which the CloudFormation proxy logs as "Failed to
+        // execute remote function". A real failure (access denied, throttling) still throws, and is still logged.
+        String marker = null;
+        do {
+            final DescribeCustomKeyStoresResponse page;
+            try {
+                page = list(marker, null);
+            } catch (CustomKeyStoreNotFoundException e) {
+                // KMS lists without it; taken as the name filter's answer, the absent name, should one come.
+                return Optional.empty();
+            }
+            final Optional<CustomKeyStoresListEntry> named = page.customKeyStores().stream()
+                .filter(entry -> customKeyStoreName.equals(entry.customKeyStoreName())).findFirst();
+            if (named.isPresent()) {
+                return named;
+            }
+            marker = Boolean.TRUE.equals(page.truncated()) ? page.nextMarker() : null;
+        } while (marker != null);
+        return Optional.empty();
     }
 
     /** The entry {@code wanted} accepts: never merely the first, which could be another key store. */

@@ -139,8 +139,11 @@ public final class TransitionPlanner {
 
     /** The line CloudFormation shows in stack events while Keyhold waits. */
     public static String statusLine(final String customKeyStoreId, final Progress progress, final Instant now) {
-        return String.format("%s: %s for %s (target %s%s)", customKeyStoreId, progress.getObservedState(),
-            Durations.human(progress.observedFor(now)), progress.getTarget(),
+        // A state first seen just now (already under way when this operation looked, e.g. in a rollback) has no
+        // known length: "DISCONNECTING for 0s" would say it had just begun.
+        final java.time.Duration observed = progress.observedFor(now);
+        return String.format("%s: %s%s (target %s%s)", customKeyStoreId, progress.getObservedState(),
+            observed.toSeconds() < 1 ? ", seen now" : " for " + Durations.human(observed), progress.getTarget(),
             progress.isRecovering() ? ", recovering from FAILED" : "");
     }
 }

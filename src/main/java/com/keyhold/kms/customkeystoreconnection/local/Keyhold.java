@@ -16,10 +16,15 @@ public final class Keyhold {
     static final String HELP = """
         Usage: keyhold <command> [options]      (keyhold <command> --help for the options of each)
 
-        Runs Keyhold::KMS::CustomKeyStoreConnection stacks on this machine the way CloudFormation runs them: change
-        sets, live events, rollback, drift detection. Against an in-process KMS + SSM emulator by default (state in
-        .keyhold/); against the endpoint in AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL_SSM when they are set; against
-        real AWS with --aws (this connects and disconnects REAL key stores).
+        Runs stacks of Keyhold's two resource types on this machine the way CloudFormation runs them: change sets,
+        live events, rollback, drift detection, resource import:
+          Keyhold::KMS::CustomKeyStore            a KMS custom key store (AWS CloudHSM or external): create, update
+                                                  (disconnecting and reconnecting when KMS needs it), delete
+          Keyhold::KMS::CustomKeyStoreConnection  a key store's connection state: CONNECTED or DISCONNECTED
+        Custom resources (Custom::*) run Keyhold's custom-resource handler. Against an in-process KMS + SSM emulator
+        by default (state in .keyhold/); against the endpoint in AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL_SSM when they
+        are set; against real AWS with --aws (this creates, changes, connects and disconnects REAL key stores). A
+        stack stays on the target and Region it was made on.
 
         Commands:
         %s  emulator               run the KMS + SSM emulator in the foreground (keyhold emulator --help);

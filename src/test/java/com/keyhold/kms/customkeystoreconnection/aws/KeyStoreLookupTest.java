@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.kms.model.UpdateCustomKeyStoreRequest;
 
 /**
  * Issue #19 item 0 in the KMS adapters: every look-up of a key store is by its id (or name), never the first entry of
- * an unfiltered DescribeCustomKeyStores, which is another key store of the account. A null or blank id is a Keyhold
+ * an unfiltered DescribeCustomKeyStores, which is another key store of the account (a name look-up reads the list,
+ * but takes only the entry of that exact name). A null or blank id is a Keyhold
  * defect refused before the call; an answer naming another key store is not taken.
  */
 class KeyStoreLookupTest {
@@ -72,6 +73,44 @@ class KeyStoreLookupTest {
         assertThat(admin.describe("cks-99999999999999999")).isEmpty();
         assertThat(admin.describeByName("other-hsm")).isEmpty();
         assertThat(keyStores.describe(VICTIM).customKeyStoreId()).isEqualTo(VICTIM);
+    }
+
+    /**
+     * The CloudFormation proxy logs every exception a call throws as "Failed to execute remote function": a create's
+     * look-up of its (still absent) name throws none, so a successful create logs no failure; a real failure still
+     * throws (and so is still logged). The name is found on any page of the account's list.
+     */
+    @Test
+    void aNameLookUpThrowsNothingForAnAbsentNameAndStillThrowsARealFailure() {
+        final List<Throwable> thrown = new java.util.ArrayList<>();
+        final List<String> operations = new java.util.ArrayList<>();
+        final AwsInvoker likeTheProxy = new AwsInvoker() {
+            @Override
+            public <Q extends AwsRequest, R extends AwsResponse> R invoke(final Q request,
+                                                                         final java.util.function.Function<Q, R> call) {
+                operations.add(request.getClass().getSimpleName());
+                try {
+                    return call.apply(request);
+                } catch (RuntimeException e) {
+                    thrown.add(e);
+                    throw e;
+                }
+            }
+        };
+        final KmsKeyStoreAdmin logged = new KmsKeyStoreAdmin(() -> kms, likeTheProxy);
+        for (int i = 0; i < 3; i++) {
+            emulator.seedStore(StoreSpec.cloudHsm("store-" + i).id("cks-000000000000000" + i + "a"));
+        }
+        assertThat(logged.describeByName("absent-hsm")).isEmpty();
+        assertThat(thrown).isEmpty();
+        assertThat(logged.describeByName("store-2")).map(CustomKeyStoresListEntry::customKeyStoreId)
+            .contains("cks-0000000000000002a");
+        assertThat(operations).containsOnly("DescribeCustomKeyStoresRequest");
+
+        emulator.faults().errorNext("DescribeCustomKeyStores", "*", "AccessDeniedException", 1);
+        assertThatThrownBy(() -> logged.describeByName("absent-hsm")).isInstanceOf(
+            software.amazon.awssdk.services.kms.model.KmsException.class).hasMessageContaining("AccessDenied");
+        assertThat(thrown).hasSize(1);
     }
 
     /** Were an answer ever to list another key store (an unfiltered describe), it is not taken for the one asked. */

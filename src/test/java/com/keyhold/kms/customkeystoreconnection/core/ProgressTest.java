@@ -33,6 +33,11 @@ class ProgressTest {
         final Progress fresh = Progress.start(TargetState.CONNECTED, T0);
         fresh.observe(KmsConnectionState.CONNECTING, T0.plusSeconds(3));
         assertThat(fresh.observedFor(T0.plusSeconds(4))).hasSeconds(1);
+        // A state already under way when first seen (a rollback's first look) is not said to last 0s.
+        assertThat(TransitionPlanner.statusLine("cks-1", fresh, T0.plusSeconds(3)))
+            .isEqualTo("cks-1: CONNECTING, seen now (target CONNECTED)");
+        assertThat(TransitionPlanner.statusLine("cks-1", fresh, T0.plusSeconds(4)))
+            .isEqualTo("cks-1: CONNECTING for 1s (target CONNECTED)");
     }
 
     @Test

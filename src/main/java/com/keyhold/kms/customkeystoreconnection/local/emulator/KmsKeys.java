@@ -335,7 +335,9 @@ final class KmsKeys {
         m.put("Arn", arn(k));
         KmsService.putEpochSeconds(m, "CreationDate", k.creationDate);
         String state = keyState(k);
-        m.put("Enabled", !state.equals("PendingDeletion"));
+        // The API reference's KeyMetadata.Enabled: "When KeyState is Enabled this value is true, otherwise it is
+        // false" (so false for an Unavailable key of a disconnected custom key store, as for PendingDeletion).
+        m.put("Enabled", state.equals("Enabled"));
         m.put("Description", k.description);
         m.put("KeyUsage", k.keyUsage);
         m.put("KeyState", state);

@@ -94,10 +94,11 @@ public final class ChangeSets {
             final boolean createOnly = schema != null && schema.createOnly().contains(name);
             final String recreation = !createOnly ? "Never"
                 : Intrinsics.isUnresolved(after) ? "Conditional" : "Always";
-            // A write-only value is a secret (often a NoEcho parameter's): the change set says that it changes, not to what.
-            final boolean secret = schema != null && schema.writeOnly().contains(name);
-            final PropertyChange detail = new PropertyChange(name, secret ? MASK : Json.compact(before),
-                secret ? MASK : Intrinsics.display(after), recreation);
+            // A write-only value is a secret (often a NoEcho parameter's): the change set says that it changes, not to
+            // what; the other members of an object holding one (an AccessKeyId) are shown.
+            final PropertyChange detail = new PropertyChange(name,
+                Json.compact(schema == null ? before : schema.masked(name, before, MASK)),
+                Intrinsics.display(schema == null ? after : schema.masked(name, after, MASK)), recreation);
             if (KeyStoreDisconnects.TYPE.equals(old.type) && !createOnly) {
                 detail.requiresDisconnect = KeyStoreDisconnects.forProperty(name, old.properties, resolved);
             }

@@ -152,7 +152,7 @@ public final class Demo {
             final CompressedTime time = target.compressedTime();
             final Instant emulatedStart = time.instant();
             final StackRunner runner = new StackRunner(new StateStore(stateDir), target.providers(), target.time(),
-                out, target.region(), target.accountId(), target.keyStores());
+                out, target.region(), target.accountId(), target.keyStores()).boundTo(StackTarget.aimedBy(false, o.env));
             out.println("Keyhold demo: " + TEMPLATE_PATH + (fromRepository ? "" : " (the copy packaged in keyhold.jar)")
                 + " against an in-process KMS + SSM emulator (never real AWS).");
             out.println(time.note());

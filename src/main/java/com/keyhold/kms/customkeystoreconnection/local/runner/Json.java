@@ -43,11 +43,12 @@ public final class Json {
         }
     }
 
+    /** For files that may be moved away when damaged (change sets, the clock); stack.json is read by StateStore. */
     public static <T> T read(final Path file, final Class<T> type) {
         try {
             return MAPPER.readValue(file.toFile(), type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " (" + e.getMessage() + "); if it is damaged, "
+            throw new DamagedStateException("cannot read " + file + " (" + e.getMessage() + "); if it is damaged, "
                 + "move it away and run the command again", e);
         }
     }

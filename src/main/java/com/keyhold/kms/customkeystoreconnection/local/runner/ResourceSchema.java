@@ -149,6 +149,36 @@ public final class ResourceSchema {
         return writeOnly;
     }
 
+    /**
+     * How a change set shows the property {@code name}'s value: a write-only property as {@code mask}, and in an object
+     * only its write-only members masked (XksProxyAuthenticationCredential's AccessKeyId is shown, as KMS returns it;
+     * RawSecretAccessKey is not). A mask never tells a value's length.
+     */
+    public JsonNode masked(final String name, final JsonNode value, final String mask) {
+        if (value == null || value.isNull()) {
+            return value;
+        }
+        JsonNode shown = value;
+        for (String[] path : writeOnlyPaths) {
+            if (!path[0].equals(name)) {
+                continue;
+            }
+            if (path.length == 1 || !shown.isObject()) {
+                return com.fasterxml.jackson.databind.node.TextNode.valueOf(mask);
+            }
+            shown = shown == value ? value.deepCopy() : shown;
+            JsonNode parent = shown;
+            for (int i = 1; i < path.length - 1 && parent != null; i++) {
+                parent = parent.get(path[i]);
+            }
+            if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode object
+                && object.has(path[path.length - 1])) {
+                object.put(path[path.length - 1], mask);
+            }
+        }
+        return shown;
+    }
+
     /** A copy of {@code properties} without the write-only values (what a read handler can report). */
     public com.fasterxml.jackson.databind.node.ObjectNode withoutWriteOnly(
         final com.fasterxml.jackson.databind.node.ObjectNode properties) {

@@ -149,6 +149,9 @@ public final class RunnerCli {
             err.println("keyhold " + name + ": " + e.getMessage());
             err.println("Run 'keyhold " + name + " --help' for the options.");
             return USAGE;
+        } catch (DamagedStateException e) {
+            err.println("keyhold " + name + ": " + e.getMessage());
+            return USAGE;
         } catch (OperationFailedException e) {
             err.println("keyhold " + name + ": " + e.getMessage());
             return FAILED;
@@ -206,6 +209,12 @@ public final class RunnerCli {
     private int execute(final String name, final Args args) throws InterruptedException {
         final Target.Options o = options(args);
         final StateStore store = new StateStore(o.stateDir);
+        final StackTarget aimed = StackTarget.aimedBy(o.aws, env);
+        if (args.has("--stack-name")) {
+            // Before anything runs or is created (the in-process emulator's folder included).
+            final String stackName = StateStore.checkName("stack name", args.value("--stack-name"));
+            store.load(stackName).ifPresent(s -> StackTarget.check(s, aimed, region(o), store.dir()));
+        }
         if (!HANDLER_COMMANDS.contains(name) && o.emulatorSeed != null) {
             // This command starts no handler, but a later one will use the emulator's state: seed it now (or say
             // that a saved state wins), rather than ignore the flag without a word.
@@ -248,10 +257,31 @@ public final class RunnerCli {
                     out.println("No stacks in " + store.dir() + ".");
                 }
                 final StackRunner runner = offline(store, o);
+                final List<String> elsewhere = new ArrayList<>();
+                final List<String> damaged = new ArrayList<>();
                 for (String stack : names) {
-                    describeStack(runner, runner.requireStack(stack), out);
+                    final StackState state;
+                    try {
+                        state = runner.requireStack(stack);
+                    } catch (DamagedStateException e) {
+                        // One damaged file is that stack's problem only: the others are still shown.
+                        out.println("Stack " + stack + ": cannot be read, see below");
+                        damaged.add(e.getMessage());
+                        continue;
+                    }
+                    if (StackTarget.madeOn(state, aimed, region(o))) {
+                        describeStack(runner, state, out);
+                    } else {
+                        elsewhere.add(stack + " (" + StackTarget.madeOn(state).describe(store.dir()) + " in "
+                            + StackTarget.regionOf(state) + ")");
+                    }
                 }
-                return OK;
+                if (!elsewhere.isEmpty()) {
+                    // As CloudFormation lists only the stacks of the Region asked: the others are named, not shown.
+                    out.println("Not shown, made on another target or Region: " + String.join(", ", elsewhere) + ".");
+                }
+                damaged.forEach(message -> err.println("keyhold " + name + ": " + message));
+                return damaged.isEmpty() ? OK : USAGE;
             }
             default -> {
                 // The commands below run handlers: they need the target.
@@ -271,7 +301,7 @@ public final class RunnerCli {
                 out.println(target.time().note());
             }
             final StackRunner runner = new StackRunner(store, target.providers(), target.time(), out,
-                target.region(), target.accountId(), target.keyStores());
+                target.region(), target.accountId(), target.keyStores()).boundTo(aimed);
             return switch (name) {
                 case "deploy" -> deploy(runner, stack, args);
                 case "execute-change-set" -> result(runner.executeChangeSet(stack,
@@ -294,8 +324,9 @@ public final class RunnerCli {
     }
 
     private StackRunner offline(final StateStore store, final Target.Options o) {
-        return new StackRunner(store, Target.offlineRegistry(), Timekeeper.real(), out, region(o),
-            env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT));
+        return new StackRunner(store, Target.offlineRegistry(), Target.offlineTime(o), out, region(o),
+            env.getOrDefault("AWS_ACCOUNT_ID", o.aws ? "000000000000" : Target.EMULATOR_ACCOUNT))
+            .boundTo(StackTarget.aimedBy(o.aws, env));
     }
 
     private int deploy(final StackRunner runner, final String stack, final Args args) throws InterruptedException {
@@ -430,11 +461,13 @@ public final class RunnerCli {
 
     static void printEvents(final List<StackEvent> events, final PrintStream out) {
         final List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"Timestamp", "LogicalResourceId", "PhysicalResourceId", "ResourceStatus",
+        // Elapsed is the time the live events printed (the runner's clock, emulated against the in-process
+        // emulator); Timestamp is the same clock's instant.
+        rows.add(new String[]{"Timestamp", "Elapsed", "LogicalResourceId", "PhysicalResourceId", "ResourceStatus",
             "ResourceStatusReason"});
         for (StackEvent e : events) {
-            rows.add(new String[]{e.timestamp, e.logicalId, shorten(e.physicalId), e.status,
-                e.reason == null ? "-" : e.reason});
+            rows.add(new String[]{e.timestamp, e.elapsed == null ? "-" : "+" + e.elapsed, e.logicalId,
+                shorten(e.physicalId), e.status, e.reason == null ? "-" : oneLine(e.reason)});
         }
         Table.print(rows, out);
     }
@@ -451,19 +484,45 @@ public final class RunnerCli {
         if (!s.parameters.isEmpty()) {
             out.println("  Parameters:");
             final Set<String> hidden = Template.noEchoParameters(s.templateBody, s.parameters.keySet());
-            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : v)));
+            s.parameters.forEach((k, v) -> out.println("    " + k + " = " + (hidden.contains(k) ? "****" : oneLine(v))));
         }
         if (!s.resources.isEmpty()) {
             out.println("  Resources:");
             final List<String[]> rows = new ArrayList<>();
             rows.add(new String[]{"LogicalResourceId", "PhysicalResourceId", "ResourceType", "ResourceStatus"});
-            s.resources.values().forEach(r -> rows.add(new String[]{r.logicalId, r.physicalId, r.type, r.status}));
+            s.resources.values().forEach(r -> rows.add(new String[]{r.logicalId, r.physicalId, r.type,
+                statusNow(s, r)}));
             Table.print(rows, out);
         }
         if (!s.outputs.isEmpty()) {
             out.println("  Outputs:");
-            s.outputs.forEach((k, v) -> out.println("    " + k + " = " + v));
+            s.outputs.forEach((k, v) -> out.println("    " + k + " = " + oneLine(v)));
         }
+    }
+
+    /** A value on one line (a PEM certificate's line breaks as \n), so that it cannot break the layout. */
+    static String oneLine(final String value) {
+        return value == null ? null : value.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    /**
+     * The resource's status as CloudFormation shows it during an operation: the step in flight is
+     * {@code <ACTION>_IN_PROGRESS}, not the status the last operation left.
+     */
+    static String statusNow(final StackState s, final StackState.ResourceState r) {
+        if (s.operation != null && s.inProgress()) {
+            for (StackState.Step step : s.operation.steps) {
+                if (step.logicalId.equals(r.logicalId) && step.call != null && "PENDING".equals(step.status)) {
+                    return step.call.action + "_IN_PROGRESS";
+                }
+            }
+            for (StackState.Step step : s.operation.rollbackSteps) {
+                if (step.logicalId.equals(r.logicalId) && step.call != null && "PENDING".equals(step.status)) {
+                    return step.call.action + "_IN_PROGRESS";
+                }
+            }
+        }
+        return r.status;
     }
 
     static void printDrift(final List<StackRunner.Drift> drifts, final PrintStream out) {

@@ -18,6 +18,8 @@ final class RunnerContext {
     final PrintStream out;
     final String region;
     final String accountId;
+    /** The target the commands run on, recorded in the stacks they make; null when not known (tests). */
+    StackTarget target;
     private final EventPrinter printer;
     private String parsedKey;
     private Template parsed;
@@ -65,7 +67,14 @@ final class RunnerContext {
             if (other.equals(importer)) {
                 continue;
             }
-            final StackState s = store.load(other).orElse(null);
+            final StackState s;
+            try {
+                s = store.load(other).orElse(null);
+            } catch (DamagedStateException e) {
+                // Another stack's damaged file is its own problem: the message below names it.
+                known.add("(stack " + other + " cannot be read)");
+                continue;
+            }
             if (s == null || s.exports == null) {
                 continue;
             }

@@ -52,6 +52,12 @@ public final class StackRunner {
         this.recovery = new Recovery(ctx, engine);
     }
 
+    /** Records {@code target} in the stacks this runner makes (see {@link StackTarget}). */
+    public StackRunner boundTo(final StackTarget target) {
+        ctx.target = target;
+        return this;
+    }
+
     public StateStore store() {
         return store;
     }
@@ -103,6 +109,7 @@ public final class StackRunner {
                 stack = new StackState();
                 stack.stackName = stackName;
                 stack.region = ctx.region;
+                stack.target = ctx.target;
                 stack.stackId = "arn:aws:cloudformation:" + ctx.region + ":" + ctx.accountId + ":stack/" + stackName
                     + "/" + UUID.randomUUID();
                 stack.status = "REVIEW_IN_PROGRESS";
@@ -389,6 +396,10 @@ public final class StackRunner {
 
     /** As CloudFormation: a stack whose export another stack imports cannot be deleted. */
     private void refuseIfExportsAreImported(final StackState stack) {
+        if (stack.exports.isEmpty()) {
+            // Nothing to import from it: the other stacks (one of them perhaps damaged) need not be read.
+            return;
+        }
         final List<String> inUse = new ArrayList<>();
         for (String other : store.stackNames()) {
             if (other.equals(stack.stackName)) {
@@ -515,9 +526,11 @@ public final class StackRunner {
 
     public StackState requireStack(final String stackName) {
         StateStore.checkName("stack name", stackName);
-        return store.load(stackName).orElseThrow(() -> new OperationFailedException("Stack with id " + stackName
+        final StackState stack = store.load(stackName).orElseThrow(() -> new OperationFailedException("Stack with id " + stackName
             + " does not exist in " + store.dir() + (store.stackNames().isEmpty() ? " (no stacks there)"
             : "; stacks: " + String.join(", ", store.stackNames()))));
+        StackTarget.adopt(stack, ctx.target);
+        return stack;
     }
 
     private ChangeSet requireChangeSet(final String stackName, final String changeSetName) {

@@ -16,6 +16,8 @@ public final class StackState {
     public String stackName;
     public String stackId;
     public String region;
+    /** Where its key stores and records live (with {@link #region}); null in stacks of older versions. */
+    public StackTarget target;
     public String status;
     public String statusReason;
     public String createdAt;

@@ -56,13 +56,77 @@ public final class StateStore {
         return dir.resolve("stacks").resolve(stack);
     }
 
+    /** The stack, or empty when there is none; a damaged stack.json is a {@link DamagedStateException}. */
     public Optional<StackState> load(final String stack) {
         final Path file = stackDir(stack).resolve("stack.json");
-        return Files.exists(file) ? Optional.of(Json.read(file, StackState.class)) : Optional.empty();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), StackState.class));
+        } catch (IOException e) {
+            throw new DamagedStateException(damaged(stack, file, e), e);
+        }
     }
 
+    /**
+     * Moving a damaged stack.json away would orphan the stack: its key stores' ownership records name it, and no
+     * command could delete or release them. The advice is to put the previous version back, or to repair the file.
+     */
+    private String damaged(final String stack, final Path file, final IOException e) {
+        final String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+            : e.toString();
+        final StringBuilder m = new StringBuilder("stack " + stack + ": " + file + " cannot be read ("
+            + why.lines().findFirst().orElse(why) + "). Do not move or delete it: the key stores of the stack keep "
+            + "ownership records that name it");
+        final java.util.Map<String, String> resources = new java.util.TreeMap<>();
+        try {
+            for (StackEvent event : events(stack)) {
+                if (event.physicalId != null && !RunnerContext.STACK_TYPE.equals(event.resourceType)) {
+                    if ("DELETE_COMPLETE".equals(event.status)) {
+                        resources.remove(event.logicalId);
+                    } else {
+                        resources.put(event.logicalId, event.physicalId);
+                    }
+                }
+            }
+        } catch (UncheckedIOException unreadable) {
+            // the events cannot help either; the advice below still holds
+        }
+        if (!resources.isEmpty()) {
+            m.append(" (its resources, from its events: ").append(String.join(", ", resources.entrySet().stream()
+                .map(r -> r.getKey() + " " + r.getValue()).toList())).append(')');
+        }
+        m.append(", and without this file no command could delete the stack or release them. ");
+        final Path previous = previousVersion(file);
+        if (Files.exists(previous)) {
+            m.append("The version before its last write is ").append(previous).append(": put it back (cp ")
+                .append(previous).append(' ').append(file).append("), then run keyhold describe-stacks --stack-name ")
+                .append(stack).append(" (an operation it shows in progress continues with keyhold recover-stack).");
+        } else {
+            m.append("Repair it by hand (the events in ").append(file.resolveSibling("events.json"))
+                .append(" name every resource and its physical id).");
+        }
+        return m.append(" The other stacks are not affected.").toString();
+    }
+
+    private static Path previousVersion(final Path file) {
+        return file.resolveSibling(file.getFileName() + ".previous");
+    }
+
+    /** Keeps the version it replaces as stack.json.previous: the way back if the new one is ever damaged. */
     public void save(final StackState state) {
-        Json.writeAtomically(stackDir(state.stackName).resolve("stack.json"), state);
+        final Path file = stackDir(state.stackName).resolve("stack.json");
+        if (Files.exists(file)) {
+            try {
+                // With its owner-only permissions: it holds NoEcho values as stack.json does.
+                Files.copy(file, previousVersion(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + previousVersion(file) + ": " + e.getMessage(), e);
+            }
+        }
+        Json.writeAtomically(file, state);
     }
 
     public List<String> stackNames() {

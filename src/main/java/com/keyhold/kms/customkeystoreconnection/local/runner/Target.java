@@ -50,14 +50,16 @@ public final class Target implements AutoCloseable {
     public static final double DEFAULT_TIME_SCALE = 0.1;
     /**
      * Stores the in-process emulator starts with when there is neither a seed nor a saved state: the examples', and
-     * the Secrets Manager secrets their dynamic references read (test values, never real ones).
+     * the Secrets Manager secrets their dynamic references read (test values, never real ones). Their cluster and
+     * proxy are not those key-stores.yaml creates by default: KMS gives each key store its own cluster and proxy
+     * address, so the demo's template deploys on a fresh state folder.
      */
     static final String DEFAULT_SEED = """
         {"stores": [
           {"id": "cks-1234567890abcdef0", "name": "example-hsm", "type": "AWS_CLOUDHSM", "state": "DISCONNECTED",
-           "cloudHsmClusterId": "cluster-234567abcdefg"},
+           "cloudHsmClusterId": "cluster-exampleseeded"},
           {"id": "cks-0fedcba0987654321", "name": "example-xks", "type": "EXTERNAL_KEY_STORE", "state": "DISCONNECTED",
-           "xksProxy": {"uriEndpoint": "https://xks.example.com", "uriPath": "/kms/xks/v1",
+           "xksProxy": {"uriEndpoint": "https://xks-seeded.example.com", "uriPath": "/kms/xks/v1",
                         "connectivity": "PUBLIC_ENDPOINT"}}
         ],
          "secrets": [
@@ -236,6 +238,19 @@ public final class Target implements AutoCloseable {
             ? emulator.describedState(id).name() : null);
         return new Target(providers, time, keyStores, region, EMULATOR_ACCOUNT, emulator, "the in-process emulator ("
             + emulator.storeIds().size() + " key stores, state in " + stateFile + ")", log);
+    }
+
+    /**
+     * The runner's clock for commands that start no target (create-change-set, describe-*), so that their events
+     * (REVIEW_IN_PROGRESS) are on the same clock as the others: the in-process emulator's emulated time, read from
+     * its clock.json without moving it, or real time.
+     */
+    public static Timekeeper offlineTime(final Options o) {
+        if (o.aws || o.env.get("AWS_ENDPOINT_URL_KMS") != null) {
+            return Timekeeper.real();
+        }
+        final long offset = readOffset(o.stateDir.resolve("emulator").resolve("clock.json"));
+        return new CompressedTime(o.baseClock, offset, 0, Sleeper.NONE, shared -> shared);
     }
 
     /** An AWS Region code (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ...), or a usage error. */

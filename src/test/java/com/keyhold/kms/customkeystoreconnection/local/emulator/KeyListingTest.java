@@ -13,7 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DescribeCustomKeyStoresResponse;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 
 /**
@@ -60,6 +64,52 @@ class KeyListingTest {
         assertThat(rest.keys()).as("keys 4 to 6: an offset would have skipped key 4").hasSize(3);
         assertThat(rest.truncated()).isFalse();
         rest.keys().forEach(k -> assertThat(seen).doesNotContain(k.keyId()));
+    }
+
+    /**
+     * KMS's key states: a key in a custom key store that is not connected is Unavailable, and KeyMetadata.Enabled is
+     * true only when KeyState is Enabled (API reference), so false for it.
+     */
+    @Test
+    void aKeyInADisconnectedKeyStoreIsUnavailableAndNotEnabled() {
+        String store = emu.seedStore(StoreSpec.cloudHsm("keys-hsm").id("cks-0000000000000key1")
+            .state(ConnectionState.CONNECTED));
+        String key = kms.createKey(r -> r.customKeyStoreId(store).origin(OriginType.AWS_CLOUDHSM)).keyMetadata()
+            .keyId();
+        KeyMetadata connected = kms.describeKey(r -> r.keyId(key)).keyMetadata();
+        assertThat(connected.keyState()).isEqualTo(KeyState.ENABLED);
+        assertThat(connected.enabled()).isTrue();
+
+        kms.disconnectCustomKeyStore(r -> r.customKeyStoreId(store));
+        clock.advance(Duration.ofHours(1));
+        assertThat(emu.state(store)).isEqualTo(ConnectionState.DISCONNECTED);
+        KeyMetadata disconnected = kms.describeKey(r -> r.keyId(key)).keyMetadata();
+        assertThat(disconnected.keyState()).isEqualTo(KeyState.UNAVAILABLE);
+        assertThat(disconnected.enabled()).isFalse();
+
+        kms.scheduleKeyDeletion(r -> r.keyId(key).pendingWindowInDays(7));
+        KeyMetadata pending = kms.describeKey(r -> r.keyId(key)).keyMetadata();
+        assertThat(pending.keyState()).isEqualTo(KeyState.PENDING_DELETION);
+        assertThat(pending.enabled()).isFalse();
+    }
+
+    /** DescribeCustomKeyStores' Marker too names the last key store returned: a delete between pages skips none. */
+    @Test
+    void aKeyStoreDeletedBetweenPagesSkipsNoOtherKeyStore() {
+        for (int i = 1; i <= 4; i++) {
+            emu.seedStore(StoreSpec.cloudHsm("page-" + i).id("cks-00000000000page" + i));
+        }
+        DescribeCustomKeyStoresResponse first = kms.describeCustomKeyStores(r -> r.limit(2));
+        assertThat(first.truncated()).isTrue();
+        List<String> seen = new ArrayList<>();
+        first.customKeyStores().forEach(s -> seen.add(s.customKeyStoreId()));
+        kms.deleteCustomKeyStore(r -> r.customKeyStoreId(seen.get(0)));
+
+        DescribeCustomKeyStoresResponse rest = kms.describeCustomKeyStores(r -> r.limit(10).marker(first.nextMarker()));
+
+        assertThat(rest.customKeyStores()).as("key stores 3 and 4: an offset would have skipped key store 3")
+            .hasSize(2).noneMatch(s -> seen.contains(s.customKeyStoreId()));
+        assertThat(rest.truncated()).isFalse();
     }
 
     @Test

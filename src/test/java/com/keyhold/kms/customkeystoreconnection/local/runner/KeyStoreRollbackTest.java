@@ -184,6 +184,31 @@ class KeyStoreRollbackTest {
         }
     }
 
+    /**
+     * KMS returns an XKS key store's AccessKeyId, so the change set shows its change; only RawSecretAccessKey is
+     * masked, and neither the secret nor its length appears.
+     */
+    @Test
+    void aChangedAccessKeyIdIsShownAndTheSecretStaysMasked() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir, "{\"stores\": []}", b -> {
+        })) {
+            final StackState created = f.deploy("pay", XKS_TEMPLATE, Map.of("XksSecret", XKS_SECRET));
+            assertThat(created.status).as(f.output()).isEqualTo("CREATE_COMPLETE");
+            final String newSecret = XKS_SECRET.replace('s', 'S');
+            final ChangeSet cs = f.runner.createChangeSet("pay", "rotate", XKS_TEMPLATE.replace("ABCDEFGHIJKLMNOPQRST",
+                "ZYXWVUTSRQPONMLKJIHG"), "t.yaml", Map.of("XksSecret", newSecret));
+            final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            ChangeSets.print(cs, new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains(
+                    "Store.XksProxyAuthenticationCredential: {\"AccessKeyId\":\"ABCDEFGHIJKLMNOPQRST\","
+                        + "\"RawSecretAccessKey\":\"****\"} -> {\"AccessKeyId\":\"ZYXWVUTSRQPONMLKJIHG\","
+                        + "\"RawSecretAccessKey\":\"****\"}")
+                .doesNotContain(XKS_SECRET).doesNotContain(newSecret)
+                .doesNotContain("*".repeat(5));
+            assertThat(Json.MAPPER.writeValueAsString(cs.changes)).doesNotContain(XKS_SECRET).doesNotContain(newSecret);
+        }
+    }
+
     static final String XKS_TEMPLATE = """
         Parameters:
           XksSecret: {Type: String, NoEcho: true}

@@ -59,7 +59,8 @@ class KeyholdCommandLineTest {
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("deploy", "create-change-set", "describe-change-set", "execute-change-set",
             "describe-stack-events", "detect-stack-drift", "delete-stack", "recover-stack", "continue-update-rollback",
-            "emulator", "demo", "--aws");
+            "emulator", "demo", "--aws", "Keyhold::KMS::CustomKeyStore            a KMS custom key store",
+            "Keyhold::KMS::CustomKeyStoreConnection  a key store's connection state");
         assertThat(keyhold(Map.of()).code()).isEqualTo(2);
     }
 
@@ -119,6 +120,65 @@ class KeyholdCommandLineTest {
         assertThat(run.err()).contains("--time-scale is given twice");
         run = keyhold(Map.of(), "recover-stack", "--stack-name", "s", "--resume", "--rollback");
         assertThat(run.err()).contains("exactly one of --resume or --rollback");
+    }
+
+    /**
+     * While an update is in flight (here: stopped by a crash), describe-stacks shows the resource being updated as
+     * UPDATE_IN_PROGRESS and the others as the last operation left them; describe-stack-events shows the elapsed
+     * times the live events printed; a multi-line value stays on one line.
+     */
+    @Test
+    void describeShowsTheResourceInFlightEmulatedElapsedTimesAndOneLineValues() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir.resolve("state"))) {
+            assertThat(f.deploy("mw", RunnerFixture.TWO_STORES, Map.of()).status).isEqualTo("CREATE_COMPLETE");
+            f.runner = f.runner(new ProviderRegistry().register(RunnerFixture.TYPE,
+                new RunnerFixture.CrashingProvider(f.target.providers().find(RunnerFixture.TYPE), 1)));
+            try {
+                f.deploy("mw", RunnerFixture.TWO_STORES, Map.of("HsmState", "DISCONNECTED"));
+            } catch (RunnerFixture.SimulatedCrash expected) {
+                // the process "dies" mid-update
+            }
+        }
+        Run run = stack("describe-stacks", "--stack-name", "mw");
+        assertThat(run.out()).contains("Stack mw: UPDATE_IN_PROGRESS");
+        assertThat(run.out().lines().filter(l -> l.contains(RunnerFixture.HSM)).toList()).as(run.out())
+            .singleElement().asString().contains(RunnerFixture.HSM).endsWith("UPDATE_IN_PROGRESS");
+        assertThat(run.out().lines().filter(l -> l.contains(RunnerFixture.XKS)).toList()).as(run.out())
+            .singleElement().asString().endsWith("CREATE_COMPLETE");
+        run = stack("describe-stack-events", "--stack-name", "mw");
+        assertThat(run.out().lines().filter(l -> l.contains("Timestamp")).toList()).as(run.out()).singleElement()
+            .asString().containsPattern("Timestamp +Elapsed +LogicalResourceId");
+        assertThat(run.out()).contains("+0:00");
+        // Every event is on the emulated clock (the tests' base is 2025-01-01), REVIEW_IN_PROGRESS included, which
+        // create-change-set records without starting the emulator.
+        assertThat(stack("create-change-set", "--stack-name", "fresh", "--change-set-name", "c", "--template-file",
+            template().toString()).code()).isZero();
+        run = stack("describe-stack-events", "--stack-name", "fresh");
+        assertThat(run.out().lines().filter(l -> l.contains("REVIEW_IN_PROGRESS")).toList()).singleElement()
+            .asString().startsWith("  2025-01-01T");
+        assertThat(run.out()).doesNotContain(String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC)) + "-");
+        assertThat(RunnerCli.oneLine("-----BEGIN CERTIFICATE-----\nMIIB\r\n-----END CERTIFICATE-----"))
+            .isEqualTo("-----BEGIN CERTIFICATE-----\\nMIIB\\r\\n-----END CERTIFICATE-----");
+    }
+
+    /** Nothing is created for a stack name CloudFormation would refuse: not even the state folder. */
+    @Test
+    void anInvalidStackNameIsRefusedBeforeAnythingIsCreated() throws Exception {
+        final Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, RunnerFixture.SEED);
+        final Path state = dir.resolve("state");
+        for (String[] command : List.of(new String[]{"deploy", "--template-file", template().toString()},
+            new String[]{"delete-stack"}, new String[]{"recover-stack", "--resume"}, new String[]{"detect-stack-drift"},
+            new String[]{"create-change-set", "--change-set-name", "c", "--template-file", template().toString()})) {
+            final List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--stack-name", "1bad_name", "--state-dir", state.toString(), "--emulator-seed",
+                seed.toString()));
+            final Run run = keyhold(Map.of(), args.toArray(String[]::new));
+            assertThat(run.code()).as(command[0]).isEqualTo(2);
+            assertThat(run.err()).as(command[0]).contains("stack name '1bad_name' is not valid: it must start with a "
+                + "letter and contain only letters, digits and hyphens");
+            assertThat(state).as(command[0]).doesNotExist();
+        }
     }
 
     @Test
