@@ -18,9 +18,11 @@ import yaml
 NARROWED = {
     "Keyhold::KMS::CustomKeyStoreConnection": {
         "ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter", "ssm:GetParametersByPath",
+        "cloudformation:DescribeStackResources",
     },
     "Keyhold::KMS::CustomKeyStore": {
         "iam:CreateServiceLinkedRole", "ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter",
+        "cloudformation:DescribeStackResources",
     },
 }
 

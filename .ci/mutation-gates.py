@@ -29,7 +29,10 @@ def scores(execution):
 def main():
     failed = []
     reports = {}
-    for line in (ROOT / ".ci" / "mutation-gates.tsv").read_text().splitlines():
+    table = ROOT / ".ci" / "mutation-gates.tsv"
+    if not table.exists():
+        sys.exit(f"mutation gates: no table {table.relative_to(ROOT)} (execution, package, minimum percent)")
+    for line in table.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         execution, package, minimum = line.split()

@@ -45,7 +45,7 @@ public class DeleteHandler extends StoreHandler {
             final Optional<StoreRecord> record = record(session);
             if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
                 final String message = record.get().leftAloneMessage(session.stackId(), session.logicalId())
-                    + takeOverIfStale(session, record.get());
+                    + takeOverIfStale(session, record.get(), true);
                 session.log(message);
                 final ProgressEvent<ResourceModel, CallbackContext> event = ProgressEvent.defaultSuccessHandler(null);
                 event.setMessage(message);

@@ -277,8 +277,14 @@ abstract class StoreHandler implements ResourceTypeBinding.ActionHandler<Resourc
      * owner's); otherwise returns what to add to the refusal (empty when the recorded stack holds the key store).
      */
     protected String takeOverIfStale(final Session session, final StoreRecord record) {
+        return takeOverIfStale(session, record, false);
+    }
+
+    /** As above; {@code failWhenUndecided} for a delete ({@link RecordedStack#check}). */
+    protected String takeOverIfStale(final Session session, final StoreRecord record,
+                                     final boolean failWhenUndecided) {
         final RecordedStack.Check check = RecordedStack.check(session.stacks, record.stackId(),
-            record.logicalResourceId(), session.stackId(), session.logicalId(), session.id());
+            record.logicalResourceId(), session.stackId(), session.logicalId(), session.id(), failWhenUndecided);
         if (!check.takeOver()) {
             return check.reason() == null ? "" : check.reason();
         }

@@ -256,6 +256,11 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
      * naming another resource is checked against CloudFormation ({@link RecordedStack}).
      */
     protected static Ownership ownership(final Session session) {
+        return ownership(session, false);
+    }
+
+    /** As above; {@code failWhenUndecided} for a delete ({@link RecordedStack#check}). */
+    protected static Ownership ownership(final Session session, final boolean failWhenUndecided) {
         final Optional<OwnershipRecord> found = callOnce(() -> session.ownership.find(session.id()),
             new Attempt("GetParameter", session.id(), session.region()));
         final Ownership decided = Ownership.decide(session.id(), found, session.request.getStackId(),
@@ -264,7 +269,8 @@ public abstract class BaseHandlerStd extends BaseHandler<CallbackContext> {
             return decided;
         }
         return decided.checked(RecordedStack.check(session.stacks, decided.record().stackId(),
-            decided.record().logicalResourceId(), decided.stackId(), decided.logicalResourceId(), session.id()));
+            decided.record().logicalResourceId(), decided.stackId(), decided.logicalResourceId(), session.id(),
+            failWhenUndecided));
     }
 
     /**

@@ -38,7 +38,7 @@ public class DeleteHandler extends BaseHandlerStd {
     protected ProgressEvent<ResourceModel, CallbackContext> handle(final Session session) {
         final CallbackContext context = session.context;
         if (!context.isPreconditionsChecked()) {
-            final Ownership ownership = ownership(session);
+            final Ownership ownership = ownership(session, true);
             if (ownership.verdict() == Ownership.Verdict.ANOTHER_RESOURCE) {
                 return leftAlone(session, ownership);
             }

@@ -54,8 +54,11 @@ public record OwnershipRecord(String customKeyStoreId,
 
     public String alreadyOwnedMessage() {
         return String.format("%s is already managed by %s. One key store can have only one "
-            + "Keyhold owner. Remove the resource from that stack (or delete that stack); if that stack no longer "
-            + "exists, release the key store with 'aws ssm delete-parameter --name %s'.",
+            + "Keyhold owner. Remove the resource from that stack (or delete that stack). If that stack no longer "
+            + "holds it (deleted, or the resource retained), import the key store into this stack instead of "
+            + "creating it: its first update or delete takes the record over (guides/OPERATIONS.md, moving a key "
+            + "store between stacks). Deleting the record by hand ('aws ssm delete-parameter --name %s') also drops "
+            + "its ConnectionStateOnDelete.",
             customKeyStoreId, owner(), parameterName(customKeyStoreId));
     }
 }

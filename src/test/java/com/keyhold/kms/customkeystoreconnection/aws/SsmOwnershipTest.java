@@ -141,8 +141,11 @@ class SsmOwnershipTest {
         assertThat(owner.claimedBy(RECORD.clientRequestToken())).isFalse();
         assertThat(owner.alreadyOwnedMessage()).isEqualTo("cks-1 is already managed by stack (unreadable record) "
             + "(logical id (unreadable record)). One key store can have only one Keyhold owner. Remove the resource "
-            + "from that stack (or delete that stack); if that stack no longer exists, release the key store with "
-            + "'aws ssm delete-parameter --name /keyhold/kms/custom-key-store-connection/cks-1'.");
+            + "from that stack (or delete that stack). If that stack no longer holds it (deleted, or the resource "
+            + "retained), import the key store into this stack instead of creating it: its first update or delete "
+            + "takes the record over (guides/OPERATIONS.md, moving a key store between stacks). Deleting the record "
+            + "by hand ('aws ssm delete-parameter --name /keyhold/kms/custom-key-store-connection/cks-1') also drops "
+            + "its ConnectionStateOnDelete.");
     }
 
     @Test

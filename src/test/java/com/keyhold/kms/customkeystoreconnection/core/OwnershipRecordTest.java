@@ -22,7 +22,7 @@ class OwnershipRecordTest {
 
     @Test
     void theMessageSaysWhoOwnsItAndHowToRelease() {
-        assertThat(RECORD.alreadyOwnedMessage()).contains("cks-1", "stack-a", "Conn",
-            "aws ssm delete-parameter --name /keyhold/kms/custom-key-store-connection/cks-1");
+        assertThat(RECORD.alreadyOwnedMessage()).contains("cks-1", "stack-a", "Conn", "import the key store into "
+            + "this stack", "aws ssm delete-parameter --name /keyhold/kms/custom-key-store-connection/cks-1");
     }
 }

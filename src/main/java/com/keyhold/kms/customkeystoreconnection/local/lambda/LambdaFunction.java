@@ -94,10 +94,9 @@ final class LambdaFunction {
     private Result unhandled(final Throwable error) {
         log.println("[" + name + "] unhandled " + error);
         error.printStackTrace(log);
-        final String message = String.valueOf(error.getMessage()).replace("\\", "\\\\").replace("\"", "\\\"")
-            .replace("\n", "\\n");
-        final String body = "{\"errorMessage\":\"" + message + "\",\"errorType\":\"" + error.getClass().getName()
-            + "\"}";
+        // Lambda's error document; org.json escapes every control character a message may hold.
+        final String body = new org.json.JSONObject().put("errorMessage", String.valueOf(error.getMessage()))
+            .put("errorType", error.getClass().getName()).toString();
         return new Result(body.getBytes(StandardCharsets.UTF_8), true);
     }
 

@@ -55,8 +55,12 @@ public final class LambdaInvokeCommand {
             """;
 
     private static final Pattern INVOKE = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
+    /**
+     * The SDK's endpoint system properties (they win over the environment and the profile), and Keyhold's own
+     * clients' (CloudHSM, CloudFormation): every call the handlers make goes to the loopback endpoint, never to AWS.
+     */
     private static final String[] ENDPOINT_PROPERTIES = {"aws.endpointUrl", "aws.endpointUrlKms",
-        "aws.endpointUrlSsm", "aws.endpointUrlCloudHsmV2"};
+        "aws.endpointUrlSsm", "aws.endpointUrlCloudHsmV2", "aws.endpointUrlCloudFormation"};
 
     private LambdaInvokeCommand() {
     }
@@ -128,6 +132,8 @@ public final class LambdaInvokeCommand {
         for (String property : ENDPOINT_PROPERTIES) {
             System.setProperty(property, checked);
         }
+        // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's setting) would send the calls to AWS itself.
+        System.setProperty("aws.ignoreConfiguredEndpointUrls", "false");
         final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", exchange -> answer(exchange, functions));
         server.start();

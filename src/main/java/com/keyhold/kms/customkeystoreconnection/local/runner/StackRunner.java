@@ -2,6 +2,7 @@ package com.keyhold.kms.customkeystoreconnection.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.keyhold.kms.customkeystoreconnection.core.RecordedStack;
 import com.keyhold.kms.customkeystoreconnection.local.runner.ChangeSet.Change;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.Operation;
 import com.keyhold.kms.customkeystoreconnection.local.runner.StackState.ResourceState;
@@ -110,8 +111,9 @@ public final class StackRunner {
                 stack.stackName = stackName;
                 stack.region = ctx.region;
                 stack.target = ctx.target;
+                // Marked as the runner's: CloudFormation never judges its records, nor it CloudFormation's.
                 stack.stackId = "arn:aws:cloudformation:" + ctx.region + ":" + ctx.accountId + ":stack/" + stackName
-                    + "/" + UUID.randomUUID();
+                    + "/" + RecordedStack.LOCAL_STACK_ID_PREFIX + UUID.randomUUID();
                 stack.status = "REVIEW_IN_PROGRESS";
                 stack.createdAt = ctx.now().toString();
             }
@@ -461,10 +463,17 @@ public final class StackRunner {
                         op.before.get(step.logicalId).status = "UPDATE_COMPLETE";
                     }
                     final ResourceState r = stack.resources.get(step.logicalId);
-                    ctx.event(stack, op, step.logicalId, r == null ? null : r.physicalId, r == null ? null : r.type,
-                        "UPDATE_COMPLETE", "Skipped by continue-update-rollback: the resource keeps what the failed "
-                            + "update left, while the stack records its previous properties; update the stack (or "
-                            + "the resource) to make them agree", true);
+                    final String id = r == null ? null : r.physicalId;
+                    final String seen = id == null ? null : keyStores.now(List.of(id)).get(id);
+                    // The stack now records properties the key store may not have: say what it is, and how back.
+                    ctx.event(stack, op, step.logicalId, id, r == null ? null : r.type, "UPDATE_COMPLETE",
+                        "Skipped by continue-update-rollback: the resource keeps what the failed update left"
+                            + (seen == null ? "" : " (key store " + id + " is " + seen + " now)")
+                            + ", while the stack records its previous properties, so a deploy of the same template "
+                            + "finds nothing to change. To put it back: `keyhold detect-stack-drift` shows what "
+                            + "differs; set the key store to what the stack records (`aws kms connect-custom-key-store"
+                            + " --custom-key-store-id " + id + "`, or disconnect-custom-key-store), or deploy the "
+                            + "property changed and then back", true);
                 }
             }
             return recovery.recover(stack, false);

@@ -115,6 +115,30 @@ class StackMovesTest {
     }
 
     @Test
+    void aDeleteCloudFormationDoesNotAnswerForFailsAndIsRetriedNeverDroppingTheKeyStoreQuietly() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            final String a = retainedFromDeletedStack(f);
+            imported(f, "b", "Moved", "Delete");
+            f.emulator().requestLog().clear();
+            f.emulator().faults().errorNext("DescribeStackResources", Faults.ANY, "ThrottlingException", 1);
+
+            final StackState failed = f.runner.deleteStack("b");
+
+            assertThat(failed.status).as(f.output()).isEqualTo("DELETE_FAILED");
+            assertThat(f.output()).contains("Keyhold could not ask CloudFormation whether stack " + a)
+                .contains("retry the delete");
+            assertThat(failed.resources).containsKey("Moved");
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(ownership(f).getString("stackId")).as("nothing taken over, nothing released").isEqualTo(a);
+            assertThat(f.emulator().requestCount("DisconnectCustomKeyStore")).isZero();
+
+            assertThat(f.runner.deleteStack("b").status).as(f.output()).isEqualTo("DELETE_COMPLETE");
+            assertThat(f.output()).contains(HSM + ": taking its record over from stack " + a);
+            assertThat(f.emulator().parameterValue(OwnershipRecord.parameterName(HSM))).as("released").isEmpty();
+        }
+    }
+
+    @Test
     void anImportOfAKeyStoreALiveStackHoldsIsRefusedBeforeAnythingRuns() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
             final StackState a = f.deploy("a", CONNECTION.formatted("Conn", "Retain"), Map.of());

@@ -59,7 +59,9 @@ class UpdateRollbackFailedTest {
 
             final StackState done = f.runner.continueUpdateRollback("s", List.of("Hsm"));
             assertThat(done.status).as(f.output()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
-            assertThat(f.output()).contains("Skipped by continue-update-rollback");
+            assertThat(f.output()).contains("Skipped by continue-update-rollback")
+                .contains("finds nothing to change").contains("aws kms connect-custom-key-store --custom-key-store-id "
+                    + HSM);
             assertThat(done.resources.get("Hsm").status).isEqualTo("UPDATE_COMPLETE");
             assertThat(done.parameters).containsEntry("HsmState", "DISCONNECTED");
             // Skipped: the key store keeps what the failed update left; its record says so too.
