@@ -291,6 +291,15 @@ public final class StackRunner {
             final Template.Resource resource = template.resources().get(c.logicalId);
             final ResourceProvider provider = providers.find(c.resourceType);
             final JsonNode resolved = Intrinsics.resolve(resource.properties(), values);
+            // Checked again as it runs: another stack may have imported the resource since this change set was made.
+            final String owner = ownerOf(stack.stackName, c.resourceType, c.physicalId);
+            if (owner != null) {
+                failure = c.logicalId + " (" + c.physicalId + ") could not be imported: it already belongs to stack "
+                    + owner + " (a resource is in one stack only; it was imported there after this change set was "
+                    + "created)";
+                ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_FAILED", failure, true);
+                break;
+            }
             ctx.event(stack, op, c.logicalId, c.physicalId, c.resourceType, "IMPORT_IN_PROGRESS", null, true);
             final ProviderCall call = new ProviderCall("READ", c.logicalId, c.resourceType, Imports.readModel(resolved,
                 provider.schema().primaryIdentifier(), c.physicalId), null, UUID.randomUUID().toString());

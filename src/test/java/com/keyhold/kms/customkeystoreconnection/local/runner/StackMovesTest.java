@@ -139,6 +139,26 @@ class StackMovesTest {
     }
 
     @Test
+    void twoImportChangeSetsForOneKeyStoreImportItOnce() throws Exception {
+        try (RunnerFixture f = new RunnerFixture(dir)) {
+            retainedFromDeletedStack(f);
+            for (String stack : List.of("b", "c")) {
+                f.runner.createChangeSet(stack, "imp", CONNECTION.formatted("Moved", "Retain"), "t.yaml", Map.of(),
+                    importing(RunnerFixture.TYPE, "Moved", f.stateDir));
+            }
+            assertThat(f.runner.executeChangeSet("b", "imp").status).as(f.output()).isEqualTo("IMPORT_COMPLETE");
+
+            final StackState second = f.runner.executeChangeSet("c", "imp");
+
+            assertThat(second.status).as(f.output()).isEqualTo("ROLLBACK_COMPLETE");
+            assertThat(second.statusReason).contains("Moved (" + HSM + ") could not be imported: it already belongs "
+                + "to stack b");
+            assertThat(second.resources).isEmpty();
+            assertThat(f.emulator().state(HSM)).isEqualTo(ConnectionState.CONNECTED);
+        }
+    }
+
+    @Test
     void anImportOfAKeyStoreALiveStackHoldsIsRefusedBeforeAnythingRuns() throws Exception {
         try (RunnerFixture f = new RunnerFixture(dir)) {
             final StackState a = f.deploy("a", CONNECTION.formatted("Conn", "Retain"), Map.of());
