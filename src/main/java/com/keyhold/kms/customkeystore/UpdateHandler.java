@@ -82,12 +82,14 @@ public class UpdateHandler extends StoreHandler {
                 recordUpdate(session, observed);
             }
             if (context.getPhase() == null) {
+                // Read once for both: whether this resource may change the key store, and what the record holds.
+                final Optional<StoreRecord> record = record(session);
                 final ProgressEvent<ResourceModel, CallbackContext> unchanged = unchangedOrRefused(session, entry,
-                    previous);
+                    previous, record);
                 if (unchanged != null) {
                     return unchanged;
                 }
-                final String note = start(session, entry, previous, observed);
+                final String note = start(session, entry, previous, observed, record);
                 final KeyStoreChange change = change(session);
                 if (change.mode() != KeyStoreChange.Mode.NOTHING || context.isRestoring()) {
                     // The decision reaches the callback context before the first call: a crash after that call
@@ -182,9 +184,9 @@ public class UpdateHandler extends StoreHandler {
      * holds from an earlier update first); returns what the operator must read about secrets not sent, or null.
      */
     private String start(final Session session, final CustomKeyStoresListEntry entry, final ResourceModel previous,
-                         final KmsConnectionState observed) {
+                         final KmsConnectionState observed, final Optional<StoreRecord> storeRecord) {
         final CallbackContext context = session.context;
-        final StoreRecord store = owned(session);
+        final StoreRecord store = owned(session, storeRecord);
         final KeyStoreChange found = KeyStoreChange.between(KeyStoreModels.reported(entry, store, previous),
             KeyStoreModels.desired(session.model));
         checkBeforeChanging(session, entry, found);
@@ -262,7 +264,10 @@ public class UpdateHandler extends StoreHandler {
      * none (a key store imported into this stack); null when there is none. Otherwise NotFound, nothing changed.
      */
     private StoreRecord owned(final Session session) {
-        final Optional<StoreRecord> record = record(session);
+        return owned(session, record(session));
+    }
+
+    private StoreRecord owned(final Session session, final Optional<StoreRecord> record) {
         if (record.isPresent() && !record.get().names(session.stackId(), session.logicalId())) {
             final String note = takeOverIfStale(session, record.get());
             throw new KeyholdFailureException(FailureKind.NotFound,
@@ -280,8 +285,8 @@ public class UpdateHandler extends StoreHandler {
      */
     private ProgressEvent<ResourceModel, CallbackContext> unchangedOrRefused(final Session session,
                                                                             final CustomKeyStoresListEntry entry,
-                                                                            final ResourceModel previous) {
-        final Optional<StoreRecord> record = record(session);
+                                                                            final ResourceModel previous,
+                                                                            final Optional<StoreRecord> record) {
         if (record.isEmpty() || record.get().names(session.stackId(), session.logicalId())) {
             return null;
         }

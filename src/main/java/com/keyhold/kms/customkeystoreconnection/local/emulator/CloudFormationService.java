@@ -16,7 +16,7 @@ import java.util.UUID;
  * CloudFormation's DescribeStackResources on the AWS query protocol ({@code POST /}, form-encoded, {@code
  * Version=2010-05-15}, XML answers), for the stacks of whoever registered a {@link Stacks} (the local runner): the
  * call Keyhold's handlers make to tell whether a record's stack still holds a key store. Without a registered
- * directory the action is unknown, as any other query action is.
+ * directory it answers as CloudFormation does for an account with no stacks: every stack "does not exist".
  */
 public final class CloudFormationService {
     static final String OPERATION = "DescribeStackResources";
@@ -47,10 +47,9 @@ public final class CloudFormationService {
         try {
             verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders()::get,
                 body, "cloudformation");
-            if (stacks == null || !OPERATION.equals(action) || !"POST".equals(exchange.getRequestMethod())) {
+            if (!OPERATION.equals(action) || !"POST".equals(exchange.getRequestMethod())) {
                 throw ApiException.client("InvalidAction", "The action " + action + " is not valid for this endpoint"
-                    + (stacks == null ? " (no local stacks are served: the runner serves them)" : "; it serves "
-                    + OPERATION + " only") + ".");
+                    + "; it serves " + OPERATION + " only.");
             }
             final Faults.Verdict verdict = faults.before(false, action, null);
             if (verdict instanceof Faults.Fail fail) {
@@ -62,7 +61,9 @@ public final class CloudFormationService {
                     + "up by PhysicalResourceId).");
             }
             final String logicalId = form.get("LogicalResourceId");
-            final List<Stacks.Resource> resources = stacks.resources(stackName).orElseThrow(() ->
+            final Optional<List<Stacks.Resource>> listed = stacks == null ? Optional.empty()
+                : stacks.resources(stackName);
+            final List<Stacks.Resource> resources = listed.orElseThrow(() ->
                 ApiException.client("ValidationError", "Stack with id " + stackName + " does not exist"));
             final StringBuilder xml = new StringBuilder("<DescribeStackResourcesResponse xmlns=\"" + NS + "\">"
                 + "<DescribeStackResourcesResult><StackResources>");
